@@ -1,0 +1,51 @@
+# contactnotes: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+export CONTACTNOTES_PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
+
+.PHONY: run test lint typecheck install install-dev serve clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "contactnotes needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# The lock files pin every package; the stamp files re-install only when a lock changes.
+$(VENV)/.installed: $(BIN)/python requirements/main.lock pyproject.toml
+	$(BIN)/pip install --quiet -r requirements/main.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.lock
+	$(BIN)/pip install --quiet -r requirements/dev.lock
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/contactnotes migrate
+	$(BIN)/contactnotes demo
+	$(BIN)/contactnotes serve --port $(PORT)
+
+serve: install
+	$(BIN)/contactnotes serve --port $(PORT)
+
+test: install-dev
+	$(BIN)/pytest -q
+
+lint: install-dev
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+# Regenerate the lock files after changing dependencies in pyproject.toml.
+lock: install-dev
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 -q -o requirements/main.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 -q -o requirements/dev.lock
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

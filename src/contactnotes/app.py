@@ -1,0 +1,77 @@
+"""The application factory: the only module that knows every dialect."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from contactnotes import __version__
+from contactnotes.db.engine import Database
+from contactnotes.dialects.tether.errors import render_error as tether_error
+from contactnotes.dialects.tether.router import router as tether_router
+from contactnotes.http.errors import ErrorRenderer, to_failure
+from contactnotes.http.middleware import BodySizeLimit
+from contactnotes.settings import Settings, get_settings
+
+
+def _renderer_for(path: str) -> ErrorRenderer:
+    """The error shape for a request no route claimed (unknown path, wrong method)."""
+    return tether_error
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = database is None
+        app.state.database = database or Database(settings)
+        try:
+            yield
+        finally:
+            if owned:
+                await app.state.database.dispose()
+
+    app = FastAPI(
+        title="contactnotes",
+        version=__version__,
+        description="Contact notes with TetherAI- and Virtuous-compatible APIs.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    if database is not None:
+        app.state.database = database
+
+    app.add_middleware(BodySizeLimit, limit_for=lambda path: settings.max_body_bytes)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def unrouted(request: Request, exc: StarletteHTTPException) -> Response:
+        return _renderer_for(request.url.path)(request, to_failure(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def unrouted_validation(request: Request, exc: RequestValidationError) -> Response:
+        return _renderer_for(request.url.path)(request, to_failure(exc))
+
+    @app.get("/healthz", tags=["Operations"])
+    async def healthz() -> dict[str, str]:
+        """The process is alive."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["Operations"], responses={503: {"description": "Database unreachable"}})
+    async def readyz(request: Request) -> Response:
+        """The database answers."""
+        try:
+            async with request.app.state.database.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:  # any failure to reach the database means not ready
+            return JSONResponse({"status": "unavailable"}, status_code=503, headers={"Retry-After": "5"})
+        return JSONResponse({"status": "ok"})
+
+    app.include_router(tether_router)
+    return app

@@ -1,0 +1,40 @@
+"""SQL for contacts; every read is scoped to the caller's organization."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contactnotes.models import Contact
+
+
+async def get(session: AsyncSession, org_id: int, ref: int | str) -> Contact | None:
+    """A contact by integer id (Virtuous) or ObjectId (TetherAI)."""
+    key = Contact.id == ref if isinstance(ref, int) else Contact.oid == ref
+    return (await session.scalars(select(Contact).where(Contact.org_id == org_id, key))).first()
+
+
+async def list_in_org(
+    session: AsyncSession, org_id: int, *, search: str | None, limit: int, offset: int
+) -> tuple[list[Contact], int]:
+    condition = Contact.org_id == org_id
+    if search:
+        pattern = f"%{search.lower()}%"
+        condition = condition & (
+            func.lower(Contact.display_name).like(pattern) | func.lower(Contact.email).like(pattern)
+        )
+    total = await session.scalar(select(func.count()).select_from(Contact).where(condition)) or 0
+    statement = (
+        select(Contact)
+        .where(condition)
+        .order_by(Contact.display_name, Contact.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(await session.scalars(statement)), total
+
+
+async def add(session: AsyncSession, contact: Contact) -> Contact:
+    session.add(contact)
+    await session.flush()
+    return contact

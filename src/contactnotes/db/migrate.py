@@ -1,0 +1,33 @@
+"""Run Alembic from inside the package, so `contactnotes migrate` works from an installed wheel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option(
+        "file_template",
+        "%%(year)d_%%(month).2d_%%(day).2d_%%(hour).2d%%(minute).2d-%%(rev)s_%%(slug)s",
+    )
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    config.set_section_option("post_write_hooks", "hooks", "ruff")
+    config.set_section_option("post_write_hooks", "ruff.type", "exec")
+    config.set_section_option("post_write_hooks", "ruff.executable", "ruff")
+    config.set_section_option("post_write_hooks", "ruff.options", "format REVISION_SCRIPT_FILENAME")
+    return config
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(database_url), revision)
+
+
+def downgrade(database_url: str, revision: str) -> None:
+    command.downgrade(alembic_config(database_url), revision)

@@ -1,0 +1,32 @@
+"""Bearer token to Principal, for TetherAI-style routes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from contactnotes.auth import service as auth
+from contactnotes.auth.principal import Principal
+from contactnotes.http.deps import SessionDep, SettingsDep
+
+# Declares the scheme in OpenAPI; the header itself is checked by auth.authenticate for precise reasons.
+bearer = HTTPBearer(auto_error=False, description="Bearer <token> from `contactnotes token create`")
+
+
+async def current_principal(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    return await auth.authenticate(
+        session,
+        request.headers.get("authorization"),
+        touch_interval=timedelta(seconds=settings.token_touch_interval_seconds),
+    )
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]

@@ -1,0 +1,23 @@
+"""ORM models, one module per table group. Import from here so Alembic sees every table."""
+
+from contactnotes.db.base import Base
+from contactnotes.models.contact import Contact
+from contactnotes.models.note import Note, NoteAttachment, NoteMention, NoteReaction, NoteType
+from contactnotes.models.org import Organization
+from contactnotes.models.token import ApiToken, TokenKind
+from contactnotes.models.user import User, UserRole
+
+__all__ = [
+    "ApiToken",
+    "Base",
+    "Contact",
+    "Note",
+    "NoteAttachment",
+    "NoteMention",
+    "NoteReaction",
+    "NoteType",
+    "Organization",
+    "TokenKind",
+    "User",
+    "UserRole",
+]

@@ -1,0 +1,275 @@
+"""Every SQL statement for notes. Reads take the Principal and see only what it may see."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, and_, delete, false, func, insert, literal, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contactnotes.auth.principal import Principal
+from contactnotes.models import Contact, Note, NoteAttachment, NoteMention, NoteReaction, User
+from contactnotes.notes.schemas import (
+    AttachmentIn,
+    AttachmentView,
+    ContactSummary,
+    NoteSort,
+    NoteView,
+    ReactionGroup,
+    UserSummary,
+)
+
+
+def visible_to(principal: Principal) -> ColumnElement[bool]:
+    """Live notes of the caller's organization, minus other people's private notes."""
+    return and_(
+        Note.org_id == principal.org_id,
+        Note.deleted_at.is_(None),
+        or_(Note.is_private == false(), Note.author_id == principal.user_id),
+    )
+
+
+def _by_ref(ref: int | str) -> ColumnElement[bool]:
+    return Note.id == ref if isinstance(ref, int) else Note.oid == ref
+
+
+async def get_visible(session: AsyncSession, principal: Principal, ref: int | str) -> Note | None:
+    statement = select(Note).where(visible_to(principal), _by_ref(ref))
+    return (await session.scalars(statement)).first()
+
+
+async def get_visible_for_update(session: AsyncSession, principal: Principal, ref: int | str) -> Note | None:
+    # FOR UPDATE serializes concurrent edits of one note on PostgreSQL (SQLite ignores it: one writer).
+    statement = select(Note).where(visible_to(principal), _by_ref(ref)).with_for_update()
+    return (await session.scalars(statement)).first()
+
+
+async def add_note(session: AsyncSession, note: Note) -> Note:
+    session.add(note)
+    await session.flush()
+    return note
+
+
+async def add_mentions(session: AsyncSession, note_id: int, user_ids: Sequence[int], at: datetime) -> None:
+    if user_ids:
+        await session.execute(
+            insert(NoteMention), [{"note_id": note_id, "user_id": uid, "created_at": at} for uid in user_ids]
+        )
+
+
+async def remove_mentions(session: AsyncSession, note_id: int, user_ids: Sequence[int]) -> None:
+    if user_ids:
+        await session.execute(
+            delete(NoteMention).where(NoteMention.note_id == note_id, NoteMention.user_id.in_(user_ids))
+        )
+
+
+async def mentioned_user_ids(session: AsyncSession, note_id: int) -> list[int]:
+    statement = select(NoteMention.user_id).where(NoteMention.note_id == note_id)
+    return list(await session.scalars(statement))
+
+
+async def replace_attachments(
+    session: AsyncSession, note_id: int, attachments: Sequence[AttachmentIn], *, existing: bool
+) -> None:
+    if existing:
+        await session.execute(delete(NoteAttachment).where(NoteAttachment.note_id == note_id))
+    if attachments:
+        await session.execute(
+            insert(NoteAttachment),
+            [
+                {
+                    "note_id": note_id,
+                    "position": position,
+                    "key": item.key,
+                    "name": item.name,
+                    "size": item.size,
+                    "content_type": item.content_type,
+                }
+                for position, item in enumerate(attachments)
+            ],
+        )
+
+
+async def reaction_exists(session: AsyncSession, note_id: int, emoji: str, user_id: int) -> bool:
+    statement = select(func.count()).where(
+        NoteReaction.note_id == note_id, NoteReaction.emoji == emoji, NoteReaction.user_id == user_id
+    )
+    return bool(await session.scalar(statement))
+
+
+async def distinct_emoji(session: AsyncSession, note_id: int) -> set[str]:
+    statement = select(NoteReaction.emoji).where(NoteReaction.note_id == note_id).distinct()
+    return set(await session.scalars(statement))
+
+
+async def add_reaction(session: AsyncSession, note_id: int, emoji: str, user_id: int, at: datetime) -> None:
+    await session.execute(
+        insert(NoteReaction).values(note_id=note_id, emoji=emoji, user_id=user_id, created_at=at)
+    )
+
+
+async def remove_reaction(session: AsyncSession, note_id: int, emoji: str, user_id: int) -> None:
+    await session.execute(
+        delete(NoteReaction).where(
+            NoteReaction.note_id == note_id, NoteReaction.emoji == emoji, NoteReaction.user_id == user_id
+        )
+    )
+
+
+# ---- timeline pages ---------------------------------------------------------------------------------
+
+_SORT_COLUMNS = {
+    NoteSort.NOTE_DATE: Note.note_date,
+    NoteSort.CREATED: Note.created_at,
+    NoteSort.MODIFIED: Note.updated_at,
+}
+
+
+def encode_cursor(sort_value: datetime, note_id: int) -> str:
+    raw = json.dumps([sort_value.isoformat(), note_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value, note_id = json.loads(raw)
+        parsed = datetime.fromisoformat(value)
+        if parsed.tzinfo is None or not isinstance(note_id, int):
+            return None
+        return parsed, note_id
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        return None
+
+
+def _timeline(principal: Principal, contact_id: int, important_only: bool) -> Select[tuple[Note]]:
+    statement = select(Note).where(visible_to(principal), Note.contact_id == contact_id)
+    if important_only:
+        statement = statement.where(Note.important.is_(True))
+    return statement
+
+
+async def count_timeline(
+    session: AsyncSession, principal: Principal, contact_id: int, *, important_only: bool = False
+) -> int:
+    base = _timeline(principal, contact_id, important_only).with_only_columns(func.count())
+    return int(await session.scalar(base) or 0)
+
+
+async def page_timeline(
+    session: AsyncSession,
+    principal: Principal,
+    contact_id: int,
+    *,
+    sort: str = NoteSort.NOTE_DATE,
+    descending: bool = True,
+    limit: int,
+    offset: int = 0,
+    after: tuple[datetime, int] | None = None,
+    important_only: bool = False,
+) -> list[Note]:
+    """One page of a contact's notes: by offset, or by keyset after a cursor (same cost at any depth)."""
+    column = _SORT_COLUMNS[sort]
+    statement = _timeline(principal, contact_id, important_only)
+    if after is not None:
+        key = tuple_(column, Note.id)
+        bound = tuple_(literal(after[0], type_=column.type), literal(after[1], type_=Note.id.type))
+        statement = statement.where(key < bound if descending else key > bound)
+    order = (column.desc(), Note.id.desc()) if descending else (column.asc(), Note.id.asc())
+    statement = statement.order_by(*order).limit(limit)
+    if after is None and offset:
+        statement = statement.offset(offset)
+    return list(await session.scalars(statement))
+
+
+def sort_value(note: Note, sort: str) -> datetime:
+    value: datetime = getattr(note, sort)
+    return value
+
+
+# ---- assembling views -------------------------------------------------------------------------------
+
+
+def _user_summary(user: User) -> UserSummary:
+    return UserSummary(user.id, user.oid, user.full_name, user.email, user.avatar_url)
+
+
+async def load_views(session: AsyncSession, notes: Sequence[Note]) -> list[NoteView]:
+    """Views of notes already known to be visible, with a fixed number of queries for any page size."""
+    if not notes:
+        return []
+    note_ids = [note.id for note in notes]
+    user_ids = {note.author_id for note in notes} | {note.modified_by_id for note in notes}
+    contact_ids = {note.contact_id for note in notes}
+
+    users = {u.id: u for u in await session.scalars(select(User).where(User.id.in_(user_ids)))}
+    contacts = {c.id: c for c in await session.scalars(select(Contact).where(Contact.id.in_(contact_ids)))}
+
+    mentions: dict[int, list[UserSummary]] = defaultdict(list)
+    rows = await session.execute(
+        select(NoteMention.note_id, User)
+        .join(User, User.id == NoteMention.user_id)
+        .where(NoteMention.note_id.in_(note_ids))
+        .order_by(NoteMention.note_id, NoteMention.created_at, User.id)
+    )
+    for note_id, user in rows:
+        mentions[note_id].append(_user_summary(user))
+
+    attachments: dict[int, list[AttachmentView]] = defaultdict(list)
+    for item in await session.scalars(
+        select(NoteAttachment)
+        .where(NoteAttachment.note_id.in_(note_ids))
+        .order_by(NoteAttachment.note_id, NoteAttachment.position)
+    ):
+        attachments[item.note_id].append(AttachmentView(item.key, item.name, item.size, item.content_type))
+
+    reactions = await _reaction_groups(session, note_ids)
+
+    views = []
+    for note in notes:
+        contact = contacts[note.contact_id]
+        views.append(
+            NoteView(
+                id=note.id,
+                oid=note.oid,
+                contact=ContactSummary(contact.id, contact.oid, contact.display_name, contact.avatar_url),
+                author=_user_summary(users[note.author_id]),
+                modified_by=_user_summary(users[note.modified_by_id]),
+                body=note.body,
+                type=note.type,
+                important=note.important,
+                is_private=note.is_private,
+                time_spent_minutes=note.time_spent_minutes,
+                note_date=note.note_date,
+                created_at=note.created_at,
+                updated_at=note.updated_at,
+                is_edited=note.is_edited,
+                mentions=mentions.get(note.id, []),
+                attachments=attachments.get(note.id, []),
+                reactions=reactions.get(note.id, []),
+            )
+        )
+    return views
+
+
+async def _reaction_groups(session: AsyncSession, note_ids: list[int]) -> dict[int, list[ReactionGroup]]:
+    """Reactions per note as [{emoji, users}]: emoji by first reaction, users in the order they reacted."""
+    rows = await session.execute(
+        select(NoteReaction.note_id, NoteReaction.emoji, User.oid)
+        .join(User, User.id == NoteReaction.user_id)
+        .where(NoteReaction.note_id.in_(note_ids))
+        .order_by(NoteReaction.note_id, NoteReaction.created_at, NoteReaction.user_id)
+    )
+    grouped: dict[int, dict[str, list[str]]] = defaultdict(dict)
+    for note_id, emoji, user_oid in rows:
+        grouped[note_id].setdefault(emoji, []).append(user_oid)
+    return {
+        note_id: [ReactionGroup(emoji, users) for emoji, users in by_emoji.items()]
+        for note_id, by_emoji in grouped.items()
+    }

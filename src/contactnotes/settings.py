@@ -1,0 +1,35 @@
+"""The one settings object. Nothing else reads the environment."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CONTACTNOTES_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///./var/contactnotes.db",
+        description="SQLAlchemy URL. sqlite+aiosqlite:///path (embedded default) or postgresql+asyncpg://...",
+    )
+    database_pool_size: int = Field(default=10, description="Connections kept open per process (PostgreSQL).")
+    var_dir: Path = Field(default=Path("./var"), description="Where embedded data (database, files) lives.")
+    max_body_bytes: int = Field(
+        default=1_000_000, description="Largest JSON request body accepted (413 above)."
+    )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000", description="Base URL of this service, used in links it hands out."
+    )
+    token_touch_interval_seconds: int = Field(
+        default=60, description="How stale a token's last-used time may get before a request refreshes it."
+    )
+    log_level: str = Field(default="info", description="uvicorn log level.")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,137 @@
+"""Test fixtures: real databases built by the Alembic migrations, on SQLite and PostgreSQL.
+
+Every test that takes `database` runs once per backend. Migrations run once per session and backend;
+each test then starts from empty tables (a fresh copy of the migrated SQLite file; TRUNCATE on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy import text
+
+from contactnotes.app import create_app
+from contactnotes.db import migrate
+from contactnotes.db.engine import Database
+from contactnotes.models import Base
+from contactnotes.settings import Settings
+from tests.factories import World, build_world
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PG_ADMIN_URL = os.environ.get("CONTACTNOTES_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _postgres_reachable() -> bool:
+    parsed = urlparse(PG_ADMIN_URL)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 5432), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def _asyncpg_dsn(database: str) -> str:
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + database
+
+
+def sqlalchemy_pg_url(database: str) -> str:
+    return _asyncpg_dsn(database).replace("postgresql://", "postgresql+asyncpg://", 1)
+
+
+async def _recreate_pg_database(name: str) -> None:
+    connection = await asyncpg.connect(PG_ADMIN_URL)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+
+
+def fresh_pg_database(name: str) -> str:
+    """An empty PostgreSQL database (dropped first if left over); returns its SQLAlchemy URL."""
+    asyncio.run(_recreate_pg_database(name))
+    return sqlalchemy_pg_url(name)
+
+
+def require_postgres() -> None:
+    if not _postgres_reachable():
+        message = f"PostgreSQL is not reachable at {PG_ADMIN_URL}"
+        if IN_CI:
+            pytest.fail(message + " (CI=true: PostgreSQL is required)")
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def worker_id_suffix(request: pytest.FixtureRequest) -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    migrate.upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template_url(worker_id_suffix: str) -> str:
+    require_postgres()
+    url = fresh_pg_database(f"contactnotes_test_{worker_id_suffix}")
+    migrate.upgrade(url)
+    return url
+
+
+TABLES = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "contactnotes.db"
+        shutil.copyfile(template, path)
+        return f"sqlite+aiosqlite:///{path}"
+    url: str = request.getfixturevalue("pg_template_url")
+    return url
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, var_dir=tmp_path / "var", _env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+async def database(settings: Settings) -> AsyncIterator[Database]:
+    db = Database(settings)
+    if not db.is_sqlite:
+        async with db.engine.begin() as connection:
+            await connection.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+async def client(settings: Settings, database: Database) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings, database)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+async def world(database: Database) -> World:
+    return await build_world(database)
+
+
+@pytest.fixture
+def anyio_backend() -> Iterator[str]:
+    yield "asyncio"
