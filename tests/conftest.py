@@ -7,6 +7,7 @@ each test then starts from empty tables (a fresh copy of the migrated SQLite fil
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import shutil
 import socket
@@ -72,7 +73,9 @@ def require_postgres() -> None:
 
 @pytest.fixture(scope="session")
 def worker_id_suffix(request: pytest.FixtureRequest) -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # Distinct per checkout and per xdist worker, so parallel runs never share a database.
+    checkout = hashlib.sha1(str(request.config.rootpath).encode()).hexdigest()[:8]
+    return f"{checkout}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
 @pytest.fixture(scope="session")

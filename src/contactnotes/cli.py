@@ -24,9 +24,7 @@ from contactnotes.users import service as users
 
 T = TypeVar("T")
 
-app = typer.Typer(
-    help="contactnotes: contact notes with TetherAI- and Virtuous-compatible APIs.", no_args_is_help=True
-)
+app = typer.Typer(help="contactnotes: contact notes with TetherAI- and Virtuous-compatible APIs.", no_args_is_help=True)
 org_app = typer.Typer(help="Organizations.", no_args_is_help=True)
 user_app = typer.Typer(help="Users.", no_args_is_help=True)
 contact_app = typer.Typer(help="Contacts.", no_args_is_help=True)
@@ -88,9 +86,7 @@ def user_create(
 
     async def work(session: AsyncSession) -> str:
         found = await orgs.find_org(session, org)
-        user = await users.create_user(
-            session, found, email=email, full_name=name, handle=handle, admin=admin
-        )
+        user = await users.create_user(session, found, email=email, full_name=name, handle=handle, admin=admin)
         return user.oid
 
     typer.echo(run_in_transaction(work))

@@ -18,9 +18,7 @@ class Settings(BaseSettings):
     )
     database_pool_size: int = Field(default=10, description="Connections kept open per process (PostgreSQL).")
     var_dir: Path = Field(default=Path("./var"), description="Where embedded data (database, files) lives.")
-    max_body_bytes: int = Field(
-        default=1_000_000, description="Largest JSON request body accepted (413 above)."
-    )
+    max_body_bytes: int = Field(default=1_000_000, description="Largest JSON request body accepted (413 above).")
     public_base_url: str = Field(
         default="http://127.0.0.1:8000", description="Base URL of this service, used in links it hands out."
     )

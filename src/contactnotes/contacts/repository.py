@@ -24,13 +24,7 @@ async def list_in_org(
             func.lower(Contact.display_name).like(pattern) | func.lower(Contact.email).like(pattern)
         )
     total = await session.scalar(select(func.count()).select_from(Contact).where(condition)) or 0
-    statement = (
-        select(Contact)
-        .where(condition)
-        .order_by(Contact.display_name, Contact.id)
-        .limit(limit)
-        .offset(offset)
-    )
+    statement = select(Contact).where(condition).order_by(Contact.display_name, Contact.id).limit(limit).offset(offset)
     return list(await session.scalars(statement)), total
 
 

@@ -3,8 +3,11 @@
 from contactnotes.db.base import Base
 from contactnotes.models.contact import Contact
 from contactnotes.models.note import Note, NoteAttachment, NoteMention, NoteReaction, NoteType
+from contactnotes.models.notification import Notification, NotificationKind
 from contactnotes.models.org import Organization
+from contactnotes.models.reminder import Reminder, ReminderStatus
 from contactnotes.models.token import ApiToken, TokenKind
+from contactnotes.models.upload import Upload, UploadStatus
 from contactnotes.models.user import User, UserRole
 
 __all__ = [
@@ -16,8 +19,14 @@ __all__ = [
     "NoteMention",
     "NoteReaction",
     "NoteType",
+    "Notification",
+    "NotificationKind",
     "Organization",
+    "Reminder",
+    "ReminderStatus",
     "TokenKind",
+    "Upload",
+    "UploadStatus",
     "User",
     "UserRole",
 ]

@@ -61,17 +61,13 @@ class NoteAttachment(Base):
 class NoteMention(CreatedAtMixin, Base):
     __tablename__ = "note_mentions"
 
-    note_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True
-    )
+    note_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), primary_key=True)
 
 
 class NoteReaction(CreatedAtMixin, Base):
     __tablename__ = "note_reactions"
 
-    note_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True
-    )
+    note_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True)
     emoji: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), primary_key=True)

@@ -109,9 +109,7 @@ async def distinct_emoji(session: AsyncSession, note_id: int) -> set[str]:
 
 
 async def add_reaction(session: AsyncSession, note_id: int, emoji: str, user_id: int, at: datetime) -> None:
-    await session.execute(
-        insert(NoteReaction).values(note_id=note_id, emoji=emoji, user_id=user_id, created_at=at)
-    )
+    await session.execute(insert(NoteReaction).values(note_id=note_id, emoji=emoji, user_id=user_id, created_at=at))
 
 
 async def remove_reaction(session: AsyncSession, note_id: int, emoji: str, user_id: int) -> None:

@@ -99,9 +99,7 @@ async def create_note(session: AsyncSession, principal: Principal, data: NoteCre
     _check_attachments(data.attachments)
     contact = await contacts.get_contact(session, principal.org_id, data.contact)
     note_type = await orgs.resolve_note_type(session, principal.org_id, data.type)
-    mentioned = await _resolve_mentions(
-        session, principal, data.body, data.mentions, is_private=data.is_private
-    )
+    mentioned = await _resolve_mentions(session, principal, data.body, data.mentions, is_private=data.is_private)
     now = utc_now()
     note = await repository.add_note(
         session,
@@ -146,9 +144,7 @@ async def create_note(session: AsyncSession, principal: Principal, data: NoteCre
     )
 
 
-async def _visible(
-    session: AsyncSession, principal: Principal, ref: int | str, *, lock: bool = False
-) -> Note:
+async def _visible(session: AsyncSession, principal: Principal, ref: int | str, *, lock: bool = False) -> Note:
     fetch = repository.get_visible_for_update if lock else repository.get_visible
     note = await fetch(session, principal, ref)
     if note is None:
@@ -197,9 +193,7 @@ async def list_notes(
     has_more = len(notes) > limit
     notes = notes[:limit]
     total = await repository.count_timeline(session, principal, contact.id, important_only=important_only)
-    next_cursor = (
-        repository.encode_cursor(repository.sort_value(notes[-1], sort), notes[-1].id) if has_more else None
-    )
+    next_cursor = repository.encode_cursor(repository.sort_value(notes[-1], sort), notes[-1].id) if has_more else None
     return NotePage(await repository.load_views(session, notes), total, next_cursor)
 
 
@@ -233,9 +227,7 @@ async def update_note(
         mention_oids = [u.oid for u in await users_repository.find_by_ids(session, principal.org_id, before)]
     else:
         mention_oids = data.mentions
-    mentioned = await _resolve_mentions(
-        session, principal, note.body, mention_oids, is_private=note.is_private
-    )
+    mentioned = await _resolve_mentions(session, principal, note.body, mention_oids, is_private=note.is_private)
     after = {u.id for u in mentioned}
     await repository.remove_mentions(session, note.id, sorted(before - after))
     added = [u.id for u in mentioned if u.id not in before]
@@ -270,9 +262,7 @@ def _check_emoji(value: str) -> str:
     return value
 
 
-async def toggle_reaction(
-    session: AsyncSession, principal: Principal, ref: int | str, emoji: str
-) -> NoteView:
+async def toggle_reaction(session: AsyncSession, principal: Principal, ref: int | str, emoji: str) -> NoteView:
     """The first call adds the caller's reaction, the same call again removes it."""
     emoji = _check_emoji(emoji)
     note = await _visible(session, principal, ref, lock=True)
@@ -281,8 +271,6 @@ async def toggle_reaction(
     else:
         present = await repository.distinct_emoji(session, note.id)
         if emoji not in present and len(present) >= MAX_DISTINCT_EMOJI:
-            raise Invalid.field(
-                "emoji", f"A note carries at most {MAX_DISTINCT_EMOJI} different emoji", "TOO_MANY"
-            )
+            raise Invalid.field("emoji", f"A note carries at most {MAX_DISTINCT_EMOJI} different emoji", "TOO_MANY")
         await repository.add_reaction(session, note.id, emoji, principal.user_id, utc_now())
     return await _view(session, note)

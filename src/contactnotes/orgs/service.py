@@ -39,9 +39,7 @@ async def create_org(session: AsyncSession, name: str, *, oid: str | None = None
         org.oid = oid
     await repository.add(session, org)
     for position, type_name in enumerate(DEFAULT_NOTE_TYPES):
-        session.add(
-            NoteType(org_id=org.id, name=type_name, name_folded=type_name.casefold(), position=position)
-        )
+        session.add(NoteType(org_id=org.id, name=type_name, name_folded=type_name.casefold(), position=position))
     await session.flush()
     return org
 
@@ -64,9 +62,7 @@ async def resolve_note_type(session: AsyncSession, org_id: int, name: str | None
         return DEFAULT_NOTE_TYPE
     found = await repository.find_note_type(session, org_id, name.strip())
     if found is None:
-        raise Invalid.field(
-            field, f"Unknown note type {name!r}; see GET /api/ContactNote/Types", "UNKNOWN_TYPE"
-        )
+        raise Invalid.field(field, f"Unknown note type {name!r}; see GET /api/ContactNote/Types", "UNKNOWN_TYPE")
     return found.name
 
 

@@ -37,17 +37,9 @@ async def handle_taken(session: AsyncSession, org_id: int, handle: str) -> bool:
     return bool(await session.scalar(statement))
 
 
-async def list_in_org(
-    session: AsyncSession, org_id: int, *, limit: int, offset: int
-) -> tuple[list[User], int]:
+async def list_in_org(session: AsyncSession, org_id: int, *, limit: int, offset: int) -> tuple[list[User], int]:
     total = await session.scalar(select(func.count()).select_from(User).where(User.org_id == org_id)) or 0
-    statement = (
-        select(User)
-        .where(User.org_id == org_id)
-        .order_by(User.full_name, User.id)
-        .limit(limit)
-        .offset(offset)
-    )
+    statement = select(User).where(User.org_id == org_id).order_by(User.full_name, User.id).limit(limit).offset(offset)
     return list(await session.scalars(statement)), total
 
 

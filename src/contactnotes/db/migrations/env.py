@@ -37,6 +37,8 @@ async def _run_async(url: str) -> None:
         if is_sqlite(url):
             await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         await connection.run_sync(_run)
+        # The PRAGMA above autobegan SQLAlchemy's transaction, so alembic's own is nested in it: commit it.
+        await connection.commit()
     await engine.dispose()
 
 

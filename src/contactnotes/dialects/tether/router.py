@@ -30,9 +30,7 @@ router = APIRouter(prefix="/api", route_class=TetherRoute, tags=["Contact Notes"
     response_model=Envelope[NoteOut],
     responses=ERRORS,
 )
-async def create_contact_note(
-    body: NoteCreateIn, session: SessionDep, principal: PrincipalDep
-) -> Envelope[NoteOut]:
+async def create_contact_note(body: NoteCreateIn, session: SessionDep, principal: PrincipalDep) -> Envelope[NoteOut]:
     """Create a new contact note. Mentioned users are notified."""
     view = await notes.create_note(session, principal, to_note_create(body))
     return Envelope(message="Contact note created", data=note_out(view))

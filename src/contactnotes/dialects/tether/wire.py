@@ -52,9 +52,7 @@ class AttachmentIn(WireModel):
 class NoteFieldsIn(WireModel):
     """Fields both create and update take. The Virtuous fields are accepted too, so one API sets all."""
 
-    type: str | None = Field(
-        default=None, description="Note type, matched ignoring case (GET /api/note-types)."
-    )
+    type: str | None = Field(default=None, description="Note type, matched ignoring case (GET /api/note-types).")
     important: bool | None = None
     private: bool | None = Field(
         default=None,

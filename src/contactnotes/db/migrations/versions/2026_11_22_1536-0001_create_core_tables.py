@@ -22,9 +22,7 @@ def upgrade() -> None:
     op.create_table(
         "organizations",
         sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("oid", sa.String(length=24), nullable=False),
         sa.Column("created_at", contactnotes.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_organizations")),
@@ -37,14 +35,10 @@ def upgrade() -> None:
         sa.Column("display_name", sa.String(length=300), nullable=False),
         sa.Column("email", sa.String(length=320), nullable=True),
         sa.Column("avatar_url", sa.String(length=2000), nullable=True),
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("oid", sa.String(length=24), nullable=False),
         sa.Column("created_at", contactnotes.db.types.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["org_id"], ["organizations.id"], name=op.f("fk_contacts_org_id_organizations")
-        ),
+        sa.ForeignKeyConstraint(["org_id"], ["organizations.id"], name=op.f("fk_contacts_org_id_organizations")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contacts")),
         sa.UniqueConstraint("oid", name=op.f("uq_contacts_oid")),
     )
@@ -53,17 +47,13 @@ def upgrade() -> None:
 
     op.create_table(
         "note_types",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("org_id", sa.BigInteger(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("name_folded", sa.String(length=100), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("created_at", contactnotes.db.types.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["org_id"], ["organizations.id"], name=op.f("fk_note_types_org_id_organizations")
-        ),
+        sa.ForeignKeyConstraint(["org_id"], ["organizations.id"], name=op.f("fk_note_types_org_id_organizations")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_note_types")),
         sa.UniqueConstraint("org_id", "name_folded", name=op.f("uq_note_types_org_id_name_folded")),
     )
@@ -76,9 +66,7 @@ def upgrade() -> None:
         sa.Column("avatar_url", sa.String(length=2000), nullable=True),
         sa.Column("role", sa.String(length=16), nullable=False),
         sa.Column("password_hash", sa.String(length=200), nullable=True),
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("oid", sa.String(length=24), nullable=False),
         sa.Column("created_at", contactnotes.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["org_id"], ["organizations.id"], name=op.f("fk_users_org_id_organizations")),
@@ -92,9 +80,7 @@ def upgrade() -> None:
 
     op.create_table(
         "api_tokens",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("org_id", sa.BigInteger(), nullable=False),
         sa.Column("user_id", sa.BigInteger(), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
@@ -105,9 +91,7 @@ def upgrade() -> None:
         sa.Column("revoked_at", contactnotes.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_used_at", contactnotes.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", contactnotes.db.types.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["org_id"], ["organizations.id"], name=op.f("fk_api_tokens_org_id_organizations")
-        ),
+        sa.ForeignKeyConstraint(["org_id"], ["organizations.id"], name=op.f("fk_api_tokens_org_id_organizations")),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_api_tokens_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
@@ -131,9 +115,7 @@ def upgrade() -> None:
         sa.Column("updated_at", contactnotes.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("is_edited", sa.Boolean(), nullable=False),
         sa.Column("deleted_at", contactnotes.db.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("oid", sa.String(length=24), nullable=False),
         sa.Column("created_at", contactnotes.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["author_id"], ["users.id"], name=op.f("fk_notes_author_id_users")),
@@ -149,9 +131,7 @@ def upgrade() -> None:
 
     op.create_table(
         "note_attachments",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("note_id", sa.BigInteger(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=1024), nullable=False),
