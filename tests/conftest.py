@@ -74,7 +74,7 @@ def require_postgres() -> None:
 @pytest.fixture(scope="session")
 def worker_id_suffix(request: pytest.FixtureRequest) -> str:
     # Distinct per checkout and per xdist worker, so parallel runs never share a database.
-    checkout = hashlib.sha1(str(request.config.rootpath).encode()).hexdigest()[:8]
+    checkout = hashlib.sha256(str(request.config.rootpath).encode()).hexdigest()[:8]
     return f"{checkout}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 

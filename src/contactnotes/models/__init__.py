@@ -5,6 +5,7 @@ from contactnotes.models.contact import Contact
 from contactnotes.models.note import Note, NoteAttachment, NoteMention, NoteReaction, NoteType
 from contactnotes.models.notification import Notification, NotificationKind
 from contactnotes.models.org import Organization
+from contactnotes.models.outbox import OutboxEvent
 from contactnotes.models.reminder import Reminder, ReminderStatus
 from contactnotes.models.token import ApiToken, TokenKind
 from contactnotes.models.upload import Upload, UploadStatus
@@ -22,6 +23,7 @@ __all__ = [
     "Notification",
     "NotificationKind",
     "Organization",
+    "OutboxEvent",
     "Reminder",
     "ReminderStatus",
     "TokenKind",

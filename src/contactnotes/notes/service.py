@@ -8,6 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contactnotes.auth.principal import Principal
 from contactnotes.contacts import service as contacts
 from contactnotes.errors import FieldProblem, Forbidden, Invalid, NotFound
+from contactnotes.jobs.events import EventType
+from contactnotes.jobs.queue import enqueue
 from contactnotes.kit.clock import utc_now
 from contactnotes.models import Note, User
 from contactnotes.notes import repository
@@ -29,6 +31,7 @@ from contactnotes.notes.schemas import (
     Unset,
     UserSummary,
 )
+from contactnotes.notifications import service as notifications
 from contactnotes.orgs import service as orgs
 from contactnotes.users import repository as users_repository
 
@@ -121,6 +124,10 @@ async def create_note(session: AsyncSession, principal: Principal, data: NoteCre
     )
     await repository.add_mentions(session, note.id, [u.id for u in mentioned], now)
     await repository.replace_attachments(session, note.id, data.attachments, existing=False)
+    await notifications.notify_mentioned(
+        session, principal, note_id=note.id, contact_id=contact.id, user_ids=[u.id for u in mentioned]
+    )
+    await enqueue(session, principal.org_id, EventType.NOTE_CREATED, note_id=note.id, actor_id=principal.user_id)
     author = _author(principal)
     # Built from what is in hand rather than read back: the create path is the hottest write.
     return NoteView(
@@ -241,6 +248,10 @@ async def update_note(
     note.updated_at = now
     note.modified_by_id = principal.user_id
     await session.flush()
+    await notifications.notify_mentioned(
+        session, principal, note_id=note.id, contact_id=note.contact_id, user_ids=added
+    )
+    await enqueue(session, principal.org_id, EventType.NOTE_UPDATED, note_id=note.id, actor_id=principal.user_id)
     return await _view(session, note), added
 
 
@@ -252,6 +263,7 @@ async def delete_note(session: AsyncSession, principal: Principal, ref: int | st
     view = await _view(session, note)
     note.deleted_at = utc_now()
     await session.flush()
+    await enqueue(session, principal.org_id, EventType.NOTE_DELETED, note_id=note.id, actor_id=principal.user_id)
     return view
 
 
@@ -273,4 +285,7 @@ async def toggle_reaction(session: AsyncSession, principal: Principal, ref: int 
         if emoji not in present and len(present) >= MAX_DISTINCT_EMOJI:
             raise Invalid.field("emoji", f"A note carries at most {MAX_DISTINCT_EMOJI} different emoji", "TOO_MANY")
         await repository.add_reaction(session, note.id, emoji, principal.user_id, utc_now())
+    await enqueue(
+        session, principal.org_id, EventType.REACTION_TOGGLED, note_id=note.id, actor_id=principal.user_id, emoji=emoji
+    )
     return await _view(session, note)

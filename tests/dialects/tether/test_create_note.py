@@ -139,9 +139,7 @@ class TestAuth:
         assert body["message"] == message
         assert response.headers["WWW-Authenticate"] == "Bearer"
 
-    async def test_a_revoked_token_is_401(
-        self, client: httpx.AsyncClient, world: World, database: Database
-    ) -> None:
+    async def test_a_revoked_token_is_401(self, client: httpx.AsyncClient, world: World, database: Database) -> None:
         from contactnotes.auth import service as auth
 
         ok = await client.post("/api/contact-notes", json={"contactId": world.contact.oid}, headers=world.bob.headers)
