@@ -15,13 +15,21 @@ from contactnotes import __version__
 from contactnotes.db.engine import Database
 from contactnotes.dialects.tether.errors import render_error as tether_error
 from contactnotes.dialects.tether.router import router as tether_router
+from contactnotes.dialects.virtuous.errors import render_error as virtuous_error
 from contactnotes.http.errors import ErrorRenderer, to_failure
 from contactnotes.http.middleware import BodySizeLimit
 from contactnotes.settings import Settings, get_settings
 
+# Virtuous's paths are PascalCase (/api/ContactNote, /api/Reminder, /api/Webhook, /Token); TetherAI's are
+# kebab-case. A request no route claimed (unknown path, wrong method) is answered in the shape of the
+# dialect its path looks like.
+VIRTUOUS_PREFIXES = ("/api/contactnote", "/api/reminder", "/api/webhook/", "/token")
+
 
 def _renderer_for(path: str) -> ErrorRenderer:
-    """The error shape for a request no route claimed (unknown path, wrong method)."""
+    lowered = path.lower()
+    if lowered.startswith(VIRTUOUS_PREFIXES) or lowered in {"/api/webhook", "/token"}:
+        return virtuous_error
     return tether_error
 
 
