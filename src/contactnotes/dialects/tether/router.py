@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
+from contactnotes.http.auth import PrincipalDep
 from contactnotes.http.deps import SessionDep
 from contactnotes.notes import service as notes
 
-from .deps import PrincipalDep
 from .errors import TetherRoute
 from .mapping import note_out, to_note_create
 from .wire import Envelope, ErrorOut, NoteCreateIn, NoteOut

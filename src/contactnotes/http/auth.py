@@ -1,4 +1,4 @@
-"""Bearer token to Principal, for TetherAI-style routes."""
+"""Bearer token to Principal: the same for every dialect (each renders the 401 in its own shape)."""
 
 from __future__ import annotations
 
