@@ -16,7 +16,7 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def _prepare_sqlite_file(url: str) -> None:
+def prepare_sqlite_file(url: str) -> None:
     database = make_url(url).database
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).parent.mkdir(parents=True, exist_ok=True)
@@ -44,7 +44,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 def build_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
     url = url or settings.database_url
     if is_sqlite(url):
-        _prepare_sqlite_file(url)
+        prepare_sqlite_file(url)
         # One connection per process: SQLite has one writer anyway, and queueing in the pool is cheaper
         # and kinder than lock retries.
         engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)

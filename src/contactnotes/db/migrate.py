@@ -7,6 +7,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from contactnotes.db.engine import is_sqlite, prepare_sqlite_file
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -26,6 +28,8 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
+    if is_sqlite(database_url):
+        prepare_sqlite_file(database_url)  # a fresh checkout has no ./var/ yet
     command.upgrade(alembic_config(database_url), revision)
 
 

@@ -146,7 +146,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
         return None
 
 
-def _timeline(principal: Principal, contact_id: int, important_only: bool) -> Select[tuple[Note]]:
+def _timeline(principal: Principal, contact_id: int, important_only: bool) -> Select[Note]:
     statement = select(Note).where(visible_to(principal), Note.contact_id == contact_id)
     if important_only:
         statement = statement.where(Note.important.is_(True))

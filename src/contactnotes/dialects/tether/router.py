@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, status
 
 from contactnotes.http.auth import PrincipalDep
@@ -12,7 +14,7 @@ from .errors import TetherRoute
 from .mapping import note_out, to_note_create
 from .wire import Envelope, ErrorOut, NoteCreateIn, NoteOut
 
-ERRORS = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorOut, "description": "Bad input; `errors` names each field at fault"},
     401: {"model": ErrorOut, "description": "Missing, malformed, unknown, expired or revoked token"},
     404: {"model": ErrorOut, "description": "No such object in the caller's organization"},

@@ -1,0 +1,160 @@
+"""The notes core: a contact's timeline, privacy, cursors, and the index that keeps pages cheap."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.dialects import postgresql, sqlite
+
+from contactnotes.auth.principal import Principal
+from contactnotes.db.engine import Database
+from contactnotes.db.uow import unit_of_work
+from contactnotes.errors import Forbidden, Invalid, NotFound
+from contactnotes.notes import repository, service
+from contactnotes.notes.schemas import NoteCreate, NoteSort, NoteUpdate
+from tests.factories import World
+
+BASE = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+async def write(database: Database, who: Principal, contact: int | str, body: str, **fields: object) -> str:
+    async with unit_of_work(database) as session:
+        view = await service.create_note(session, who, NoteCreate(contact=contact, body=body, **fields))  # type: ignore[arg-type]
+    return view.oid
+
+
+async def page(database: Database, who: Principal, contact: int | str, **kwargs: object) -> service.NotePage:
+    async with unit_of_work(database) as session:
+        return await service.list_notes(session, who, contact, **kwargs)  # type: ignore[arg-type]
+
+
+async def test_pages_by_offset_and_by_cursor_agree_newest_first(database: Database, world: World) -> None:
+    alice = world.alice.principal
+    for day in range(7):
+        await write(database, alice, world.contact.id, f"day {day}", note_date=BASE + timedelta(days=day))
+    await write(database, alice, world.other_contact.id, "another contact")
+
+    first = await page(database, alice, world.contact.oid, limit=3)
+    assert [n.body for n in first.items] == ["day 6", "day 5", "day 4"]
+    assert first.total == 7 and first.next_cursor
+
+    walked, cursor = [], None
+    while True:
+        result = await page(database, alice, world.contact.id, limit=3, cursor=cursor)
+        walked += [n.body for n in result.items]
+        if not (cursor := result.next_cursor):
+            break
+    offsets = [
+        n.body for o in (0, 3, 6) for n in (await page(database, alice, world.contact.id, limit=3, offset=o)).items
+    ]
+    assert walked == offsets == [f"day {d}" for d in range(6, -1, -1)]
+
+    oldest_first = await page(database, alice, world.contact.id, limit=2, descending=False, sort=NoteSort.NOTE_DATE)
+    assert [n.body for n in oldest_first.items] == ["day 0", "day 1"]
+
+
+async def test_notes_with_the_same_date_are_neither_skipped_nor_repeated(database: Database, world: World) -> None:
+    for i in range(5):
+        await write(database, world.alice.principal, world.contact.id, f"same {i}", note_date=BASE)
+    seen, cursor = [], None
+    while True:
+        result = await page(database, world.alice.principal, world.contact.id, limit=2, cursor=cursor)
+        seen += [n.body for n in result.items]
+        if not (cursor := result.next_cursor):
+            break
+    assert sorted(seen) == [f"same {i}" for i in range(5)] and len(seen) == 5
+
+
+async def test_a_private_note_exists_for_its_author_only(database: Database, world: World) -> None:
+    secret = await write(database, world.alice.principal, world.contact.id, "private", is_private=True)
+    await write(database, world.alice.principal, world.contact.id, "public")
+
+    assert (await page(database, world.alice.principal, world.contact.id, limit=10)).total == 2
+    for viewer in (world.bob.principal, world.ada.principal):  # a teammate, and even an admin
+        result = await page(database, viewer, world.contact.id, limit=10)
+        assert [n.body for n in result.items] == ["public"] and result.total == 1
+        async with unit_of_work(database) as session:
+            with pytest.raises(NotFound):
+                await service.get_note(session, viewer, secret)
+
+
+async def test_another_organization_sees_nothing(database: Database, world: World) -> None:
+    note = await write(database, world.alice.principal, world.contact.id, "acme only")
+    async with unit_of_work(database) as session:
+        with pytest.raises(NotFound):
+            await service.get_note(session, world.carol.principal, note)
+        with pytest.raises(NotFound):
+            await service.list_notes(session, world.carol.principal, world.contact.id, limit=10)
+        with pytest.raises(NotFound):
+            await service.update_note(session, world.carol.principal, note, NoteUpdate(body="x"))
+        with pytest.raises(NotFound):
+            await service.delete_note(session, world.carol.principal, note)
+
+
+async def test_edit_rights_delete_rights_and_deletion(database: Database, world: World) -> None:
+    note = await write(database, world.alice.principal, world.contact.id, "v1")
+    async with unit_of_work(database) as session:
+        with pytest.raises(Forbidden):
+            await service.update_note(session, world.bob.principal, note, NoteUpdate(body="bob was here"))
+        with pytest.raises(Forbidden):
+            await service.delete_note(session, world.bob.principal, note)
+    async with unit_of_work(database) as session:
+        view, added = await service.update_note(session, world.alice.principal, note, NoteUpdate(body="v2 @bob"))
+        assert view.is_edited and view.body == "v2 @bob" and added == [world.bob.user.id]
+        assert view.updated_at >= view.created_at
+    async with unit_of_work(database) as session:
+        await service.delete_note(session, world.ada.principal, note)  # an admin may delete a teammate's note
+    async with unit_of_work(database) as session:
+        with pytest.raises(NotFound):
+            await service.get_note(session, world.alice.principal, note)
+    assert (await page(database, world.alice.principal, world.contact.id, limit=10)).total == 0
+
+
+async def test_reactions_toggle_and_group_in_order_of_first_reaction(database: Database, world: World) -> None:
+    note = await write(database, world.alice.principal, world.contact.id, "react to me")
+
+    async def toggle(who: Principal, emoji: str) -> list[tuple[str, list[str], int]]:
+        async with unit_of_work(database) as session:
+            view = await service.toggle_reaction(session, who, note, emoji)
+        return [(r.emoji, r.user_oids, r.count) for r in view.reactions]
+
+    await toggle(world.bob.principal, "👍")
+    await toggle(world.alice.principal, "🎉")
+    assert await toggle(world.alice.principal, "👍") == [
+        ("👍", [world.bob.oid, world.alice.oid], 2),
+        ("🎉", [world.alice.oid], 1),
+    ]
+    # Bob's was the first 👍; without it, the earliest reaction still standing is Alice's 🎉.
+    assert await toggle(world.bob.principal, "👍") == [("🎉", [world.alice.oid], 1), ("👍", [world.alice.oid], 1)]
+    assert await toggle(world.bob.principal, "👨‍👩‍👧") != []  # one grapheme of several code points
+    for bad in ["", "ab", "👍👍", ":)"]:
+        async with unit_of_work(database) as session:
+            with pytest.raises(Invalid):
+                await service.toggle_reaction(session, world.bob.principal, note, bad)
+
+
+async def test_datetimes_come_back_aware_utc(database: Database, world: World) -> None:
+    local = datetime(2025, 12, 31, 23, 30, tzinfo=UTC) + timedelta(hours=0)
+    oid = await write(database, world.alice.principal, world.contact.id, "tz", note_date=local)
+    async with unit_of_work(database) as session:
+        view = await service.get_note(session, world.alice.principal, oid)
+    assert view.note_date == local and view.note_date.tzinfo is not None
+    assert view.created_at.utcoffset() == timedelta(0)
+
+
+async def test_the_timeline_page_is_served_by_its_index(database: Database, world: World) -> None:
+    """A page costs an index range scan in order, at any history length: no sort, no table scan."""
+    statement = repository._timeline(world.alice.principal, world.contact.id, False)
+    statement = statement.order_by(repository.Note.note_date.desc(), repository.Note.id.desc()).limit(25)
+    async with database.engine.connect() as connection:
+        if database.is_sqlite:
+            sql = str(statement.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+            plan = " ".join(str(r) for r in await connection.execute(text("EXPLAIN QUERY PLAN " + sql)))
+            assert "ix_notes_timeline" in plan and "TEMP B-TREE" not in plan, plan
+        else:
+            sql = str(statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+            await connection.execute(text("SET enable_seqscan = off"))
+            plan = " ".join(str(r) for r in await connection.execute(text("EXPLAIN " + sql)))
+            assert "ix_notes_timeline" in plan and "Sort" not in plan, plan
