@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export CONTACTNOTES_PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test lint typecheck install install-dev serve clean
+.PHONY: run test lint install install-dev serve clean lock bench
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "contactnotes needs Python 3.11 or newer")'
@@ -49,3 +49,9 @@ lock: install-dev
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# Benchmarks (never part of `make test`): needs PostgreSQL on 127.0.0.1:5432 and wrk (installed if missing).
+SIZE ?= 1m
+bench: install-dev
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench.run --size $(SIZE)

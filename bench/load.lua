@@ -1,0 +1,21 @@
+-- wrk script for contactnotes benchmarks. Everything comes from the environment, set by bench/run.py.
+wrk.method = os.getenv("BENCH_METHOD") or "GET"
+local body = os.getenv("BENCH_BODY")
+if body and #body > 0 then wrk.body = body end
+wrk.headers["Content-Type"] = "application/json"
+local token = os.getenv("BENCH_TOKEN")
+if token and #token > 0 then wrk.headers["Authorization"] = "Bearer " .. token end
+
+-- For fixed-rate runs each connection waits this long between requests (closed loop; see the report).
+local pause_ms = tonumber(os.getenv("BENCH_PAUSE_MS") or "0")
+function delay()
+  return pause_ms
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests":%d,"duration_us":%d,"errors":%d,"non2xx":%d,"p50_us":%d,"p99_us":%d,"max_us":%d}\n',
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50), latency:percentile(99), latency.max))
+end

@@ -1,0 +1,311 @@
+"""`make bench`: contactnotes against the same-SQL ceiling on this machine, in one run.
+
+Loads PostgreSQL (bench/load.py), starts the real app (uvicorn, one worker) and the bare ceiling
+(bench/ceiling.py), then measures each scenario in alternating rounds with wrk, and writes a dated report
+under bench/results/. Medians of the rounds are reported; the machine is named in the report.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import asyncpg
+import httpx
+import typer
+from rich.console import Console
+
+from bench.load import SIZES, BenchData, load
+from contactnotes.db import migrate
+from contactnotes.notes.repository import encode_cursor
+from contactnotes.settings import Settings
+
+HERE = Path(__file__).parent
+console = Console()
+
+
+@dataclass
+class Scenario:
+    name: str
+    method: str
+    url: str
+    body: str = ""
+    server: str = "app"  # whose memory to watch
+    kind: str = "create"  # create | list
+
+
+@dataclass
+class Measure:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+    errors: int
+    requests: int
+
+
+@dataclass
+class Results:
+    throughput: dict[str, list[Measure]] = field(default_factory=dict)
+    latency: dict[str, list[Measure]] = field(default_factory=dict)
+    rates: dict[str, float] = field(default_factory=dict)
+    rss_rest_mb: float = 0.0
+    rss_peak_mb: float = 0.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class RssWatcher:
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak, self._stop = pid, 0.0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, rss_mb(self.pid))
+            time.sleep(0.1)
+
+    def __enter__(self) -> RssWatcher:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def wrk(scenario: Scenario, token: str, *, connections: int, seconds: int, pause_ms: float = 0) -> Measure:
+    env = {
+        **os.environ,
+        "BENCH_METHOD": scenario.method,
+        "BENCH_BODY": scenario.body,
+        "BENCH_TOKEN": token,
+        "BENCH_PAUSE_MS": f"{pause_ms:.3f}",
+    }
+    threads = min(2, connections)
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(HERE / "load.lua"), scenario.url],
+        env=env, capture_output=True, text=True, check=True, timeout=seconds + 60,
+    ).stdout  # fmt: skip
+    data = json.loads(out.strip().splitlines()[-1])
+    seconds_run = data["duration_us"] / 1e6
+    return Measure(
+        rps=data["requests"] / seconds_run,
+        p50_ms=data["p50_us"] / 1000,
+        p99_ms=data["p99_us"] / 1000,
+        max_ms=data["max_us"] / 1000,
+        errors=data["errors"] + data["non2xx"],
+        requests=data["requests"],
+    )
+
+
+def start(command: list[str], env: dict[str, str], ready_url: str) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(ready_url, timeout=1).status_code == 200:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"{command} did not become ready")
+
+
+async def prepare(admin_dsn: str, size: str) -> tuple[str, BenchData, str, int]:
+    name = f"contactnotes_bench_{size}"
+    admin = await asyncpg.connect(admin_dsn)
+    try:
+        if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    dsn = admin_dsn.rsplit("/", 1)[0] + "/" + name
+    url = dsn.replace("postgresql://", "postgresql+asyncpg://", 1)
+    await asyncio.to_thread(migrate.upgrade, url)
+    data = await load(Settings(database_url=url, _env_file=None), dsn, size)  # type: ignore[call-arg]
+    # The deepest page: the last 25 notes of the big contact that the token's user can see.
+    connection = await asyncpg.connect(dsn)
+    visible = "contact_id = $1 AND deleted_at IS NULL AND (is_private = false OR author_id = $2)"
+    try:
+        count = await connection.fetchval(f"SELECT count(*) FROM notes WHERE {visible}", data.big_contact_id, data.user_id)
+        depth = max(count - 25, 1)
+        row = await connection.fetchrow(
+            f"SELECT note_date, id FROM notes WHERE {visible} ORDER BY note_date DESC, id DESC OFFSET $3 LIMIT 1",
+            data.big_contact_id, data.user_id, depth - 1,
+        )  # fmt: skip
+    finally:
+        await connection.close()
+    return url, data, encode_cursor(row["note_date"], row["id"]), depth
+
+
+def scenarios(app: str, ceiling: str, data: BenchData, cursor: str, depth: int, spec: dict) -> list[Scenario]:
+    tether_body = json.dumps(
+        {"contactId": data.big_contact_oid, "note": "@u1 bench note", "mentions": [data.mention_oid]}
+    )
+    found = [
+        Scenario("create: ceiling (bare SQL)", "POST", f"{ceiling}/create", tether_body, server="ceiling"),
+        Scenario("create: POST /api/contact-notes", "POST", f"{app}/api/contact-notes", tether_body),
+    ]
+    if "/api/ContactNote" in spec["paths"]:
+        virtuous_body = json.dumps({"contactId": data.big_contact_id, "note": "bench note", "type": "Call"})
+        found.append(Scenario("create: POST /api/ContactNote", "POST", f"{app}/api/ContactNote", virtuous_body))
+    base = f"{app}/api/contact-notes?contactId={data.big_contact_oid}&limit=25"
+    found += [
+        Scenario("list: first page", "GET", base, kind="list"),
+        Scenario(f"list: offset {depth}", "GET", f"{base}&offset={depth}", kind="list"),
+        Scenario(f"list: cursor at depth {depth}", "GET", f"{base}&cursor={cursor}", kind="list"),
+    ]
+    by_contact = "/api/ContactNote/ByContact/{contactId}"
+    if by_contact in spec["paths"]:
+        v = f"{app}/api/ContactNote/ByContact/{data.big_contact_id}?sortBy=NoteDate&descending=true&take=25"
+        found += [
+            Scenario("list: Virtuous ByContact first page", "GET", f"{v}&skip=0", kind="list"),
+            Scenario(f"list: Virtuous ByContact skip {depth}", "GET", f"{v}&skip={depth}", kind="list"),
+        ]
+    return found
+
+
+def main(
+    size: Annotated[str, typer.Option(help="10k, 1m or 10m notes")] = "1m",
+    rounds: Annotated[int, typer.Option(help="Alternating rounds; medians are reported")] = 3,
+    seconds: Annotated[int, typer.Option(help="Length of each wrk run")] = 8,
+    connections: Annotated[int, typer.Option(help="Connections for the throughput runs")] = 32,
+    admin_dsn: Annotated[
+        str, typer.Option(help="PostgreSQL admin DSN")
+    ] = "postgresql://postgres@127.0.0.1:5432/postgres",
+) -> None:
+    """Run the benchmark and write bench/results/<date>-<size>.md."""
+    if size not in SIZES:
+        raise typer.BadParameter(f"size must be one of {', '.join(SIZES)}")
+    url, data, cursor, depth = asyncio.run(prepare(admin_dsn, size))
+    app_port, ceiling_port = free_port(), free_port()
+    env = {**os.environ, "CONTACTNOTES_DATABASE_URL": url, "CONTACTNOTES_LOG_LEVEL": "warning",
+           "BENCH_DSN": url.replace("+asyncpg", "")}  # fmt: skip
+    app_cmd = [sys.executable, "-m", "uvicorn", "contactnotes.app:create_app", "--factory", "--port", str(app_port),
+               "--no-access-log", "--log-level", "warning"]  # fmt: skip
+    ceiling_cmd = [sys.executable, "-m", "uvicorn", "bench.ceiling:app", "--port", str(ceiling_port),
+                   "--no-access-log", "--log-level", "warning"]  # fmt: skip
+    app_proc = start(app_cmd, env, f"http://127.0.0.1:{app_port}/readyz")
+    ceiling_proc = start(ceiling_cmd, env, f"http://127.0.0.1:{ceiling_port}/readyz")
+    results = Results()
+    try:
+        spec = httpx.get(f"http://127.0.0.1:{app_port}/openapi.json").json()
+        plan = scenarios(f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{ceiling_port}", data, cursor, depth, spec)
+        results.rss_rest_mb = rss_mb(app_proc.pid)
+        with RssWatcher(app_proc.pid) as watcher:
+            for round_no in range(1, rounds + 1):
+                for scenario in plan:  # alternating: every scenario once per round, in turn
+                    console.print(f"round {round_no}: {scenario.name} (throughput)")
+                    m = wrk(scenario, data.token, connections=connections, seconds=seconds)
+                    results.throughput.setdefault(scenario.name, []).append(m)
+            # Fixed-rate latency at half the maximum: the ceiling's maximum for creates, each list's own.
+            ceiling_max = statistics.median(m.rps for m in results.throughput[plan[0].name])
+            for round_no in range(1, rounds + 1):
+                for scenario in plan:
+                    own_max = statistics.median(m.rps for m in results.throughput[scenario.name])
+                    rate = (ceiling_max if scenario.kind == "create" else own_max) / 2
+                    results.rates[scenario.name] = rate
+                    lat_connections = 8
+                    pause = 1000 * lat_connections / rate
+                    console.print(f"round {round_no}: {scenario.name} (latency at {rate:.0f}/s)")
+                    m = wrk(scenario, data.token, connections=lat_connections, seconds=seconds, pause_ms=pause)
+                    results.latency.setdefault(scenario.name, []).append(m)
+            results.rss_peak_mb = watcher.peak
+    finally:
+        for process in (app_proc, ceiling_proc):
+            process.terminate()
+            process.wait(timeout=10)
+    path = write_report(size, data, depth, connections, seconds, rounds, results)
+    console.print(f"report: {path}")
+
+
+def med(values: list[Measure], attr: str) -> float:
+    return statistics.median(getattr(m, attr) for m in values)
+
+
+def machine() -> str:
+    mem = next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())  # fmt: skip
+    return f"{os.cpu_count()} cores ({cpu}), {int(mem.split()[1]) // 1024 // 1024} GiB memory, Python {platform.python_version()}"
+
+
+def write_report(
+    size: str, data: BenchData, depth: int, connections: int, seconds: int, rounds: int, r: Results
+) -> Path:
+    names = list(r.throughput)
+    ceiling = med(r.throughput[names[0]], "rps")
+    lines = [
+        f"# contactnotes benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, size {size}",
+        "",
+        f"Machine: {machine()}. PostgreSQL, one uvicorn worker for the app and for the ceiling.",
+        f"Data: {data.notes:,} notes over {max(data.notes // 100, 2):,} contacts; the listed contact holds "
+        f"{data.notes // 10:,}. Deep pages are at depth {depth:,}.",
+        f"Method: wrk, {rounds} alternating rounds of {seconds} s per scenario; medians reported. Throughput at "
+        f"{connections} connections; latency at a fixed rate of half the maximum (the ceiling's for creates, the "
+        "scenario's own for lists), 8 connections pacing themselves (closed loop: a slow answer delays the next).",
+        "",
+        "| Scenario | Throughput (req/s) | vs ceiling | Errors | Rate for latency (req/s) | p50 ms | p99 ms | max ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name in names:
+        t, lat = r.throughput[name], r.latency[name]
+        ratio = f"{med(t, 'rps') / ceiling:.2f}x" if name.startswith("create") else ""
+        errors = sum(m.errors for m in t) + sum(m.errors for m in lat)
+        lines.append(
+            f"| {name} | {med(t, 'rps'):.0f} | {ratio} | {errors} | {r.rates[name]:.0f} | {med(lat, 'p50_ms'):.1f} | "
+            f"{med(lat, 'p99_ms'):.1f} | {med(lat, 'max_ms'):.1f} |"
+        )
+    lines += ["", f"App resident memory: {r.rss_rest_mb:.0f} MB at rest, {r.rss_peak_mb:.0f} MB peak under load.", ""]
+    lines += targets(r, names, ceiling)
+    out = HERE / "results" / f"{datetime.now(UTC):%Y-%m-%d}-{size}.md"
+    out.write_text("\n".join(lines) + "\n")
+    return out
+
+
+def targets(r: Results, names: list[str], ceiling: float) -> list[str]:
+    create = "create: POST /api/contact-notes"
+    first = "list: first page"
+    cursor = next(n for n in names if n.startswith("list: cursor"))
+    rows = [
+        ("create throughput >= 0.6x ceiling", med(r.throughput[create], "rps") / ceiling, 0.6, ">="),
+        ("create errors == 0", sum(m.errors for m in r.throughput[create] + r.latency[create]), 0, "=="),
+        ("create p99 <= 25 ms at half the ceiling's rate", med(r.latency[create], "p99_ms"), 25, "<="),
+        ("first page p99 <= 10 ms", med(r.latency[first], "p99_ms"), 10, "<="),
+        ("deepest cursor page p99 <= 10 ms", med(r.latency[cursor], "p99_ms"), 10, "<="),
+        ("cursor page within 1.2x of first page (p50)", med(r.latency[cursor], "p50_ms") / max(med(r.latency[first], "p50_ms"), 1e-9), 1.2, "<="),
+        ("resident memory under load <= 150 MB", r.rss_peak_mb, 150, "<="),
+    ]  # fmt: skip
+    lines = ["## Targets", "", "| Target | Measured | Met |", "| --- | ---: | --- |"]
+    for label, value, bound, op in rows:
+        met = {">=": value >= bound, "<=": value <= bound, "==": value == bound}[op]
+        lines.append(f"| {label} | {value:.2f} | {'yes' if met else 'NO'} |")
+    return lines
+
+
+if __name__ == "__main__":
+    typer.run(main)
