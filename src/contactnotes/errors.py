@@ -41,5 +41,9 @@ class Conflict(DomainError):
     """The request clashes with the current state (duplicate email, key in use)."""
 
 
+class Unprocessable(DomainError):
+    """The request parses but cannot be processed as sent (e.g. an idempotency key reused for another request)."""
+
+
 class Unauthenticated(DomainError):
     """No usable credentials."""

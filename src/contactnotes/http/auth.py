@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from contactnotes.auth import service as auth
 from contactnotes.auth.principal import Principal
 from contactnotes.http.deps import SessionDep, SettingsDep
+from contactnotes.http.transaction import claim_idempotency_key
 
 # Declares the scheme in OpenAPI; the header itself is checked by auth.authenticate for precise reasons.
 bearer = HTTPBearer(auto_error=False, description="Bearer <token> from `contactnotes token create`")
@@ -22,11 +23,14 @@ async def current_principal(
     settings: SettingsDep,
     _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    return await auth.authenticate(
+    principal = await auth.authenticate(
         session,
         request.headers.get("authorization"),
         touch_interval=timedelta(seconds=settings.token_touch_interval_seconds),
     )
+    # Every authenticated write honours Idempotency-Key: the key is claimed here, in the request's transaction.
+    await claim_idempotency_key(request, principal)
+    return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]

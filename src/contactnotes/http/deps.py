@@ -1,17 +1,14 @@
-"""Request-scoped dependencies shared by every dialect: the database and the unit of work."""
+"""Request-scoped dependencies shared by every dialect: settings, the database and the request's session."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.db.engine import Database
-from contactnotes.db.uow import unit_of_work
-from contactnotes.errors import Conflict
+from contactnotes.http.transaction import current_transaction
 from contactnotes.settings import Settings
 
 
@@ -25,17 +22,10 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """The request's transaction: committed after the handler returns and before the answer is sent."""
-    try:
-        async with unit_of_work(get_database(request)) as session:
-            yield session
-    except IntegrityError as exc:
-        # Two requests raced for the same unique value; the loser learns it as a conflict.
-        raise Conflict("The request conflicts with a concurrent change; retry it") from exc
+def request_session(request: Request) -> AsyncSession:
+    """The session of the request's transaction, which the route commits (see http/transaction.py)."""
+    return current_transaction(request).session()
 
 
-# scope="function": the transaction ends when the endpoint returns, so a client never receives a success
-# for a write that is not yet committed.
-SessionDep = Annotated[AsyncSession, Depends(request_session, scope="function")]
+SessionDep = Annotated[AsyncSession, Depends(request_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Protocol
 from fastapi import HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contactnotes.errors import (
@@ -25,7 +25,11 @@ from contactnotes.errors import (
     Invalid,
     NotFound,
     Unauthenticated,
+    Unprocessable,
 )
+from contactnotes.http.deps import get_database
+from contactnotes.http.transaction import RequestTransaction
+from contactnotes.idempotency.service import Replay
 
 log = logging.getLogger("contactnotes")
 
@@ -89,6 +93,7 @@ _DOMAIN_STATUS: dict[type[DomainError], int] = {
     Forbidden: 403,
     NotFound: 404,
     Conflict: 409,
+    Unprocessable: 422,
 }
 
 
@@ -99,6 +104,9 @@ def to_failure(exc: Exception) -> Failure:
         status = next((code for kind, code in _DOMAIN_STATUS.items() if isinstance(exc, kind)), 400)
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
         return Failure(status, exc.message, exc.problems, headers)
+    if isinstance(exc, IntegrityError):
+        # Two requests raced for the same unique value; the loser learns it as a conflict.
+        return Failure(409, "The request conflicts with a concurrent change; retry it")
     if isinstance(exc, StarletteHTTPException):
         return Failure(exc.status_code, str(exc.detail), (), dict(exc.headers or {}))
     if (
@@ -113,7 +121,7 @@ def to_failure(exc: Exception) -> Failure:
 
 
 class DialectRoute(APIRoute):
-    """An APIRoute whose failures are answered in the dialect's own error shape."""
+    """An APIRoute that owns the request's transaction and answers failures in the dialect's error shape."""
 
     renderer: ClassVar[ErrorRenderer]
 
@@ -121,10 +129,25 @@ class DialectRoute(APIRoute):
         handler = super().get_route_handler()
         renderer = type(self).renderer
 
-        async def render_failures(request: Request) -> Response:
+        async def in_transaction(request: Request) -> Response:
+            transaction = RequestTransaction(get_database(request))
+            request.state.transaction = transaction
             try:
-                return await handler(request)
+                response = await handler(request)
+                if response.status_code >= 400:
+                    await transaction.rollback()
+                else:
+                    await transaction.commit(response)  # before the answer leaves: no uncommitted successes
+                return response
+            except Replay as replay:
+                await transaction.rollback()
+                answer = replay.answer
+                headers = {**answer.headers, "Idempotent-Replayed": "true"}
+                return Response(answer.body, status_code=answer.status_code, headers=headers)
             except Exception as exc:  # every failure gets the dialect's shape, none a stack trace
+                await transaction.rollback()
                 return renderer(request, to_failure(exc))
+            finally:
+                await transaction.close()
 
-        return render_failures
+        return in_transaction

@@ -2,6 +2,7 @@
 
 from contactnotes.db.base import Base
 from contactnotes.models.contact import Contact
+from contactnotes.models.idempotency import IdempotencyKey
 from contactnotes.models.note import Note, NoteAttachment, NoteMention, NoteReaction, NoteType
 from contactnotes.models.notification import Notification, NotificationKind
 from contactnotes.models.org import Organization
@@ -15,6 +16,7 @@ __all__ = [
     "ApiToken",
     "Base",
     "Contact",
+    "IdempotencyKey",
     "Note",
     "NoteAttachment",
     "NoteMention",
