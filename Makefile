@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export CONTACTNOTES_PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test lint install install-dev serve clean lock bench
+.PHONY: run test lint install install-dev serve clean lock bench chromium
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "contactnotes needs Python 3.11 or newer")'
@@ -22,6 +22,11 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.lock
 	$(BIN)/pip install --quiet -r requirements/dev.lock
 	touch $@
 
+# Browser tests drive Debian's Chromium (never a downloaded browser build).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
+		|| (echo "install Debian's chromium package (apt-get install chromium) for the browser tests" && false)
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
@@ -33,7 +38,7 @@ run: install
 serve: install
 	$(BIN)/contactnotes serve --port $(PORT)
 
-test: install-dev
+test: install-dev chromium
 	$(BIN)/pytest -q
 
 lint: install-dev

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -16,8 +17,9 @@ from contactnotes.db.engine import Database
 from contactnotes.dialects.tether.errors import render_error as tether_error
 from contactnotes.dialects.tether.router import router as tether_router
 from contactnotes.dialects.virtuous.errors import render_error as virtuous_error
+from contactnotes.http.docs import mount_docs
 from contactnotes.http.errors import ErrorRenderer, to_failure
-from contactnotes.http.middleware import BodySizeLimit
+from contactnotes.http.middleware import BodySizeLimit, SecurityHeaders
 from contactnotes.settings import Settings, get_settings
 
 # Virtuous's paths are PascalCase (/api/ContactNote, /api/Reminder, /api/Webhook, /Token); TetherAI's are
@@ -51,12 +53,30 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         version=__version__,
         description="Contact notes with TetherAI- and Virtuous-compatible APIs.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     if database is not None:
         app.state.database = database
 
     app.add_middleware(BodySizeLimit, limit_for=lambda path: settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"],
+            expose_headers=[
+                "Idempotent-Replayed",
+                "Retry-After",
+                "X-RateLimit-Limit",
+                "X-RateLimit-Remaining",
+                "X-RateLimit-Reset",
+            ],
+        )
+    app.add_middleware(SecurityHeaders)  # outermost: every answer, errors included, carries the headers
+    mount_docs(app)
 
     @app.exception_handler(StarletteHTTPException)
     async def unrouted(request: Request, exc: StarletteHTTPException) -> Response:

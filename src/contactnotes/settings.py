@@ -26,6 +26,10 @@ class Settings(BaseSettings):
         default=60, description="How stale a token's last-used time may get before a request refreshes it."
     )
     log_level: str = Field(default="info", description="uvicorn log level.")
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description="Browser origins allowed to call the APIs (JSON list); none by default.",
+    )
 
 
 @lru_cache

@@ -5,53 +5,30 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.live import free_port, live_server
 
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
     env = {
-        **os.environ,
         "CONTACTNOTES_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'var' / 'contactnotes.db'}",
-        "CONTACTNOTES_PUBLIC_BASE_URL": base,
+        "CONTACTNOTES_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
     }
     cli = [sys.executable, "-m", "contactnotes"]
-    subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True, timeout=120)
-    demo = subprocess.run([*cli, "demo"], env=env, check=True, capture_output=True, text=True, timeout=120)
-    server = subprocess.Popen(
-        [*cli, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not become ready"
-            assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
-            time.sleep(0.2)
+    full_env = {**os.environ, **env}
+    subprocess.run([*cli, "migrate"], env=full_env, check=True, capture_output=True, timeout=120)
+    demo = subprocess.run([*cli, "demo"], env=full_env, check=True, capture_output=True, text=True, timeout=120)
+    with live_server(env, port) as base:
         yield base, demo.stdout
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_the_printed_curl_creates_a_note(served: tuple[str, str]) -> None:

@@ -46,13 +46,15 @@ async def begin(session: AsyncSession, principal: Principal, key: str, fingerpri
     request, Conflict when the first request under this key is still running.
     """
     key = _check_key(key)
-    scope = {"org_id": principal.org_id, "user_id": principal.user_id, "key": key}
+    org_id, user_id = principal.org_id, principal.user_id
     for _ in range(2):
         now = utc_now()
-        claimed = await repository.claim(session, **scope, fingerprint=fingerprint, at=now)
+        claimed = await repository.claim(
+            session, org_id=org_id, user_id=user_id, key=key, fingerprint=fingerprint, at=now
+        )
         if claimed is not None:
             return claimed
-        existing = await repository.find(session, **scope)
+        existing = await repository.find(session, org_id=org_id, user_id=user_id, key=key)
         if existing is None:
             continue  # the other claim rolled back between our insert and our read
         if existing.created_at < now - KEEP_FOR:

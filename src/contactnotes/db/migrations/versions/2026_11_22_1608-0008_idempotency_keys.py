@@ -42,7 +42,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_idempotency_keys_completed_at"), ["completed_at"], unique=False)
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_idempotency_keys_completed_at"))
