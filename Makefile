@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export CONTACTNOTES_PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test lint install install-dev serve clean lock bench chromium
+.PHONY: run test test-faults lint install install-dev serve clean lock bench chromium
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "contactnotes needs Python 3.11 or newer")'
@@ -40,6 +40,10 @@ serve: install
 
 test: install-dev chromium
 	$(BIN)/pytest -q
+
+# Fault injection: SIGKILL of the API under load, PostgreSQL stopped and restarted under load.
+test-faults: install-dev
+	$(BIN)/pytest -q -m faults tests/faults
 
 lint: install-dev
 	$(BIN)/ruff check src tests

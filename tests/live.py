@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import httpx
 
@@ -19,34 +20,51 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@contextmanager
-def live_server(env: dict[str, str], port: int | None = None) -> Iterator[str]:
-    """`contactnotes serve` on a free loopback port; yields its base URL once /readyz answers."""
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+
+
+def start_server(env: dict[str, str], port: int | None = None) -> Server:
+    """`contactnotes serve` on a loopback port, returned once /readyz answers."""
     port = port or free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
+    process = subprocess.Popen(
         [sys.executable, "-m", "contactnotes", "serve", "--port", str(port)],
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if server.poll() is not None:
-                raise RuntimeError(server.stderr.read().decode() if server.stderr else "server exited")
-            if time.monotonic() > deadline:
-                raise RuntimeError("server did not become ready")
-            time.sleep(0.2)
-        yield base
-    finally:
-        server.terminate()
+    deadline = time.monotonic() + 60
+    while True:
         try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                return Server(base, process)
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None:
+            raise RuntimeError(process.stderr.read().decode() if process.stderr else "server exited")
+        if time.monotonic() > deadline:
+            stop_server(Server(base, process))
+            raise RuntimeError("server did not become ready")
+        time.sleep(0.2)
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+@contextmanager
+def live_server(env: dict[str, str], port: int | None = None) -> Iterator[str]:
+    """A served app for the block; yields its base URL."""
+    server = start_server(env, port)
+    try:
+        yield server.url
+    finally:
+        stop_server(server)

@@ -7,6 +7,7 @@ included; and an idempotent request's stored answer commits in the same transact
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 
 from fastapi import Request, Response
@@ -43,12 +44,15 @@ class RequestTransaction:
         await self._session.commit()
 
     async def rollback(self) -> None:
+        # After a lost connection the rollback fails too; the request is answered from the first failure.
         if self._session is not None:
-            await self._session.rollback()
+            with contextlib.suppress(Exception):
+                await self._session.rollback()
 
     async def close(self) -> None:
         if self._session is not None:
-            await self._session.close()
+            with contextlib.suppress(Exception):
+                await self._session.close()
 
 
 def current_transaction(request: Request) -> RequestTransaction:
