@@ -12,7 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contactnotes.db.engine import Database
 from contactnotes.db.uow import unit_of_work
 from contactnotes.errors import Conflict
+from contactnotes.http.errors import has_failed
 from contactnotes.settings import Settings
+
+
+class _AnsweredWithError(Exception):
+    """Raised into the unit of work when the endpoint's dialect already answered with an error."""
 
 
 def get_database(request: Request) -> Database:
@@ -30,6 +35,10 @@ async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
     try:
         async with unit_of_work(get_database(request)) as session:
             yield session
+            if has_failed(request):
+                raise _AnsweredWithError
+    except _AnsweredWithError:
+        pass  # rolled back: nothing of a request that failed is kept
     except IntegrityError as exc:
         # Two requests raced for the same unique value; the loser learns it as a conflict.
         raise Conflict("The request conflicts with a concurrent change; retry it") from exc

@@ -112,6 +112,17 @@ def to_failure(exc: Exception) -> Failure:
     return Failure(500, "Internal server error")
 
 
+_FAILED = "contactnotes.failed"
+
+
+def mark_failed(request: Request) -> None:
+    request.scope[_FAILED] = True
+
+
+def has_failed(request: Request) -> bool:
+    return bool(request.scope.get(_FAILED))
+
+
 class DialectRoute(APIRoute):
     """An APIRoute whose failures are answered in the dialect's own error shape."""
 
@@ -125,6 +136,9 @@ class DialectRoute(APIRoute):
             try:
                 return await handler(request)
             except Exception as exc:  # every failure gets the dialect's shape, none a stack trace
+                # The exception stops here, so the request's unit of work would see a normal exit and
+                # commit whatever was written before the failure; this mark makes it roll back instead.
+                mark_failed(request)
                 return renderer(request, to_failure(exc))
 
         return render_failures

@@ -204,6 +204,12 @@ async def list_notes(
     return NotePage(await repository.load_views(session, notes), total, next_cursor)
 
 
+async def _check_same_contact(session: AsyncSession, principal: Principal, note: Note, ref: int | str) -> None:
+    current = await contacts.get_contact(session, principal.org_id, note.contact_id)
+    if ref not in (current.id, current.oid):
+        raise Invalid.field("contactId", "A note cannot be moved to another contact", "IMMUTABLE")
+
+
 async def update_note(
     session: AsyncSession, principal: Principal, ref: int | str, data: NoteUpdate
 ) -> tuple[NoteView, list[int]]:
@@ -211,6 +217,8 @@ async def update_note(
     note = await _visible(session, principal, ref, lock=True)
     if note.author_id != principal.user_id:
         raise Forbidden("Only the author can edit a note")
+    if not isinstance(data.contact, Unset):
+        await _check_same_contact(session, principal, note, data.contact)
     now = utc_now()
     if not isinstance(data.body, Unset):
         _check_body(data.body)
