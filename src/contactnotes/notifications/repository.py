@@ -50,7 +50,9 @@ async def add_mentions(
 def _inbox(principal: Principal) -> ColumnElement[bool]:
     """The recipient's rows, minus those about a note they can no longer see (deleted, made private):
     an inbox entry must never lead to a 404 or reveal what a hidden note says."""
-    note_still_visible = select(Note.id).where(Note.id == Notification.note_id, visible_to(principal)).exists()
+    note_still_visible = (
+        select(Note.id).where(Note.id == Notification.note_id, visible_to(principal)).correlate(Notification).exists()
+    )
     return and_(
         Notification.user_id == principal.user_id,
         Notification.org_id == principal.org_id,
