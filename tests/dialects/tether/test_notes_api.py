@@ -77,6 +77,7 @@ class TestList:
         while True:
             body = (await client.get("/api/contact-notes", params=params, headers=world.alice.headers)).json()
             seen += [n["_id"] for n in body["data"]]
+            assert body["pagination"]["total"] == 7
             pages += 1
             if not body["pagination"]["hasMore"]:
                 assert body["pagination"]["nextCursor"] is None
@@ -94,6 +95,7 @@ class TestList:
             ({"offset": "-1"}, "offset"),
             ({"offset": "x"}, "offset"),
             ({"cursor": "not-a-cursor"}, "cursor"),
+            ({"cursor": "WyIyMDI2LTAxLTAxVDAwOjAwOjAwKzAwOjAwIiwzLC0xXQ"}, "cursor"),  # a negative total
             ({"cursor": "abc", "offset": "5"}, "cursor"),
         ],
     )
