@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -63,7 +64,7 @@ def _inbox(principal: Principal) -> ColumnElement[bool]:
 _Actor = aliased(User)
 
 
-def _rows(principal: Principal) -> Select[tuple[Notification, User | None, Contact | None, str | None, str | None]]:
+def _rows(principal: Principal) -> Select[Any]:
     return (
         select(Notification, _Actor, Contact, Note.oid, func.substr(Note.body, 1, EXCERPT_LENGTH))
         .outerjoin(_Actor, _Actor.id == Notification.actor_id)
@@ -73,15 +74,15 @@ def _rows(principal: Principal) -> Select[tuple[Notification, User | None, Conta
     )
 
 
-def _view(
-    row: Notification, actor: User | None, contact: Contact | None, note_oid: str | None, excerpt: str | None
-) -> NotificationView:
+def _view(row: Any) -> NotificationView:
+    """A row of _rows(): (Notification, actor or None, contact or None, note oid or None, excerpt or None)."""
+    notification, actor, contact, note_oid, excerpt = row
     return NotificationView(
-        id=row.id,
-        oid=row.oid,
-        kind=row.kind,
-        created_at=row.created_at,
-        read_at=row.read_at,
+        id=notification.id,
+        oid=notification.oid,
+        kind=notification.kind,
+        created_at=notification.created_at,
+        read_at=notification.read_at,
         actor=UserSummary(actor.id, actor.oid, actor.full_name, actor.email, actor.avatar_url) if actor else None,
         contact=ContactSummary(contact.id, contact.oid, contact.display_name, contact.avatar_url) if contact else None,
         note_oid=note_oid,
@@ -97,7 +98,7 @@ async def page(
         statement = statement.where(Notification.read_at.is_(None))
     # Ids grow with time, so id order is arrival order and rides the (user_id, read_at, id) index.
     statement = statement.order_by(Notification.id.desc()).limit(limit).offset(offset)
-    return [_view(*row) for row in await session.execute(statement)]
+    return [_view(row) for row in await session.execute(statement)]
 
 
 async def counts(session: AsyncSession, principal: Principal) -> tuple[int, int]:
@@ -110,7 +111,7 @@ async def counts(session: AsyncSession, principal: Principal) -> tuple[int, int]
 
 async def get(session: AsyncSession, principal: Principal, oid: str) -> NotificationView | None:
     row = (await session.execute(_rows(principal).where(Notification.oid == oid))).first()
-    return _view(*row) if row else None
+    return _view(row) if row else None
 
 
 async def mark_read(session: AsyncSession, principal: Principal, oid: str, at: datetime) -> None:

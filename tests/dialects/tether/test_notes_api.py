@@ -272,3 +272,13 @@ class TestReaction:
         note = await create_note(client, world.alice, world.contact.oid)
         response = await client.post(f"/api/contact-notes/{note['_id']}/reaction", json={}, headers=world.alice.headers)
         assert_tether_error(response, 400, "emoji")
+
+
+async def test_an_oversized_patch_is_413_and_changes_nothing(client: httpx.AsyncClient, world: World) -> None:
+    note = await create_note(client, world.alice, world.contact.oid, note="keep")
+    response = await client.patch(
+        f"/api/contact-notes/{note['_id']}", json={"note": "x" * 1_100_000}, headers=world.alice.headers
+    )
+    assert_tether_error(response, 413)
+    current = await client.get(f"/api/contact-notes/{note['_id']}", headers=world.alice.headers)
+    assert current.json()["data"]["note"] == "keep"
