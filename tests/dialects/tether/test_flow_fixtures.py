@@ -1,6 +1,7 @@
 """The whole TetherAI flow, replayed from recorded exchanges under fixtures/flow/ (docs/tether-api.md walks
 through the same steps with curl): who am I, pick a user to mention, create a note mentioning them, list,
-react twice, edit, read the mentioned user's inbox, mark it read, delete, and see it gone."""
+react twice, edit, read the mentioned user's inbox, mark it read, delete, and see it gone; then add a
+contact and write a private note on it that nobody else can read."""
 
 from __future__ import annotations
 
