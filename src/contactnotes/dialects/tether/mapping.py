@@ -80,8 +80,6 @@ def note_out(view: NoteView) -> NoteOut:
 
 # Fields a PATCH may send as null to clear or reset; any other field sent as null is refused.
 _NULLABLE_ON_UPDATE = {"type", "time_spent", "note_date_time"}
-_WIRE_NAMES = {"contact_id": "contactId", "note": "note", "mentions": "mentions", "attachments": "attachments",
-               "important": "important", "private": "private"}  # fmt: skip
 
 
 def to_note_update(body: NoteUpdateIn) -> NoteUpdate:
@@ -89,7 +87,7 @@ def to_note_update(body: NoteUpdateIn) -> NoteUpdate:
     sent = body.model_fields_set
     for name in sorted(sent - _NULLABLE_ON_UPDATE):
         if getattr(body, name) is None:
-            wire_name = _WIRE_NAMES.get(name, name)
+            wire_name = NoteUpdateIn.model_fields[name].alias or name
             raise Invalid.field(wire_name, f"{wire_name} must not be null", "NULL")
     update = NoteUpdate()
     if "contact_id" in sent and body.contact_id is not None:
@@ -176,23 +174,25 @@ def notification_page_out(page: NotificationPage, *, limit: int, offset: int) ->
 # ---- users and contacts -----------------------------------------------------------------------------
 
 
+def _user_fields(view: MemberView) -> dict[str, object]:
+    return {
+        "id": view.oid,
+        "full_name": view.full_name,
+        "email": view.email,
+        "handle": view.handle,
+        "avatar_url": view.avatar_url,
+        "role": "admin" if view.is_admin else "member",
+        "created_at": iso_millis(view.created_at),
+    }
+
+
 def user_out(view: MemberView) -> UserOut:
-    return UserOut(
-        id=view.oid,
-        full_name=view.full_name,
-        email=view.email,
-        handle=view.handle,
-        avatar_url=view.avatar_url,
-        role="admin" if view.is_admin else "member",
-        created_at=iso_millis(view.created_at),
-    )
+    return UserOut.model_validate(_user_fields(view))
 
 
 def me_out(view: MeView) -> MeOut:
-    return MeOut(
-        **user_out(view.user).model_dump(),
-        organization=OrganizationRefOut(id=view.org_oid, name=view.org_name),
-    )
+    organization = OrganizationRefOut(id=view.org_oid, name=view.org_name)
+    return MeOut.model_validate({**_user_fields(view.user), "organization": organization})
 
 
 def users_out(page: MemberPage) -> list[UserOut]:
