@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from contactnotes.db.engine import Database
 from contactnotes.db.uow import unit_of_work
-from contactnotes.models import Notification
+from contactnotes.models import Notification, OutboxEvent
 from tests.factories import Persona
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -50,3 +50,8 @@ async def count_notifications(database: Database, user_id: int | None = None) ->
         if user_id is not None:
             statement = statement.where(Notification.user_id == user_id)
         return int(await session.scalar(statement) or 0)
+
+
+async def count_outbox(database: Database) -> int:
+    async with unit_of_work(database) as session:
+        return int(await session.scalar(select(func.count()).select_from(OutboxEvent)) or 0)

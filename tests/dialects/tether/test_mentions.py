@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from contactnotes.db.engine import Database
-from tests.dialects.tether.support import assert_tether_error, count_notifications, create_note
+from tests.dialects.tether.support import assert_tether_error, count_notifications, count_outbox, create_note
 from tests.factories import Persona, World
 
 
@@ -123,10 +123,11 @@ class TestEdit:
         current = await client.get(f"/api/contact-notes/{note['_id']}", headers=world.bob.headers)
         assert current.status_code == 200 and current.json()["data"]["isPrivate"] is False
 
-    async def test_a_failed_edit_notifies_nobody(
+    async def test_a_failed_edit_notifies_nobody_and_emits_nothing(
         self, client: httpx.AsyncClient, world: World, database: Database
     ) -> None:
         note = await create_note(client, world.alice, world.contact.oid)
+        events_before = await count_outbox(database)
         response = await client.patch(
             f"/api/contact-notes/{note['_id']}",
             json={"mentions": [world.bob.oid], "type": "Séance"},
@@ -134,3 +135,6 @@ class TestEdit:
         )
         assert_tether_error(response, 400, "type")
         assert await count_notifications(database) == 0
+        assert await count_outbox(database) == events_before
+        current = await client.get(f"/api/contact-notes/{note['_id']}", headers=world.alice.headers)
+        assert current.json()["data"]["mentions"] == [] and current.json()["data"]["isEdited"] is False
