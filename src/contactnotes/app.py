@@ -20,6 +20,7 @@ from contactnotes.dialects.virtuous.errors import render_error as virtuous_error
 from contactnotes.http.docs import mount_docs
 from contactnotes.http.errors import ErrorRenderer, to_failure
 from contactnotes.http.middleware import BodySizeLimit, SecurityHeaders
+from contactnotes.http.openapi import truthful_openapi
 from contactnotes.settings import Settings, get_settings
 
 # Virtuous's paths are PascalCase (/api/ContactNote, /api/Reminder, /api/Webhook, /Token); TetherAI's are
@@ -102,4 +103,5 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         return JSONResponse({"status": "ok"})
 
     app.include_router(tether_router)
+    app.openapi = lambda: truthful_openapi(app)  # type: ignore[method-assign]
     return app

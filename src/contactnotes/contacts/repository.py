@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contactnotes.kit.search import LIKE_ESCAPE, contains_pattern
 from contactnotes.models import Contact
 
 
@@ -19,9 +20,10 @@ async def list_in_org(
 ) -> tuple[list[Contact], int]:
     condition = Contact.org_id == org_id
     if search:
-        pattern = f"%{search.lower()}%"
+        pattern = contains_pattern(search)
         condition = condition & (
-            func.lower(Contact.display_name).like(pattern) | func.lower(Contact.email).like(pattern)
+            func.lower(Contact.display_name).like(pattern, escape=LIKE_ESCAPE)
+            | func.lower(Contact.email).like(pattern, escape=LIKE_ESCAPE)
         )
     total = await session.scalar(select(func.count()).select_from(Contact).where(condition)) or 0
     statement = select(Contact).where(condition).order_by(Contact.display_name, Contact.id).limit(limit).offset(offset)

@@ -21,6 +21,16 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "noopener noreferrer nofollow"
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(["table", "strikethrough"])
+_SAFE_LINK_PREFIXES = tuple(f"{scheme}:" for scheme in sorted(ALLOWED_URL_SCHEMES))
+
+
+def _is_allowed_link(url: str) -> bool:
+    """Only absolute http(s) and mailto links become links; anything else stays text. Relative links are
+    refused too: nh3 lets them through, and "java%0Ascript:..." is one (harmless, but not a web link)."""
+    return url.strip().lower().startswith(_SAFE_LINK_PREFIXES)
+
+
+_markdown.validateLink = _is_allowed_link  # type: ignore[method-assign]
 
 
 @lru_cache(maxsize=4096)

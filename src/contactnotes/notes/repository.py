@@ -129,19 +129,25 @@ _SORT_COLUMNS = {
 }
 
 
-def encode_cursor(sort_value: datetime, note_id: int) -> str:
-    raw = json.dumps([sort_value.isoformat(), note_id], separators=(",", ":")).encode()
+def encode_cursor(sort_value: datetime, note_id: int, total: int | None = None) -> str:
+    """An opaque position after (sort_value, note_id). It carries the total counted on the first page, so
+    later pages need no COUNT: walking a timeline of any length costs the same per page."""
+    raw = json.dumps([sort_value.isoformat(), note_id, total], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
+def decode_cursor(cursor: str) -> tuple[tuple[datetime, int], int | None] | None:
+    """((sort_value, note_id), total) from a cursor, or None when it is not one this service made."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        value, note_id = json.loads(raw)
+        value, note_id, *rest = json.loads(raw)
         parsed = datetime.fromisoformat(value)
-        if parsed.tzinfo is None or not isinstance(note_id, int):
+        total = rest[0] if rest else None
+        if parsed.tzinfo is None or not isinstance(note_id, int) or len(rest) > 1:
             return None
-        return parsed, note_id
+        if total is not None and (not isinstance(total, int) or total < 0):
+            return None
+        return (parsed, note_id), total
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
         return None
 

@@ -54,6 +54,8 @@ class NoteUpdate:
     is_private: bool | Unset = UNSET
     time_spent_minutes: int | Unset | None = UNSET
     note_date: datetime | Unset | None = UNSET
+    # A client may restate the note's contact (a full-model PATCH); naming another contact is refused.
+    contact: int | str | Unset = UNSET
 
 
 @dataclass(frozen=True, slots=True)

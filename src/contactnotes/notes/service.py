@@ -182,10 +182,12 @@ async def list_notes(
     """A page of a contact's notes the caller can see, with the total and a cursor for the next page."""
     contact = await contacts.get_contact(session, principal.org_id, contact_ref)
     after = None
+    total: int | None = None
     if cursor:
-        after = repository.decode_cursor(cursor)
-        if after is None:
+        decoded = repository.decode_cursor(cursor)
+        if decoded is None:
             raise Invalid.field("cursor", "cursor is not one this service handed out", "INVALID_CURSOR")
+        after, total = decoded
     notes = await repository.page_timeline(
         session,
         principal,
@@ -199,9 +201,18 @@ async def list_notes(
     )
     has_more = len(notes) > limit
     notes = notes[:limit]
-    total = await repository.count_timeline(session, principal, contact.id, important_only=important_only)
-    next_cursor = repository.encode_cursor(repository.sort_value(notes[-1], sort), notes[-1].id) if has_more else None
+    if total is None:
+        total = await repository.count_timeline(session, principal, contact.id, important_only=important_only)
+    next_cursor = None
+    if has_more:
+        next_cursor = repository.encode_cursor(repository.sort_value(notes[-1], sort), notes[-1].id, total)
     return NotePage(await repository.load_views(session, notes), total, next_cursor)
+
+
+async def _check_same_contact(session: AsyncSession, principal: Principal, note: Note, ref: int | str) -> None:
+    current = await contacts.get_contact(session, principal.org_id, note.contact_id)
+    if ref not in (current.id, current.oid):
+        raise Invalid.field("contactId", "A note cannot be moved to another contact", "IMMUTABLE")
 
 
 async def update_note(
@@ -211,6 +222,8 @@ async def update_note(
     note = await _visible(session, principal, ref, lock=True)
     if note.author_id != principal.user_id:
         raise Forbidden("Only the author can edit a note")
+    if not isinstance(data.contact, Unset):
+        await _check_same_contact(session, principal, note, data.contact)
     now = utc_now()
     if not isinstance(data.body, Unset):
         _check_body(data.body)

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contactnotes.models import User
+from contactnotes.kit.search import LIKE_ESCAPE, contains_pattern
+from contactnotes.models import Organization, User
 
 
 async def find_by_email(session: AsyncSession, email: str) -> User | None:
@@ -37,10 +38,30 @@ async def handle_taken(session: AsyncSession, org_id: int, handle: str) -> bool:
     return bool(await session.scalar(statement))
 
 
-async def list_in_org(session: AsyncSession, org_id: int, *, limit: int, offset: int) -> tuple[list[User], int]:
-    total = await session.scalar(select(func.count()).select_from(User).where(User.org_id == org_id)) or 0
-    statement = select(User).where(User.org_id == org_id).order_by(User.full_name, User.id).limit(limit).offset(offset)
+async def list_in_org(
+    session: AsyncSession, org_id: int, *, limit: int, offset: int, search: str | None = None
+) -> tuple[list[User], int]:
+    condition = User.org_id == org_id
+    if search:
+        pattern = contains_pattern(search)
+        condition = condition & (
+            func.lower(User.full_name).like(pattern, escape=LIKE_ESCAPE)
+            | User.handle.like(pattern, escape=LIKE_ESCAPE)
+            | User.email.like(pattern, escape=LIKE_ESCAPE)
+        )
+    total = await session.scalar(select(func.count()).select_from(User).where(condition)) or 0
+    statement = select(User).where(condition).order_by(User.full_name, User.id).limit(limit).offset(offset)
     return list(await session.scalars(statement)), total
+
+
+async def get_with_org(session: AsyncSession, org_id: int, user_id: int) -> tuple[User, Organization] | None:
+    statement = (
+        select(User, Organization)
+        .join(Organization, Organization.id == User.org_id)
+        .where(User.org_id == org_id, User.id == user_id)
+    )
+    row = (await session.execute(statement)).first()
+    return (row[0], row[1]) if row else None
 
 
 async def add(session: AsyncSession, user: User) -> User:

@@ -13,6 +13,7 @@ from contactnotes.errors import Conflict, Invalid, NotFound
 from contactnotes.kit.clock import utc_now
 from contactnotes.models import Organization, User, UserRole
 from contactnotes.users import repository
+from contactnotes.users.schemas import MemberPage, MemberView, MeView
 
 HANDLE_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 MIN_PASSWORD_LENGTH = 8
@@ -102,14 +103,33 @@ async def find_by_email(session: AsyncSession, email: str) -> User:
     return user
 
 
-async def get_me(session: AsyncSession, principal: Principal) -> User:
-    user = await repository.get_in_org(session, principal.org_id, principal.user_id)
-    if user is None:  # the token outlived its user
+def member_view(user: User) -> MemberView:
+    return MemberView(
+        id=user.id,
+        oid=user.oid,
+        full_name=user.full_name,
+        email=user.email,
+        handle=user.handle,
+        avatar_url=user.avatar_url,
+        is_admin=user.is_admin,
+        created_at=user.created_at,
+    )
+
+
+async def get_me(session: AsyncSession, principal: Principal) -> MeView:
+    found = await repository.get_with_org(session, principal.org_id, principal.user_id)
+    if found is None:  # the token outlived its user
         raise NotFound("User not found")
-    return user
+    user, org = found
+    return MeView(member_view(user), org.oid, org.name)
 
 
 async def list_members(
-    session: AsyncSession, principal: Principal, *, limit: int, offset: int
-) -> tuple[list[User], int]:
-    return await repository.list_in_org(session, principal.org_id, limit=limit, offset=offset)
+    session: AsyncSession, principal: Principal, *, limit: int, offset: int, search: str | None = None
+) -> MemberPage:
+    """Members of the caller's organization by name (for mention pickers); `search` matches name, handle
+    or email anywhere, ignoring case."""
+    users, total = await repository.list_in_org(
+        session, principal.org_id, limit=limit, offset=offset, search=(search or "").strip() or None
+    )
+    return MemberPage([member_view(u) for u in users], total)

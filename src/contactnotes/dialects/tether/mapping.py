@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+from contactnotes.contacts.schemas import ContactPage, ContactView
+from contactnotes.errors import Invalid
 from contactnotes.kit.clock import iso_millis
 from contactnotes.notes.rendering import render_markdown
 from contactnotes.notes.schemas import AttachmentIn as CoreAttachment
-from contactnotes.notes.schemas import NoteCreate, NoteView
+from contactnotes.notes.schemas import NoteCreate, NotePage, NoteUpdate, NoteView, UserSummary
+from contactnotes.notifications.schemas import NotificationPage, NotificationView
+from contactnotes.users.schemas import MemberPage, MemberView, MeView
 
-from .wire import AttachmentIn, AttachmentOut, AuthorOut, NoteCreateIn, NoteOut, ReactionOut
+from .wire import (
+    AttachmentIn,
+    AttachmentOut,
+    AuthorOut,
+    ContactOut,
+    ContactRefOut,
+    MeOut,
+    NoteCreateIn,
+    NoteListEnvelope,
+    NoteOut,
+    NotePagination,
+    NoteUpdateIn,
+    NotificationListEnvelope,
+    NotificationOut,
+    OrganizationRefOut,
+    Pagination,
+    ReactionOut,
+    UserOut,
+)
 
 
 def _attachments(items: list[AttachmentIn]) -> list[CoreAttachment]:
@@ -28,16 +50,15 @@ def to_note_create(body: NoteCreateIn) -> NoteCreate:
     )
 
 
+def author_out(user: UserSummary) -> AuthorOut:
+    return AuthorOut(id=user.oid, full_name=user.full_name, email=user.email, avatar_url=user.avatar_url)
+
+
 def note_out(view: NoteView) -> NoteOut:
     return NoteOut(
         id=view.oid,
         contact_id=view.contact.oid,
-        user_id=AuthorOut(
-            id=view.author.oid,
-            full_name=view.author.full_name,
-            email=view.author.email,
-            avatar_url=view.author.avatar_url,
-        ),
+        user_id=author_out(view.author),
         note=view.body,
         note_html=render_markdown(view.body),
         mentions=[user.oid for user in view.mentions],
@@ -55,3 +76,138 @@ def note_out(view: NoteView) -> NoteOut:
         created_at=iso_millis(view.created_at),
         updated_at=iso_millis(view.updated_at),
     )
+
+
+# Fields a PATCH may send as null to clear or reset; any other field sent as null is refused.
+_NULLABLE_ON_UPDATE = {"type", "time_spent", "note_date_time"}
+
+
+def to_note_update(body: NoteUpdateIn) -> NoteUpdate:
+    """Only the fields present in the request become changes (absent is not the same as null)."""
+    sent = body.model_fields_set
+    for name in sorted(sent - _NULLABLE_ON_UPDATE):
+        if getattr(body, name) is None:
+            wire_name = NoteUpdateIn.model_fields[name].alias or name
+            raise Invalid.field(wire_name, f"{wire_name} must not be null", "NULL")
+    update = NoteUpdate()
+    if "contact_id" in sent and body.contact_id is not None:
+        update.contact = body.contact_id
+    if "note" in sent and body.note is not None:
+        update.body = body.note
+    if "mentions" in sent and body.mentions is not None:
+        update.mentions = list(body.mentions)
+    if "attachments" in sent and body.attachments is not None:
+        update.attachments = _attachments(body.attachments)
+    if "type" in sent:
+        update.type = body.type
+    if "important" in sent and body.important is not None:
+        update.important = body.important
+    if "private" in sent and body.private is not None:
+        update.is_private = body.private
+    if "time_spent" in sent:
+        update.time_spent_minutes = body.time_spent
+    if "note_date_time" in sent:
+        update.note_date = body.note_date_time
+    return update
+
+
+def note_page_out(page: NotePage, *, limit: int, offset: int) -> NoteListEnvelope:
+    return NoteListEnvelope(
+        message="Contact notes retrieved",
+        data=[note_out(view) for view in page.items],
+        pagination=NotePagination(
+            total=page.total,
+            limit=limit,
+            offset=offset,
+            has_more=page.next_cursor is not None,
+            next_cursor=page.next_cursor,
+        ),
+    )
+
+
+def pagination(total: int, *, limit: int, offset: int, returned: int) -> Pagination:
+    return Pagination(total=total, limit=limit, offset=offset, has_more=offset + returned < total)
+
+
+# ---- notifications ----------------------------------------------------------------------------------
+
+
+def _notification_message(view: NotificationView) -> str:
+    who = view.actor.full_name if view.actor else "Someone"
+    about = f" about {view.contact.display_name}" if view.contact else ""
+    if view.kind == "mention":
+        return f"{who} mentioned you in a note{about}"
+    if view.kind == "reminder_due":
+        return f"A reminder{about} is due"
+    return f"New notification{about}"
+
+
+def notification_out(view: NotificationView) -> NotificationOut:
+    return NotificationOut(
+        id=view.oid,
+        type=view.kind,
+        message=_notification_message(view),
+        is_read=view.read_at is not None,
+        read_at=iso_millis(view.read_at) if view.read_at else None,
+        created_at=iso_millis(view.created_at),
+        note_id=view.note_oid,
+        note_excerpt=view.note_excerpt,
+        contact_id=view.contact.oid if view.contact else None,
+        contact=ContactRefOut(
+            id=view.contact.oid, display_name=view.contact.display_name, avatar_url=view.contact.avatar_url
+        )
+        if view.contact
+        else None,
+        actor=author_out(view.actor) if view.actor else None,
+    )
+
+
+def notification_page_out(page: NotificationPage, *, limit: int, offset: int) -> NotificationListEnvelope:
+    return NotificationListEnvelope(
+        message="Notifications retrieved",
+        data=[notification_out(view) for view in page.items],
+        pagination=pagination(page.total, limit=limit, offset=offset, returned=len(page.items)),
+        unread_count=page.unread,
+    )
+
+
+# ---- users and contacts -----------------------------------------------------------------------------
+
+
+def _user_fields(view: MemberView) -> dict[str, object]:
+    return {
+        "id": view.oid,
+        "full_name": view.full_name,
+        "email": view.email,
+        "handle": view.handle,
+        "avatar_url": view.avatar_url,
+        "role": "admin" if view.is_admin else "member",
+        "created_at": iso_millis(view.created_at),
+    }
+
+
+def user_out(view: MemberView) -> UserOut:
+    return UserOut.model_validate(_user_fields(view))
+
+
+def me_out(view: MeView) -> MeOut:
+    organization = OrganizationRefOut(id=view.org_oid, name=view.org_name)
+    return MeOut.model_validate({**_user_fields(view.user), "organization": organization})
+
+
+def users_out(page: MemberPage) -> list[UserOut]:
+    return [user_out(view) for view in page.items]
+
+
+def contact_out(view: ContactView) -> ContactOut:
+    return ContactOut(
+        id=view.oid,
+        display_name=view.display_name,
+        email=view.email,
+        avatar_url=view.avatar_url,
+        created_at=iso_millis(view.created_at),
+    )
+
+
+def contacts_out(page: ContactPage) -> list[ContactOut]:
+    return [contact_out(view) for view in page.items]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import (
+    AfterValidator,
     AliasChoices,
     BaseModel,
     BeforeValidator,
@@ -32,6 +33,14 @@ ObjectId = Annotated[
     BeforeValidator(_object_id),
     WithJsonSchema({"type": "string", "pattern": "^[0-9a-fA-F]{24}$", "example": "65c2d0e0f0a0b0c0d0e0f0a0"}),
 ]
+
+
+def _aware(value: datetime) -> datetime:
+    # JavaScript clients send toISOString() (with Z); a date or time without a zone is taken as UTC.
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
 T = TypeVar("T")
 
 
@@ -60,7 +69,7 @@ class NoteFieldsIn(WireModel):
         description="Visible to its author only. `isPrivate` is accepted as well.",
     )
     time_spent: int | None = Field(default=None, alias="timeSpent", description="Minutes.")
-    note_date_time: datetime | None = Field(
+    note_date_time: AwareDatetime | None = Field(
         default=None,
         validation_alias=AliasChoices("noteDateTime", "noteDate"),
         description="When the conversation happened; may be in the past. Defaults to now.",
@@ -82,6 +91,41 @@ class NoteCreateIn(NoteFieldsIn):
         max_length=MAX_ATTACHMENTS,
         description="Storage keys + content metadata for files attached to the note.",
     )
+
+
+class NoteUpdateIn(NoteFieldsIn):
+    """Only the fields sent change; `mentions` and `attachments`, when sent, replace the lists."""
+
+    contact_id: ObjectId | None = Field(
+        default=None, alias="contactId", description="May be restated; naming another contact is 400."
+    )
+    note: Annotated[str, StringConstraints(max_length=MAX_NOTE_LENGTH)] | None = Field(
+        default=None, description="Replacement body for the note; flips isEdited to true on save."
+    )
+    mentions: list[ObjectId] | None = Field(
+        default=None,
+        max_length=MAX_MENTIONS,
+        description="User _ids mentioned; only users not mentioned before are notified.",
+    )
+    attachments: list[AttachmentIn] | None = Field(
+        default=None, max_length=MAX_ATTACHMENTS, description="Replaces the existing attachment list."
+    )
+
+
+class ReactionIn(WireModel):
+    emoji: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
+        description="One emoji; the first toggle adds the caller's reaction, the second removes it.",
+        examples=["👍"],
+    )
+
+
+class ContactCreateIn(WireModel):
+    display_name: Annotated[str, StringConstraints(min_length=1, max_length=300)] = Field(
+        validation_alias=AliasChoices("displayName", "fullName", "name"),
+        description="Shown in timelines. `fullName` and `name` are accepted as well.",
+    )
+    email: Annotated[str, StringConstraints(max_length=320)] | None = None
+    avatar_url: Annotated[str, StringConstraints(max_length=2000)] | None = Field(default=None, alias="avatarUrl")
 
 
 # ---- output -----------------------------------------------------------------------------------------
@@ -142,3 +186,86 @@ class ErrorOut(WireModel):
     success: Literal[False] = False
     message: str
     errors: list[ErrorItem]
+
+
+class Pagination(WireModel):
+    total: int
+    limit: int
+    offset: int
+    has_more: bool = Field(alias="hasMore")
+
+
+class NotePagination(Pagination):
+    next_cursor: str | None = Field(
+        alias="nextCursor", description="Pass as `cursor` for the next page (keyset: same cost at any depth)."
+    )
+
+
+class ListEnvelope(WireModel, Generic[T]):
+    success: Literal[True] = True
+    message: str
+    data: list[T]
+    pagination: Pagination
+
+
+class NoteListEnvelope(ListEnvelope[NoteOut]):
+    pagination: NotePagination
+
+
+class DeletedOut(WireModel):
+    id: str = Field(alias="_id")
+
+
+class ContactRefOut(WireModel):
+    id: str = Field(alias="_id")
+    display_name: str = Field(alias="displayName")
+    avatar_url: str | None = Field(alias="avatarUrl")
+
+
+class NotificationOut(WireModel):
+    id: str = Field(alias="_id")
+    type: str = Field(description="`mention`, or `reminder_due`.")
+    message: str = Field(description="One line for a person to read.")
+    is_read: bool = Field(alias="isRead")
+    read_at: str | None = Field(alias="readAt")
+    created_at: str = Field(alias="createdAt")
+    note_id: str | None = Field(alias="noteId")
+    note_excerpt: str | None = Field(alias="noteExcerpt", description="The note's first 140 characters, as stored.")
+    contact_id: str | None = Field(alias="contactId")
+    contact: ContactRefOut | None
+    actor: AuthorOut | None = Field(description="Who caused it (the note's author, for a mention).")
+
+
+class NotificationListEnvelope(ListEnvelope[NotificationOut]):
+    unread_count: int = Field(alias="unreadCount", description="Unread notifications in the whole inbox.")
+
+
+class ReadAllOut(WireModel):
+    updated: int = Field(description="How many notifications were unread.")
+
+
+class UserOut(WireModel):
+    id: str = Field(alias="_id")
+    full_name: str = Field(alias="fullName")
+    email: str
+    handle: str = Field(description="What others type after @ to mention this user.")
+    avatar_url: str | None = Field(alias="avatarUrl")
+    role: Literal["admin", "member"]
+    created_at: str = Field(alias="createdAt")
+
+
+class OrganizationRefOut(WireModel):
+    id: str = Field(alias="_id")
+    name: str
+
+
+class MeOut(UserOut):
+    organization: OrganizationRefOut
+
+
+class ContactOut(WireModel):
+    id: str = Field(alias="_id")
+    display_name: str = Field(alias="displayName")
+    email: str | None
+    avatar_url: str | None = Field(alias="avatarUrl")
+    created_at: str = Field(alias="createdAt")
