@@ -14,10 +14,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from contactnotes import __version__
 from contactnotes.db.engine import Database
 from contactnotes.dialects.tether.errors import render_error as tether_error
+from contactnotes.dialects.tether.note_types import router as tether_note_types_router
+from contactnotes.dialects.tether.reminders import router as tether_reminders_router
 from contactnotes.dialects.tether.router import router as tether_router
 from contactnotes.dialects.virtuous.errors import render_error as virtuous_error
+from contactnotes.dialects.virtuous.paths import CaseInsensitivePaths
+from contactnotes.dialects.virtuous.reminders import router as virtuous_reminders_router
+from contactnotes.dialects.virtuous.router import router as virtuous_router
+from contactnotes.dialects.virtuous.token import router as virtuous_token_router
 from contactnotes.http.errors import ErrorRenderer, to_failure
 from contactnotes.http.middleware import BodySizeLimit
+from contactnotes.ratelimit import build_limiter
 from contactnotes.settings import Settings, get_settings
 
 # Virtuous's paths are PascalCase (/api/ContactNote, /api/Reminder, /api/Webhook, /Token); TetherAI's are
@@ -45,6 +52,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         finally:
             if owned:
                 await app.state.database.dispose()
+            await app.state.rate_limiter.close()
 
     app = FastAPI(
         title="contactnotes",
@@ -53,10 +61,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.rate_limiter = build_limiter(settings)
     if database is not None:
         app.state.database = database
 
     app.add_middleware(BodySizeLimit, limit_for=lambda path: settings.max_body_bytes)
+    # Virtuous's server matches paths ignoring case (/api/contactnote/7); ours are rewritten to our spelling.
+    app.add_middleware(CaseInsensitivePaths, routes=lambda: app.routes, prefixes=(*VIRTUOUS_PREFIXES, "/api/webhook"))
 
     @app.exception_handler(StarletteHTTPException)
     async def unrouted(request: Request, exc: StarletteHTTPException) -> Response:
@@ -82,4 +93,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         return JSONResponse({"status": "ok"})
 
     app.include_router(tether_router)
+    app.include_router(tether_reminders_router)
+    app.include_router(tether_note_types_router)
+    app.include_router(virtuous_router)
+    app.include_router(virtuous_reminders_router)
+    app.include_router(virtuous_token_router)
     return app

@@ -1,0 +1,41 @@
+"""Case-insensitive paths for the Virtuous dialect, as its ASP.NET server matches them.
+
+The middleware rewrites each static segment of a Virtuous path to the spelling our routes use
+(/api/contactnote/bycontact/7 -> /api/ContactNote/ByContact/7) before routing. The spellings are read from
+the application's own routes, so every Virtuous route (including ones added later) is covered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from starlette.routing import BaseRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+
+class CaseInsensitivePaths:
+    def __init__(self, app: ASGIApp, routes: Callable[[], Sequence[BaseRoute]], prefixes: tuple[str, ...]) -> None:
+        self.app = app
+        self.routes = routes
+        self.prefixes = prefixes
+        self._words: dict[str, str] | None = None
+
+    def words(self) -> dict[str, str]:
+        if self._words is None:
+            words: dict[str, str] = {}
+            for route in self.routes():
+                path: str = getattr(route, "path", "")
+                if path.lower().startswith(self.prefixes):
+                    for segment in path.split("/"):
+                        if segment and not segment.startswith("{"):
+                            words.setdefault(segment.lower(), segment)
+            self._words = words
+        return self._words
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].lower().startswith(self.prefixes):
+            words = self.words()
+            path = "/".join(words.get(segment.lower(), segment) for segment in scope["path"].split("/"))
+            if path != scope["path"]:
+                scope = {**scope, "path": path, "raw_path": path.encode()}
+        await self.app(scope, receive, send)
