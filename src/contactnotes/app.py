@@ -17,8 +17,9 @@ from contactnotes.dialects.tether.errors import render_error as tether_error
 from contactnotes.dialects.tether.note_types import router as tether_note_types_router
 from contactnotes.dialects.tether.reminders import router as tether_reminders_router
 from contactnotes.dialects.tether.router import router as tether_router
+from contactnotes.dialects.virtuous.errors import VirtuousRoute
 from contactnotes.dialects.virtuous.errors import render_error as virtuous_error
-from contactnotes.dialects.virtuous.paths import CaseInsensitivePaths
+from contactnotes.dialects.virtuous.paths import CaseInsensitivePaths, under
 from contactnotes.dialects.virtuous.reminders import router as virtuous_reminders_router
 from contactnotes.dialects.virtuous.router import router as virtuous_router
 from contactnotes.dialects.virtuous.token import router as virtuous_token_router
@@ -30,14 +31,11 @@ from contactnotes.settings import Settings, get_settings
 # Virtuous's paths are PascalCase (/api/ContactNote, /api/Reminder, /api/Webhook, /Token); TetherAI's are
 # kebab-case. A request no route claimed (unknown path, wrong method) is answered in the shape of the
 # dialect its path looks like.
-VIRTUOUS_PREFIXES = ("/api/contactnote", "/api/reminder", "/api/webhook/", "/token")
+VIRTUOUS_PREFIXES = ("/api/contactnote", "/api/reminder", "/api/webhook", "/token")
 
 
 def _renderer_for(path: str) -> ErrorRenderer:
-    lowered = path.lower()
-    if lowered.startswith(VIRTUOUS_PREFIXES) or lowered in {"/api/webhook", "/token"}:
-        return virtuous_error
-    return tether_error
+    return virtuous_error if under(path, VIRTUOUS_PREFIXES) else tether_error
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -67,7 +65,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     app.add_middleware(BodySizeLimit, limit_for=lambda path: settings.max_body_bytes)
     # Virtuous's server matches paths ignoring case (/api/contactnote/7); ours are rewritten to our spelling.
-    app.add_middleware(CaseInsensitivePaths, routes=lambda: app.routes, prefixes=(*VIRTUOUS_PREFIXES, "/api/webhook"))
+    app.add_middleware(CaseInsensitivePaths, paths=lambda: VirtuousRoute.paths, prefixes=VIRTUOUS_PREFIXES)
 
     @app.exception_handler(StarletteHTTPException)
     async def unrouted(request: Request, exc: StarletteHTTPException) -> Response:

@@ -85,7 +85,8 @@ async def load_views(session: AsyncSession, reminders: Sequence[Reminder]) -> li
         c.id: c for c in await session.scalars(select(Contact).where(Contact.id.in_({r.contact_id for r in reminders})))
     }
     note_ids = {r.note_id for r in reminders if r.note_id is not None}
-    note_oids = dict((await session.execute(select(Note.id, Note.oid).where(Note.id.in_(note_ids)))).tuples().all())
+    rows = await session.execute(select(Note.id, Note.oid).where(Note.id.in_(note_ids)))
+    note_oids: dict[int, str] = {note_id: oid for note_id, oid in rows}
     views = []
     for r in reminders:
         contact = contacts[r.contact_id]

@@ -57,7 +57,6 @@ def reminder_out(view: ReminderView, principal: Principal | None = None, now: da
         resolved_at=iso_millis(view.resolved_at) if view.resolved_at else None,
         created_at=iso_millis(view.created_at),
         updated_at=iso_millis(view.updated_at),
-        reminder=reminder_out(view.reminder) if view.reminder else None,
     )
 
 

@@ -54,8 +54,11 @@ class VirtuousRoute(DialectRoute):
     renderer = staticmethod(render_error)
     # Runs before the endpoint's own dependencies; it needs the principal, which FastAPI then reuses.
     rate_limit: ClassVar[Callable[..., Awaitable[None]]] = staticmethod(limit_organization)
+    # Every path served by this dialect, for the case-insensitive matching of paths.CaseInsensitivePaths.
+    paths: ClassVar[set[str]] = set()
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        VirtuousRoute.paths.add(path)
         dependencies: Sequence[DependsParam] = kwargs.pop("dependencies", None) or []
         kwargs["dependencies"] = [Depends(type(self).rate_limit), *dependencies]
         super().__init__(path, endpoint, **kwargs)

@@ -2,30 +2,34 @@
 
 The middleware rewrites each static segment of a Virtuous path to the spelling our routes use
 (/api/contactnote/bycontact/7 -> /api/ContactNote/ByContact/7) before routing. The spellings are read from
-the application's own routes, so every Virtuous route (including ones added later) is covered.
+the paths of every route built with VirtuousRoute, so any Virtuous route added later is covered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 
-from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 
+def under(path: str, prefixes: tuple[str, ...]) -> bool:
+    """Whether the path is one of the prefixes or below one, ignoring case (/api/reminders is not /api/reminder)."""
+    lowered = path.lower().rstrip("/")
+    return any(lowered == p or lowered.startswith(p + "/") for p in prefixes)
+
+
 class CaseInsensitivePaths:
-    def __init__(self, app: ASGIApp, routes: Callable[[], Sequence[BaseRoute]], prefixes: tuple[str, ...]) -> None:
+    def __init__(self, app: ASGIApp, paths: Callable[[], Iterable[str]], prefixes: tuple[str, ...]) -> None:
         self.app = app
-        self.routes = routes
+        self.paths = paths
         self.prefixes = prefixes
         self._words: dict[str, str] | None = None
 
     def words(self) -> dict[str, str]:
         if self._words is None:
             words: dict[str, str] = {}
-            for route in self.routes():
-                path: str = getattr(route, "path", "")
-                if path.lower().startswith(self.prefixes):
+            for path in self.paths():
+                if under(path, self.prefixes):
                     for segment in path.split("/"):
                         if segment and not segment.startswith("{"):
                             words.setdefault(segment.lower(), segment)
@@ -33,7 +37,7 @@ class CaseInsensitivePaths:
         return self._words
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].lower().startswith(self.prefixes):
+        if scope["type"] == "http" and under(scope["path"], self.prefixes):
             words = self.words()
             path = "/".join(words.get(segment.lower(), segment) for segment in scope["path"].split("/"))
             if path != scope["path"]:
