@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,13 +11,16 @@ from contactnotes.db.engine import Database
 
 
 @asynccontextmanager
-async def unit_of_work(db: Database) -> AsyncIterator[AsyncSession]:
-    """Commit when the block succeeds; roll back (dropping any outbox rows written in it) when it raises."""
+async def unit_of_work(db: Database, *, failed: Callable[[], bool] = lambda: False) -> AsyncIterator[AsyncSession]:
+    """Commit when the block succeeds; roll back (dropping any outbox rows written in it) when it raises,
+    or when `failed()` says the work failed without raising (an error already turned into an answer)."""
     async with db.session() as session:
         try:
             yield session
         except BaseException:
             await session.rollback()
             raise
+        if failed():
+            await session.rollback()
         else:
             await session.commit()

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contactnotes.db.engine import Database
 from contactnotes.db.uow import unit_of_work
 from contactnotes.errors import Conflict
+from contactnotes.http.errors import FAILED
 from contactnotes.settings import Settings
 
 
@@ -28,7 +29,7 @@ def get_settings(request: Request) -> Settings:
 async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
     """The request's transaction: committed after the handler returns and before the answer is sent."""
     try:
-        async with unit_of_work(get_database(request)) as session:
+        async with unit_of_work(get_database(request), failed=lambda: bool(request.scope.get(FAILED))) as session:
             yield session
     except IntegrityError as exc:
         # Two requests raced for the same unique value; the loser learns it as a conflict.

@@ -28,6 +28,8 @@ from contactnotes.errors import (
 )
 
 log = logging.getLogger("contactnotes")
+# Set in the request scope when a route answered with an error: the request's transaction must not commit.
+FAILED = "contactnotes.failed"
 
 
 class PayloadTooLarge(HTTPException):
@@ -125,6 +127,9 @@ class DialectRoute(APIRoute):
             try:
                 return await handler(request)
             except Exception as exc:  # every failure gets the dialect's shape, none a stack trace
+                # The error is answered here, inside FastAPI's function-scoped exit stack, so the session
+                # dependency sees no exception: the flag makes it roll back what was flushed before the failure.
+                request.scope[FAILED] = True
                 return renderer(request, to_failure(exc))
 
         return render_failures
