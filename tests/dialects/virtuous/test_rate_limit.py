@@ -124,7 +124,7 @@ def two_servers(database_url: str, world: World, tmp_path: Path) -> Iterator[lis
                 str(port),
                 "--log-level",
                 "warning",
-            ],  # fmt: skip
+            ],
             env=env,
             cwd=tmp_path,
         )
