@@ -12,7 +12,7 @@ from contactnotes.models import ApiToken, Organization, User
 
 async def find_token_with_owner(
     session: AsyncSession, token_hash: str
-) -> Row[tuple[ApiToken, User, Organization]] | None:
+) -> Row[ApiToken, User, Organization] | None:
     statement = (
         select(ApiToken, User, Organization)
         .join(User, User.id == ApiToken.user_id)

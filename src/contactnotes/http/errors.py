@@ -7,7 +7,7 @@ so a client always gets its own vendor's error shape, naming the field at fault.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
@@ -119,7 +119,7 @@ class DialectRoute(APIRoute):
 
     renderer: ClassVar[ErrorRenderer]
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         renderer = type(self).renderer
 

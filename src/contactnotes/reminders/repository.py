@@ -25,7 +25,7 @@ def _note_visible(principal: Principal) -> ColumnElement[bool]:
     )
 
 
-def _visible(principal: Principal) -> Select[tuple[Reminder]]:
+def _visible(principal: Principal) -> Select[Reminder]:
     return (
         select(Reminder)
         .outerjoin(Note, Note.id == Reminder.note_id)
@@ -36,7 +36,8 @@ def _visible(principal: Principal) -> Select[tuple[Reminder]]:
 async def get_visible_for_update(session: AsyncSession, principal: Principal, ref: int | str) -> Reminder | None:
     key = Reminder.id == ref if isinstance(ref, int) else Reminder.oid == ref
     statement = _visible(principal).where(key).with_for_update(of=Reminder)
-    return (await session.scalars(statement)).first()
+    found: Reminder | None = (await session.scalars(statement)).first()
+    return found
 
 
 async def get_for_note(session: AsyncSession, note_id: int) -> Reminder | None:

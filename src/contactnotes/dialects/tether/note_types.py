@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, status
 from pydantic import StringConstraints
@@ -15,7 +15,7 @@ from .errors import TetherRoute
 from .wire import Envelope, ErrorOut, WireModel
 
 router = APIRouter(prefix="/api", route_class=TetherRoute, tags=["Note Types"])
-ERRORS = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorOut, "description": "Bad input; `errors` names each field at fault"},
     401: {"model": ErrorOut, "description": "Missing, malformed, unknown, expired or revoked token"},
     403: {"model": ErrorOut, "description": "Only an organization admin changes note types"},

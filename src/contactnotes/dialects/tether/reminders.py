@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import Field
@@ -19,12 +19,12 @@ from .mapping import reminder_out
 from .wire import Envelope, ErrorOut, ObjectId, ReminderOut, WireModel
 
 router = APIRouter(prefix="/api", route_class=TetherRoute, tags=["Reminders"])
-ERRORS = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorOut, "description": "Bad input; `errors` names each field at fault"},
     401: {"model": ErrorOut, "description": "Missing, malformed, unknown, expired or revoked token"},
     404: {"model": ErrorOut, "description": "No such reminder (or contact) in the caller's organization"},
 }
-RESOLVE_ERRORS = {
+RESOLVE_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS,
     403: {"model": ErrorOut, "description": "Only the reminder's owner or an admin may resolve it"},
     409: {"model": ErrorOut, "description": "Already completed or dismissed"},

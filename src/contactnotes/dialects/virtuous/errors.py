@@ -8,7 +8,7 @@ headers on every answer, success or failure.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, ClassVar
 
 from fastapi import Depends, Request, Response
@@ -63,7 +63,7 @@ class VirtuousRoute(DialectRoute):
         kwargs["dependencies"] = [Depends(type(self).rate_limit), *dependencies]
         super().__init__(path, endpoint, **kwargs)
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def with_rate_limit_headers(request: Request) -> Response:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 
 from contactnotes.auth.principal import Principal
@@ -18,7 +20,7 @@ from .router import E, errors
 from .wire import ErrorOut, ListOut, ReminderOut
 
 router = APIRouter(route_class=VirtuousRoute, tags=["Virtuous: Reminders"])
-CONFLICT = {409: {"model": ErrorOut, "description": "Already completed or dismissed"}}
+CONFLICT: dict[int | str, dict[str, Any]] = {409: {"model": ErrorOut, "description": "Already completed or dismissed"}}
 
 
 def _page(page: ReminderPage, principal: Principal, base: str) -> ListOut[ReminderOut]:
