@@ -10,9 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contactnotes.models import ApiToken, Organization, User
 
 
-async def find_token_with_owner(
-    session: AsyncSession, token_hash: str
-) -> Row[ApiToken, User, Organization] | None:
+async def find_token_with_owner(session: AsyncSession, token_hash: str) -> Row[ApiToken, User, Organization] | None:
     statement = (
         select(ApiToken, User, Organization)
         .join(User, User.id == ApiToken.user_id)

@@ -8,6 +8,7 @@ from contactnotes.auth.principal import Principal
 from contactnotes.contacts import service as contacts
 from contactnotes.errors import Conflict, Forbidden, Invalid, NotFound
 from contactnotes.kit.clock import utc_now
+from contactnotes.kit.ids import parse_oid
 from contactnotes.models import Note, Reminder, ReminderStatus, User
 from contactnotes.reminders import repository
 from contactnotes.reminders.schemas import (
@@ -28,7 +29,7 @@ async def _owner(session: AsyncSession, principal: Principal, note: Note, data: 
     elif isinstance(data.owner, int):
         owner = await users_repository.get_in_org(session, principal.org_id, data.owner)
     else:
-        found = await users_repository.find_by_oids(session, principal.org_id, [data.owner])
+        found = await users_repository.find_by_oids(session, principal.org_id, [parse_oid(data.owner) or data.owner])
         owner = found[0] if found else None
     if owner is None:
         raise Invalid.field("reminder.owner", f"{data.owner!r} is not a user of this organization", "UNKNOWN_USER")
