@@ -36,13 +36,15 @@ E: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "Missing, unknown, expired or revoked token"},
     403: {"model": ErrorOut, "description": "Visible, but not the caller's to change"},
     404: {"model": ErrorOut, "description": "No such note or contact in the caller's organization"},
+    413: {"model": ErrorOut, "description": "Request body over the size limit (1 MB by default)"},
     429: {"model": ErrorOut, "description": "Organization over its rate limit; see `Retry-After`"},
+    500: {"model": ErrorOut, "description": "Unexpected failure (no internals are shown)"},
     503: {"model": ErrorOut, "description": "Database unavailable; retry after `Retry-After` seconds"},
 }
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return {status: E[status] for status in (401, 429, 503, *statuses)}
+    return {status: E[status] for status in (401, 429, 500, 503, *statuses)}
 
 
 router = APIRouter(route_class=VirtuousRoute, tags=["Virtuous: Contact Notes"])
@@ -67,7 +69,7 @@ async def get_query_options(session: SessionDep, principal: PrincipalDep) -> Que
     return QueryOptionsOut(parameters=[option_out(o) for o in options], sort_by=SORT_BY_NAMES)
 
 
-@router.post("/api/ContactNote/Query", response_model=ListOut[NoteOut], responses=errors(400))
+@router.post("/api/ContactNote/Query", response_model=ListOut[NoteOut], responses=errors(400, 413))
 async def query_notes(
     session: SessionDep,
     principal: PrincipalDep,
@@ -134,7 +136,7 @@ async def list_important_by_contact(
     return _page(page, principal, base)
 
 
-@router.post("/api/ContactNote", response_model=NoteOut, responses=errors(400, 404))
+@router.post("/api/ContactNote", response_model=NoteOut, responses=errors(400, 404, 413))
 async def create_note(
     session: SessionDep,
     principal: PrincipalDep,
@@ -155,7 +157,7 @@ async def get_note(noteId: str, session: SessionDep, principal: PrincipalDep, ba
     return note_out(view, principal, base, utc_now())
 
 
-@router.put("/api/ContactNote/{noteId}", response_model=NoteOut, responses=errors(400, 403, 404))
+@router.put("/api/ContactNote/{noteId}", response_model=NoteOut, responses=errors(400, 403, 404, 413))
 async def update_note(
     noteId: str,
     session: SessionDep,
