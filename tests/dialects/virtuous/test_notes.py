@@ -32,9 +32,7 @@ class TestCreate:
 
     async def test_time_spent_is_stored_in_minutes(self, client: httpx.AsyncClient, world: World) -> None:
         created = await create_note(client, world.alice, world.contact.id, timeSpent=15)
-        tether = await client.get(f"/api/contact-notes?contactId={world.contact.oid}", headers=world.alice.headers)
-        if tether.status_code == 200:  # the Tether list lands with another issue; the core is checked below
-            assert tether.json()["data"][0]["timeSpent"] == 15
+        assert "timeSpent" not in created  # the seed's response has no timeSpent; TetherAI's note shows it
         from contactnotes.notes import service as notes
 
         async with unit_of_work(client._transport.app.state.database) as session:  # type: ignore[attr-defined]
