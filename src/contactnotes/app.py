@@ -15,25 +15,30 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from contactnotes import __version__
 from contactnotes.db.engine import Database
 from contactnotes.dialects.tether.errors import render_error as tether_error
+from contactnotes.dialects.tether.note_types import router as tether_note_types_router
+from contactnotes.dialects.tether.reminders import router as tether_reminders_router
 from contactnotes.dialects.tether.router import router as tether_router
+from contactnotes.dialects.virtuous.errors import VirtuousRoute
 from contactnotes.dialects.virtuous.errors import render_error as virtuous_error
+from contactnotes.dialects.virtuous.paths import CaseInsensitivePaths, under
+from contactnotes.dialects.virtuous.reminders import router as virtuous_reminders_router
+from contactnotes.dialects.virtuous.router import router as virtuous_router
+from contactnotes.dialects.virtuous.token import router as virtuous_token_router
 from contactnotes.http.docs import mount_docs
 from contactnotes.http.errors import ErrorRenderer, to_failure
 from contactnotes.http.middleware import BodySizeLimit, SecurityHeaders
 from contactnotes.http.openapi import truthful_openapi
+from contactnotes.ratelimit import build_limiter
 from contactnotes.settings import Settings, get_settings
 
 # Virtuous's paths are PascalCase (/api/ContactNote, /api/Reminder, /api/Webhook, /Token); TetherAI's are
 # kebab-case. A request no route claimed (unknown path, wrong method) is answered in the shape of the
 # dialect its path looks like.
-VIRTUOUS_PREFIXES = ("/api/contactnote", "/api/reminder", "/api/webhook/", "/token")
+VIRTUOUS_PREFIXES = ("/api/contactnote", "/api/reminder", "/api/webhook", "/token")
 
 
 def _renderer_for(path: str) -> ErrorRenderer:
-    lowered = path.lower()
-    if lowered.startswith(VIRTUOUS_PREFIXES) or lowered in {"/api/webhook", "/token"}:
-        return virtuous_error
-    return tether_error
+    return virtuous_error if under(path, VIRTUOUS_PREFIXES) else tether_error
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -48,6 +53,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         finally:
             if owned:
                 await app.state.database.dispose()
+            await app.state.rate_limiter.close()
 
     app = FastAPI(
         title="contactnotes",
@@ -58,10 +64,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.rate_limiter = build_limiter(settings)
     if database is not None:
         app.state.database = database
 
     app.add_middleware(BodySizeLimit, limit_for=lambda path: settings.max_body_bytes)
+    # Virtuous's server matches paths ignoring case (/api/contactnote/7); ours are rewritten to our spelling.
+    app.add_middleware(CaseInsensitivePaths, paths=lambda: VirtuousRoute.paths, prefixes=VIRTUOUS_PREFIXES)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -103,5 +112,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         return JSONResponse({"status": "ok"})
 
     app.include_router(tether_router)
+    app.include_router(tether_reminders_router)
+    app.include_router(tether_note_types_router)
+    app.include_router(virtuous_router)
+    app.include_router(virtuous_reminders_router)
+    app.include_router(virtuous_token_router)
     app.openapi = lambda: truthful_openapi(app)  # type: ignore[method-assign]
     return app

@@ -29,10 +29,12 @@ org_app = typer.Typer(help="Organizations.", no_args_is_help=True)
 user_app = typer.Typer(help="Users.", no_args_is_help=True)
 contact_app = typer.Typer(help="Contacts.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+note_type_app = typer.Typer(help="An organization's note types.", no_args_is_help=True)
 app.add_typer(org_app, name="org")
 app.add_typer(user_app, name="user")
 app.add_typer(contact_app, name="contact")
 app.add_typer(token_app, name="token")
+app.add_typer(note_type_app, name="note-type")
 
 err = Console(stderr=True)
 
@@ -156,6 +158,44 @@ def token_revoke(token_id: int) -> None:
     if not run_in_transaction(lambda s: auth.revoke_by_id(s, token_id)):
         fail(f"no active token {token_id}")
     typer.echo(f"token {token_id} revoked")
+
+
+OrgOption = Annotated[str, typer.Option("--org", help="Organization ObjectId or name")]
+
+
+@note_type_app.command("list")
+def note_type_list(org: OrgOption) -> None:
+    """List the organization's note types, in display order."""
+
+    async def work(session: AsyncSession) -> list[str]:
+        found = await orgs.find_org(session, org)
+        return [t.name for t in await orgs.list_note_types(session, found.id)]
+
+    for name in run_in_transaction(work):
+        typer.echo(name)
+
+
+@note_type_app.command("add")
+def note_type_add(name: str, org: OrgOption) -> None:
+    """Add a note type (names match ignoring case)."""
+
+    async def work(session: AsyncSession) -> str:
+        found = await orgs.find_org(session, org)
+        return (await orgs.add_note_type(session, found.id, name)).name
+
+    typer.echo(f"note type {run_in_transaction(work)!r} added")
+
+
+@note_type_app.command("remove")
+def note_type_remove(name: str, org: OrgOption) -> None:
+    """Remove a note type; existing notes keep it."""
+
+    async def work(session: AsyncSession) -> None:
+        found = await orgs.find_org(session, org)
+        await orgs.remove_note_type(session, found.id, name)
+
+    run_in_transaction(work)
+    typer.echo(f"note type {name!r} removed")
 
 
 @app.command()

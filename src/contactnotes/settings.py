@@ -30,6 +30,20 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Browser origins allowed to call the APIs (JSON list); none by default.",
     )
+    redis_url: str | None = Field(
+        default=None,
+        description="redis://... shared by every server process (rate-limit counters). Unset: kept in-process.",
+    )
+    virtuous_rate_limit: int = Field(
+        default=5000, description="Requests per organization per window on the Virtuous API (429 above)."
+    )
+    rate_limit_window_seconds: int = Field(default=3600, description="Length of a rate-limit window.")
+    access_token_days: int = Field(default=15, description="Lifetime of an access token from POST /Token.")
+    refresh_token_days: int = Field(default=365, description="Lifetime of a refresh token from POST /Token.")
+    login_failure_limit: int = Field(
+        default=5, description="Failed POST /Token password attempts per account and window before 429."
+    )
+    login_failure_window_seconds: int = Field(default=900, description="Window of login_failure_limit.")
 
 
 @lru_cache

@@ -23,6 +23,7 @@ from contactnotes.notes.schemas import (
     ReactionGroup,
     UserSummary,
 )
+from contactnotes.reminders import repository as reminders_repository
 
 
 def visible_to(principal: Principal) -> ColumnElement[bool]:
@@ -234,6 +235,7 @@ async def load_views(session: AsyncSession, notes: Sequence[Note]) -> list[NoteV
         attachments[item.note_id].append(AttachmentView(item.key, item.name, item.size, item.content_type))
 
     reactions = await _reaction_groups(session, note_ids)
+    reminders = await reminders_repository.views_for_notes(session, note_ids)
 
     views = []
     for note in notes:
@@ -257,6 +259,7 @@ async def load_views(session: AsyncSession, notes: Sequence[Note]) -> list[NoteV
                 mentions=mentions.get(note.id, []),
                 attachments=attachments.get(note.id, []),
                 reactions=reactions.get(note.id, []),
+                reminder=reminders.get(note.id),
             )
         )
     return views

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from contactnotes.reminders.schemas import ReminderInput, ReminderView
 
 # Limits shared by every dialect (docs/compat.md lists them).
 MAX_NOTE_LENGTH = 100_000
@@ -42,6 +46,7 @@ class NoteCreate:
     is_private: bool = False
     time_spent_minutes: int | None = None
     note_date: datetime | None = None
+    reminder: ReminderInput | None = None
 
 
 @dataclass(slots=True)
@@ -56,6 +61,7 @@ class NoteUpdate:
     note_date: datetime | Unset | None = UNSET
     # A client may restate the note's contact (a full-model PATCH); naming another contact is refused.
     contact: int | str | Unset = UNSET
+    reminder: ReminderInput | Unset | None = UNSET  # None removes the note's reminder
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +118,7 @@ class NoteView:
     mentions: list[UserSummary]
     attachments: list[AttachmentView]
     reactions: list[ReactionGroup]
+    reminder: ReminderView | None = None
 
 
 class NoteSort:

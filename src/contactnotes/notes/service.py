@@ -33,6 +33,7 @@ from contactnotes.notes.schemas import (
 )
 from contactnotes.notifications import service as notifications
 from contactnotes.orgs import service as orgs
+from contactnotes.reminders import service as reminders
 from contactnotes.users import repository as users_repository
 
 NOT_FOUND = "Contact note not found"
@@ -124,6 +125,7 @@ async def create_note(session: AsyncSession, principal: Principal, data: NoteCre
     )
     await repository.add_mentions(session, note.id, [u.id for u in mentioned], now)
     await repository.replace_attachments(session, note.id, data.attachments, existing=False)
+    reminder = await reminders.set_for_note(session, principal, note, data.reminder) if data.reminder else None
     await notifications.notify_mentioned(
         session, principal, note_id=note.id, contact_id=contact.id, user_ids=[u.id for u in mentioned]
     )
@@ -148,6 +150,7 @@ async def create_note(session: AsyncSession, principal: Principal, data: NoteCre
         mentions=[_summary(u) for u in mentioned],
         attachments=[AttachmentView(a.key, a.name, a.size, a.content_type) for a in data.attachments],
         reactions=[],
+        reminder=reminder,
     )
 
 
@@ -234,6 +237,10 @@ async def update_note(
         note.important = data.important
     if not isinstance(data.is_private, Unset):
         note.is_private = data.is_private
+    if not isinstance(data.reminder, Unset):
+        await reminders.set_for_note(session, principal, note, data.reminder)
+    elif note.is_private:
+        await reminders.check_note_privacy(session, note)
     if not isinstance(data.time_spent_minutes, Unset):
         _check_time_spent(data.time_spent_minutes)
         note.time_spent_minutes = data.time_spent_minutes

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contactnotes.errors import Conflict, Invalid, NotFound
+from contactnotes.auth.principal import Principal
+from contactnotes.errors import Conflict, Forbidden, Invalid, NotFound
 from contactnotes.kit.clock import utc_now
 from contactnotes.models import NoteType, Organization
 from contactnotes.orgs import repository
@@ -81,3 +82,18 @@ async def remove_note_type(session: AsyncSession, org_id: int, name: str) -> Non
     if found is None:
         raise NotFound(f"No note type {name!r}")
     await repository.delete_note_type(session, found)
+
+
+def _require_admin(principal: Principal) -> None:
+    if not principal.is_admin:
+        raise Forbidden("Only an organization admin can change note types")
+
+
+async def add_note_type_as(session: AsyncSession, principal: Principal, name: str) -> NoteType:
+    _require_admin(principal)
+    return await add_note_type(session, principal.org_id, name)
+
+
+async def remove_note_type_as(session: AsyncSession, principal: Principal, name: str) -> None:
+    _require_admin(principal)
+    await remove_note_type(session, principal.org_id, name)

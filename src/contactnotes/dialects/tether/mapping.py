@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from contactnotes.auth.principal import Principal
 from contactnotes.contacts.schemas import ContactPage, ContactView
 from contactnotes.errors import Invalid
-from contactnotes.kit.clock import iso_millis
+from contactnotes.kit.clock import iso_millis, utc_now
 from contactnotes.notes.rendering import render_markdown
 from contactnotes.notes.schemas import AttachmentIn as CoreAttachment
 from contactnotes.notes.schemas import NoteCreate, NotePage, NoteUpdate, NoteView, UserSummary
 from contactnotes.notifications.schemas import NotificationPage, NotificationView
+from contactnotes.reminders.schemas import ReminderInput, ReminderView
 from contactnotes.users.schemas import MemberPage, MemberView, MeView
 
 from .wire import (
@@ -28,6 +32,8 @@ from .wire import (
     OrganizationRefOut,
     Pagination,
     ReactionOut,
+    ReminderIn,
+    ReminderOut,
     UserOut,
 )
 
@@ -47,6 +53,34 @@ def to_note_create(body: NoteCreateIn) -> NoteCreate:
         is_private=bool(body.private),
         time_spent_minutes=body.time_spent,
         note_date=body.note_date_time,
+        reminder=to_reminder_input(body.reminder),
+    )
+
+
+def to_reminder_input(body: ReminderIn | None) -> ReminderInput | None:
+    if body is None:
+        return None
+    target = body.target_date if body.target_date.tzinfo else body.target_date.replace(tzinfo=UTC)
+    return ReminderInput(message=body.message, target_date=target, owner=body.owner, description=body.description)
+
+
+def reminder_out(view: ReminderView, principal: Principal | None = None, now: datetime | None = None) -> ReminderOut:
+    owner = view.owner
+    return ReminderOut(
+        id=view.oid,
+        note_id=view.note_oid,
+        contact_id=view.contact.oid,
+        message=view.message,
+        description=view.description,
+        target_date=iso_millis(view.target_date),
+        status=view.status,
+        is_past_due=view.is_past_due(now or utc_now()),
+        is_unresolved=view.is_unresolved,
+        can_complete=view.can_be_completed_by(principal) if principal else None,
+        owner=AuthorOut(id=owner.oid, full_name=owner.full_name, email=owner.email, avatar_url=owner.avatar_url),
+        resolved_at=iso_millis(view.resolved_at) if view.resolved_at else None,
+        created_at=iso_millis(view.created_at),
+        updated_at=iso_millis(view.updated_at),
     )
 
 
@@ -75,11 +109,12 @@ def note_out(view: NoteView) -> NoteOut:
         is_edited=view.is_edited,
         created_at=iso_millis(view.created_at),
         updated_at=iso_millis(view.updated_at),
+        reminder=reminder_out(view.reminder) if view.reminder else None,
     )
 
 
 # Fields a PATCH may send as null to clear or reset; any other field sent as null is refused.
-_NULLABLE_ON_UPDATE = {"type", "time_spent", "note_date_time"}
+_NULLABLE_ON_UPDATE = {"type", "time_spent", "note_date_time", "reminder"}
 
 
 def to_note_update(body: NoteUpdateIn) -> NoteUpdate:
@@ -108,6 +143,8 @@ def to_note_update(body: NoteUpdateIn) -> NoteUpdate:
         update.time_spent_minutes = body.time_spent
     if "note_date_time" in sent:
         update.note_date = body.note_date_time
+    if "reminder" in sent:  # null removes the note's reminder
+        update.reminder = to_reminder_input(body.reminder)
     return update
 
 

@@ -58,6 +58,15 @@ class AttachmentIn(WireModel):
     type: Annotated[str, StringConstraints(min_length=1, max_length=255)]
 
 
+class ReminderIn(WireModel):
+    """A follow-up the note carries. [extension of both vendors]"""
+
+    message: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+    target_date: datetime = Field(alias="targetDate", description="When it is due; without a zone, UTC.")
+    owner: ObjectId | None = Field(default=None, description="User _id; default the note's author.")
+    description: Annotated[str, StringConstraints(max_length=10_000)] | None = None
+
+
 class NoteFieldsIn(WireModel):
     """Fields both create and update take. The Virtuous fields are accepted too, so one API sets all."""
 
@@ -74,6 +83,7 @@ class NoteFieldsIn(WireModel):
         validation_alias=AliasChoices("noteDateTime", "noteDate"),
         description="When the conversation happened; may be in the past. Defaults to now.",
     )
+    reminder: ReminderIn | None = Field(default=None, description="Set a reminder; on update, null removes it.")
 
 
 class NoteCreateIn(NoteFieldsIn):
@@ -152,6 +162,23 @@ class ReactionOut(WireModel):
     count: int
 
 
+class ReminderOut(WireModel):
+    id: str = Field(alias="_id")
+    note_id: str | None = Field(alias="noteId")
+    contact_id: str = Field(alias="contactId")
+    message: str
+    description: str | None
+    target_date: str = Field(alias="targetDate")
+    status: str  # Active, Completed or Dismissed
+    is_past_due: bool = Field(alias="isPastDue")
+    is_unresolved: bool = Field(alias="isUnresolved")
+    can_complete: bool | None = Field(default=None, alias="canComplete")  # set where the caller is known
+    owner: AuthorOut
+    resolved_at: str | None = Field(alias="resolvedAt")
+    created_at: str = Field(alias="createdAt")
+    updated_at: str = Field(alias="updatedAt")
+
+
 class NoteOut(WireModel):
     id: str = Field(alias="_id")
     contact_id: str = Field(alias="contactId")
@@ -169,6 +196,7 @@ class NoteOut(WireModel):
     is_edited: bool = Field(alias="isEdited")
     created_at: str = Field(alias="createdAt")
     updated_at: str = Field(alias="updatedAt")
+    reminder: ReminderOut | None = None
 
 
 class Envelope(WireModel, Generic[T]):
