@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contactnotes.attachments.files import Files
 from contactnotes.db.engine import Database
 from contactnotes.db.uow import unit_of_work
 from contactnotes.errors import Conflict
@@ -25,6 +26,11 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+def get_files(request: Request) -> Files:
+    files: Files = request.app.state.files
+    return files
+
+
 async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
     """The request's transaction: committed after the handler returns and before the answer is sent."""
     try:
@@ -39,3 +45,4 @@ async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
 # for a write that is not yet committed.
 SessionDep = Annotated[AsyncSession, Depends(request_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+FilesDep = Annotated[Files, Depends(get_files)]

@@ -24,6 +24,7 @@ from contactnotes.errors import (
     Forbidden,
     Invalid,
     NotFound,
+    TooLarge,
     Unauthenticated,
 )
 
@@ -89,6 +90,7 @@ _DOMAIN_STATUS: dict[type[DomainError], int] = {
     Forbidden: 403,
     NotFound: 404,
     Conflict: 409,
+    TooLarge: 413,
 }
 
 

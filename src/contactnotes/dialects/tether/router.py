@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
+from contactnotes.attachments import service as attachments
 from contactnotes.http.auth import PrincipalDep
-from contactnotes.http.deps import SessionDep
+from contactnotes.http.deps import FilesDep, SessionDep
 from contactnotes.notes import service as notes
 
 from .errors import TetherRoute
@@ -30,7 +31,9 @@ router = APIRouter(prefix="/api", route_class=TetherRoute, tags=["Contact Notes"
     response_model=Envelope[NoteOut],
     responses=ERRORS,
 )
-async def create_contact_note(body: NoteCreateIn, session: SessionDep, principal: PrincipalDep) -> Envelope[NoteOut]:
+async def create_contact_note(
+    body: NoteCreateIn, session: SessionDep, principal: PrincipalDep, files: FilesDep
+) -> Envelope[NoteOut]:
     """Create a new contact note. Mentioned users are notified."""
-    view = await notes.create_note(session, principal, to_note_create(body))
+    view = attachments.sign_view(files, await notes.create_note(session, principal, to_note_create(body)))
     return Envelope(message="Contact note created", data=note_out(view))
