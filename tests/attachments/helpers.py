@@ -20,12 +20,19 @@ async def upload(
     return list(response.json()["files"]) if expect == 200 else []
 
 
-async def upload_pdf(client: httpx.AsyncClient, persona: Persona, name: str = "w2.pdf", size: int = 5000) -> dict[str, Any]:
+async def upload_pdf(
+    client: httpx.AsyncClient, persona: Persona, name: str = "w2.pdf", size: int = 5000
+) -> dict[str, Any]:
     return (await upload(client, persona, (name, pdf_bytes(size))))[0]
 
 
 def as_attachment(uploaded: dict[str, Any], name: str | None = None) -> dict[str, Any]:
-    return {"key": uploaded["key"], "name": name or uploaded["name"], "size": uploaded["size"], "type": uploaded["type"]}
+    return {
+        "key": uploaded["key"],
+        "name": name or uploaded["name"],
+        "size": uploaded["size"],
+        "type": uploaded["type"],
+    }
 
 
 async def create_note(

@@ -30,7 +30,9 @@ class TestUpload:
     ) -> None:
         content = pdf_bytes(121_200)
         response = await client.post(
-            "/api/upload", files={"files": ("../../W2 form (2025).pdf", content, "text/html")}, headers=world.alice.headers
+            "/api/upload",
+            files={"files": ("../../W2 form (2025).pdf", content, "text/html")},
+            headers=world.alice.headers,
         )
 
         assert response.status_code == 200, response.text
@@ -120,9 +122,7 @@ class TestUpload:
     async def test_a_truncated_multipart_body_is_400_with_nothing_stored(
         self, client: httpx.AsyncClient, world: World, files: Files
     ) -> None:
-        body = (
-            b"--XyZ\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.pdf\"\r\n\r\n" + pdf_bytes(3000)
-        )
+        body = b'--XyZ\r\nContent-Disposition: form-data; name="files"; filename="a.pdf"\r\n\r\n' + pdf_bytes(3000)
         response = await client.post(
             "/api/upload",
             content=body,
