@@ -64,9 +64,14 @@ def _stale(unattached_before: datetime, orphaned_before: datetime) -> ColumnElem
 
 
 async def stale_ids(
-    session: AsyncSession, *, unattached_before: datetime, orphaned_before: datetime, limit: int
+    session: AsyncSession, *, unattached_before: datetime, orphaned_before: datetime, after_id: int, limit: int
 ) -> list[int]:
-    statement = select(Upload.id).where(_stale(unattached_before, orphaned_before)).order_by(Upload.id).limit(limit)
+    statement = (
+        select(Upload.id)
+        .where(Upload.id > after_id, _stale(unattached_before, orphaned_before))
+        .order_by(Upload.id)
+        .limit(limit)
+    )
     return list(await session.scalars(statement))
 
 

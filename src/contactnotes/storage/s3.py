@@ -133,7 +133,12 @@ class S3Store:
 
     async def read_start(self, key: str, length: int) -> bytes:
         s3 = await self._s3()
-        answer = await s3.get_object(Bucket=self.bucket, Key=check_key(key), Range=f"bytes=0-{length - 1}")
+        try:
+            answer = await s3.get_object(Bucket=self.bucket, Key=check_key(key), Range=f"bytes=0-{length - 1}")
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "InvalidRange":  # an empty object
+                return b""
+            raise
         async with answer["Body"] as body:
             data: bytes = await body.read()
         return data[:length]
