@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from botocore.config import Config
-from botocore.session import get_session
 
 from contactnotes.app import create_app
 from contactnotes.attachments.files import Files
 from contactnotes.db.engine import Database
 from contactnotes.settings import Settings
-from tests.attachments.seaweedfs import ACCESS_KEY, REGION, SECRET_KEY, SeaweedFS, running_seaweedfs, weed_binary
+from tests.attachments.seaweedfs import (
+    ACCESS_KEY,
+    REGION,
+    SECRET_KEY,
+    SeaweedFS,
+    empty_bucket,
+    running_seaweedfs,
+    weed_binary,
+)
 from tests.conftest import IN_CI
 
 # Small enough to keep the suite quick, large enough that a file at the cap crosses S3's 5 MiB part size
@@ -35,45 +39,6 @@ def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
         pytest.skip(message)
     with running_seaweedfs(tmp_path_factory.mktemp("seaweedfs"), binary) as server:
         yield server
-
-
-def _client(endpoint_url: str) -> Any:
-    return get_session().create_client(
-        "s3",
-        endpoint_url=endpoint_url,
-        region_name=REGION,
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
-        config=Config(s3={"addressing_style": "path"}),
-    )
-
-
-def empty_bucket(endpoint_url: str, bucket: str) -> None:
-    """Create the bucket if needed and remove every object, so each test starts from an empty store.
-
-    One bucket for the session: SeaweedFS gives every bucket its own volumes, so a bucket per test would
-    exhaust them.
-    """
-    client = _client(endpoint_url)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            client.head_bucket(Bucket=bucket)
-            break
-        except Exception:
-            try:
-                client.create_bucket(Bucket=bucket)
-                break
-            except Exception:
-                # Right after start-up the filer may not have joined yet.
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.25)
-    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-        for item in page.get("Contents", []):
-            client.delete_object(Bucket=bucket, Key=item["Key"])
-    for upload in client.list_multipart_uploads(Bucket=bucket).get("Uploads", []):
-        client.abort_multipart_upload(Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"])
 
 
 @pytest.fixture(params=["local", "s3"])

@@ -17,8 +17,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
+from botocore.config import Config
+from botocore.session import get_session
 
 ACCESS_KEY = "contactnotes-test"
 SECRET_KEY = "contactnotes-test-secret-0123456789"
@@ -94,3 +97,42 @@ def running_seaweedfs(directory: Path, binary: str) -> Iterator[SeaweedFS]:
     finally:
         _stop(process)
         log.close()
+
+
+def s3_client(endpoint_url: str) -> Any:
+    return get_session().create_client(
+        "s3",
+        endpoint_url=endpoint_url,
+        region_name=REGION,
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+        config=Config(s3={"addressing_style": "path"}),
+    )
+
+
+def empty_bucket(endpoint_url: str, bucket: str) -> None:
+    """Create the bucket if needed and remove every object, so each test starts from an empty store.
+
+    One bucket for the session: SeaweedFS gives every bucket its own volumes, so a bucket per test would
+    exhaust them.
+    """
+    client = s3_client(endpoint_url)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            client.head_bucket(Bucket=bucket)
+            break
+        except Exception:
+            try:
+                client.create_bucket(Bucket=bucket)
+                break
+            except Exception:
+                # Right after start-up the filer may not have joined yet.
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.25)
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for item in page.get("Contents", []):
+            client.delete_object(Bucket=bucket, Key=item["Key"])
+    for upload in client.list_multipart_uploads(Bucket=bucket).get("Uploads", []):
+        client.abort_multipart_upload(Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"])

@@ -13,7 +13,8 @@ from contactnotes.attachments.files import Files
 from contactnotes.settings import Settings
 from contactnotes.storage import UnsafeKey, build_store
 from contactnotes.storage.local import LocalStore
-from tests.attachments.conftest import _client, stored_keys
+from tests.attachments.conftest import stored_keys
+from tests.attachments.seaweedfs import s3_client
 
 KEY = "orgs/0123456789abcdef01234567/uploads/2026-01-01/00ff-file.bin"
 
@@ -47,7 +48,7 @@ class TestContract:
         assert await stored_keys(files) == []
         if storage_backend == "s3":
             assert settings.s3_endpoint_url
-            pending = _client(settings.s3_endpoint_url).list_multipart_uploads(Bucket=settings.s3_bucket)
+            pending = s3_client(settings.s3_endpoint_url).list_multipart_uploads(Bucket=settings.s3_bucket)
             assert pending.get("Uploads", []) == []
         else:
             assert isinstance(files.store, LocalStore)

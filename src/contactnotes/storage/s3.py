@@ -7,6 +7,7 @@ same size), so one upload holds at most one part in memory.
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import AsyncIterable, AsyncIterator
 from contextlib import AsyncExitStack
 from typing import Any
@@ -81,36 +82,46 @@ class S3Store:
     async def put(self, key: str, chunks: AsyncIterable[bytes], content_type: str) -> int:
         check_key(key)
         s3 = await self._s3()
-        buffer = bytearray()
+        # One fixed buffer, filled and emptied part by part: the memory an upload takes does not depend on the
+        # file's size nor on how the bytes arrive.
+        buffer = bytearray(self.part_size)
+        filled = 0
         size = 0
         upload_id: str | None = None
         parts: list[dict[str, Any]] = []
+
+        async def send_part(length: int) -> None:
+            nonlocal upload_id
+            if upload_id is None:
+                created = await s3.create_multipart_upload(Bucket=self.bucket, Key=key, ContentType=content_type)
+                upload_id = created["UploadId"]
+            with memoryview(buffer) as view:
+                body = bytes(view[:length])
+            number = len(parts) + 1
+            answer = await s3.upload_part(
+                Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=io.BytesIO(body)
+            )
+            parts.append({"ETag": answer["ETag"], "PartNumber": number})
+
         try:
             async for chunk in chunks:
                 size += len(chunk)
-                buffer += chunk
-                while len(buffer) >= self.part_size:
-                    if upload_id is None:
-                        created = await s3.create_multipart_upload(
-                            Bucket=self.bucket, Key=key, ContentType=content_type
-                        )
-                        upload_id = created["UploadId"]
-                    body = bytes(buffer[: self.part_size])
-                    del buffer[: self.part_size]
-                    number = len(parts) + 1
-                    answer = await s3.upload_part(
-                        Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=body
-                    )
-                    parts.append({"ETag": answer["ETag"], "PartNumber": number})
+                with memoryview(chunk) as rest:
+                    while rest:
+                        take = min(len(rest), self.part_size - filled)
+                        buffer[filled : filled + take] = rest[:take]
+                        filled += take
+                        rest = rest[take:]
+                        if filled == self.part_size:
+                            await send_part(filled)
+                            filled = 0
             if upload_id is None:
-                await s3.put_object(Bucket=self.bucket, Key=key, Body=bytes(buffer), ContentType=content_type)
+                with memoryview(buffer) as view:
+                    body = bytes(view[:filled])
+                await s3.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType=content_type)
                 return size
-            if buffer or not parts:
-                number = len(parts) + 1
-                answer = await s3.upload_part(
-                    Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=bytes(buffer)
-                )
-                parts.append({"ETag": answer["ETag"], "PartNumber": number})
+            if filled:
+                await send_part(filled)
             await s3.complete_multipart_upload(
                 Bucket=self.bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts}
             )
