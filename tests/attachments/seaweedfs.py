@@ -75,6 +75,8 @@ def running_seaweedfs(directory: Path, binary: str) -> Iterator[SeaweedFS]:
         f"-volume.port={volume}", f"-volume.port.grpc={volume_grpc}", "-volume.max=50",
         "-filer", f"-filer.port={filer}", f"-filer.port.grpc={filer_grpc}",
         "-s3", f"-s3.port={s3}", f"-s3.port.grpc={s3_grpc}", f"-s3.config={config}",
+        # Its Iceberg and Lance catalogs listen on fixed ports by default; two servers at once would clash.
+        "-s3.port.iceberg=0", "-s3.port.lance=0",
     ]  # fmt: skip
     log = (directory / "weed.log").open("wb")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)

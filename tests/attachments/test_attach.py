@@ -89,3 +89,15 @@ class TestAttach:
         async with unit_of_work(database) as session:
             view = await notes.get_note(session, world.alice.principal, created["_id"])
         assert [a.key for a in view.attachments] == [first["key"]]
+
+
+class TestOtherWriters:
+    async def test_an_edit_that_does_not_name_attachments_keeps_them(
+        self, client: httpx.AsyncClient, world: World, database: Database
+    ) -> None:
+        # What the Virtuous API does: it has no attachment field, so its edits leave the list alone.
+        uploaded = await upload_pdf(client, world.alice)
+        created = (await create_note(client, world.alice, world.contact.oid, [as_attachment(uploaded)])).json()["data"]
+        async with unit_of_work(database) as session:
+            view, _ = await notes.update_note(session, world.alice.principal, created["_id"], NoteUpdate(body="edited"))
+        assert [a.key for a in view.attachments] == [uploaded["key"]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import httpx
+import pytest
 from sqlalchemy import select, update
 
 from contactnotes.attachments.cleanup import ORPHAN_GRACE, cleanup
@@ -15,6 +16,7 @@ from contactnotes.db.uow import unit_of_work
 from contactnotes.kit.clock import utc_now
 from contactnotes.models import Upload
 from contactnotes.notes import service as notes
+from contactnotes.settings import Settings
 from tests.attachments.conftest import stored_keys
 from tests.attachments.helpers import as_attachment, create_note, upload_pdf
 from tests.factories import World
@@ -73,3 +75,29 @@ class TestCleanup:
         assert (await create_note(client, world.alice, world.contact.oid, [as_attachment(uploaded)])).status_code == 201
         assert await cleanup(database, files, now=utc_now() + timedelta(minutes=1)) == CleanupReport(0, 0)
         assert await stored_keys(files) == [uploaded["key"]]
+
+
+class TestCommand:
+    async def test_contactnotes_cleanup_runs_against_the_configured_database(
+        self, client: httpx.AsyncClient, world: World, database: Database, files: Files, settings: Settings,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:  # fmt: skip
+        import asyncio
+
+        from typer.testing import CliRunner
+
+        from contactnotes import cli
+        from contactnotes import settings as settings_module
+
+        await upload_pdf(client, world.alice)
+        async with unit_of_work(database) as session:
+            await session.execute(update(Upload).values(created_at=utc_now() - timedelta(days=2)))
+        monkeypatch.setattr(settings_module, "get_settings", lambda: settings)
+        monkeypatch.setattr(cli, "get_settings", lambda: settings)
+
+        # The command runs its own event loop, so it runs in a thread beside this test's loop.
+        result = await asyncio.to_thread(CliRunner().invoke, cli.app, ["cleanup"])
+
+        assert result.exit_code == 0, result.output
+        assert "removed 1 never-attached uploads and 0 files of deleted notes" in result.output
+        assert await stored_keys(files) == []
