@@ -39,7 +39,7 @@ class TestUpload:
         [stored] = response.json()["files"]
         assert set(stored) == {"key", "type", "name", "size", "signedUrl", "bucket"}
         assert re.fullmatch(
-            rf"orgs/{world.acme.oid}/uploads/\d{{4}}-\d\d-\d\d/[0-9a-f]{{16}}-W2-form-2025-.pdf", stored["key"]
+            rf"orgs/{world.acme.oid}/uploads/\d{{4}}-\d\d-\d\d/[0-9a-f]{{16}}-W2-form-2025.pdf", stored["key"]
         ), stored["key"]
         assert stored["name"] == "W2 form (2025).pdf"  # the user's name is metadata, without the path
         assert stored["type"] == "application/pdf"  # sniffed from the bytes, not the claimed text/html

@@ -8,19 +8,24 @@ import unicodedata
 from datetime import date
 
 MAX_SAFE_NAME = 100
+MAX_EXTENSION = 10
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
+def _clean(part: str) -> str:
+    return _UNSAFE.sub("-", part).strip(".-_")
+
+
 def safe_name(name: str) -> str:
-    """'Über Plan (v2).PDF' -> 'Uber-Plan-v2-.PDF': ASCII letters, digits, '.', '_' and '-' only."""
+    """'../Über Plan (v2).PDF' -> 'Uber-Plan-v2.PDF': ASCII letters, digits, '.', '_' and '-' only."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    cleaned = _UNSAFE.sub("-", ascii_name.replace("/", "-").replace("\\", "-")).strip(".-_")
-    if len(cleaned) > MAX_SAFE_NAME:
-        stem, dot, extension = cleaned.rpartition(".")
-        cleaned = (stem[: MAX_SAFE_NAME - len(extension) - 1] + dot + extension) if dot and len(extension) <= 10 else ""
-        cleaned = cleaned or ascii_name[:MAX_SAFE_NAME]
-        cleaned = _UNSAFE.sub("-", cleaned).strip(".-_")
-    return cleaned or "file"
+    base = ascii_name.replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, extension = base.rpartition(".")
+    if not dot:
+        stem, extension = base, ""
+    extension = _clean(extension)[:MAX_EXTENSION]
+    stem = _clean(stem)[: MAX_SAFE_NAME - len(extension) - 1] or "file"
+    return f"{stem}.{extension}" if extension else stem
 
 
 def org_prefix(org_oid: str) -> str:

@@ -253,8 +253,7 @@ async def open_download(session: AsyncSession, files: Files, key: str, params: M
     """What a signed link leads to, if it is intact, unexpired, and its file still belongs to a live note."""
     grant = links.verify(files.signer, "GET", key, params, utc_now())
     upload = await repository.servable(session, grant.key)
-    info = await files.store.head(grant.key) if upload is not None else None
-    if upload is None or info is None:
+    if upload is None:
         raise NotFound("File not found")
     requested, _, name = grant.detail.partition(":")
     disposition = links.content_disposition(served_disposition(requested, upload.content_type), name or upload.name)
@@ -263,4 +262,7 @@ async def open_download(session: AsyncSession, files: Files, key: str, params: M
     )
     if url is not None:
         return Download(upload.content_type, disposition, upload.size, redirect_url=url)
+    info = await files.store.head(grant.key)
+    if info is None:
+        raise NotFound("File not found")
     return Download(upload.content_type, disposition, info.size, chunks=files.store.stream(grant.key))
