@@ -137,3 +137,22 @@ class TestUpload:
         response = await client.post("/api/upload", files={"files": ("w2.pdf", pdf_bytes())})
         assert_tether_error(response, 401)
         assert await stored_keys(files) == []
+
+    async def test_a_request_over_the_total_of_its_limits_is_413_whatever_its_fields(
+        self, world: World, settings: Settings, database: Database
+    ) -> None:
+        from contactnotes.app import create_app
+        from tests.attachments.conftest import BASE_URL
+
+        tight = settings.model_copy(update={"upload_max_files": 1, "upload_max_bytes": 1000})
+        app = create_app(tight, database)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL) as client:
+            # Not a file: a form field nobody reads, but it still may not be endless.
+            response = await client.post(
+                "/api/upload",
+                data={"comment": "x" * (1024 * 1024 + 2000)},
+                files={"files": ("a.pdf", pdf_bytes(900))},
+                headers=world.alice.headers,
+            )
+        await app.state.files.close()
+        assert_tether_error(response, 413, "body")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from contactnotes.errors import Invalid
+from contactnotes.errors import Invalid, TooLarge
 
 
 @dataclass(slots=True)
@@ -30,12 +30,16 @@ def _malformed(reason: str) -> Invalid:
 
 
 class MultipartReader:
-    def __init__(self, content_type: str, body: AsyncIterator[bytes]) -> None:
+    """Parts of a multipart body, read as they arrive; more than `max_total` bytes in all is refused (413)."""
+
+    def __init__(self, content_type: str, body: AsyncIterator[bytes], *, max_total: int) -> None:
         media_type, options = parse_options_header(content_type)
         boundary = options.get(b"boundary")
         if media_type != b"multipart/form-data" or not boundary:
             raise Invalid.field("body", "Send multipart/form-data with a boundary", "NOT_MULTIPART")
         self._body = body
+        self._max_total = max_total
+        self._seen = 0
         self._events: deque[tuple[str, object]] = deque()
         self._done = False
         self._header_field = bytearray()
@@ -75,6 +79,9 @@ class MultipartReader:
                 self._done = True
                 self._parser.finalize()
                 continue
+            self._seen += len(chunk)
+            if self._seen > self._max_total:
+                raise TooLarge.field("body", f"The request is larger than {self._max_total} bytes", "TOO_LARGE")
             try:
                 self._parser.write(chunk)
             except MultipartParseError as exc:

@@ -37,7 +37,11 @@ SAFETY_HEADERS = {
     "/files/{key:path}",
     response_class=Response,
     response_model=None,
-    responses={200: {"content": {"application/octet-stream": {}}, "description": "The file"}, 302: {}, **ERRORS},
+    responses={
+        200: {"content": {"application/octet-stream": {}}, "description": "The file"},
+        302: {"description": "S3 backend: a redirect to a presigned GET of one minute"},
+        **ERRORS,
+    },
 )
 async def download_file(key: str, request: Request, session: SessionDep, files: FilesDep) -> Response:
     """Download a file through a signed link (served here, or redirected to the object store)."""

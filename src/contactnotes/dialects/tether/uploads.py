@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from contactnotes.attachments import service as attachments
+from contactnotes.attachments.files import Files
 from contactnotes.attachments.schemas import IncomingFile, UploadView
 from contactnotes.http.auth import PrincipalDep
 from contactnotes.http.deps import FilesDep, SessionDep
@@ -54,8 +55,14 @@ def _file_out(view: UploadView) -> UploadedFileOut:
     )  # fmt: skip
 
 
-async def _incoming(request: Request) -> AsyncIterator[IncomingFile]:
-    reader = MultipartReader(request.headers.get("content-type", ""), request.stream())
+# Room for the multipart framing and small form fields beside the files themselves.
+FORM_OVERHEAD = 1024 * 1024
+
+
+async def _incoming(request: Request, files: Files) -> AsyncIterator[IncomingFile]:
+    settings = files.settings
+    max_total = settings.upload_max_files * settings.upload_max_bytes + FORM_OVERHEAD
+    reader = MultipartReader(request.headers.get("content-type", ""), request.stream(), max_total=max_total)
     async for part in reader.parts():
         yield IncomingFile(part.name, part.filename, part.chunks)
 
@@ -63,7 +70,7 @@ async def _incoming(request: Request) -> AsyncIterator[IncomingFile]:
 @router.post("/upload", response_model=UploadOut, responses=ERRORS, openapi_extra=MULTIPART_BODY)
 async def upload_files(request: Request, session: SessionDep, principal: PrincipalDep, files: FilesDep) -> UploadOut:
     """Upload one or more files (multipart field `files`); each gets a storage key and a fresh signed URL."""
-    views = await attachments.store_uploads(session, principal, files, _incoming(request))
+    views = await attachments.store_uploads(session, principal, files, _incoming(request, files))
     return UploadOut(files=[_file_out(view) for view in views])
 
 
