@@ -10,7 +10,8 @@ import pytest
 SRC = Path(__file__).parents[1] / "src" / "contactnotes"
 # Everything that is not the HTTP edge: it must work with no web framework at all.
 CORE = [
-    "auth", "contacts", "db", "jobs", "kit", "models", "notes", "notifications", "orgs", "ratelimit", "reminders",
+    "attachments", "auth", "contacts", "db", "jobs", "kit", "models", "notes", "notifications", "orgs", "ratelimit",
+    "reminders", "storage",
     "users",
     "errors.py", "settings.py",
 ]  # fmt: skip

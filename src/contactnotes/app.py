@@ -13,11 +13,16 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contactnotes import __version__
+from contactnotes.attachments.files import Files
 from contactnotes.db.engine import Database
 from contactnotes.dialects.tether.errors import render_error as tether_error
+from contactnotes.dialects.tether.files import FILES_PREFIX
+from contactnotes.dialects.tether.files import router as tether_files_router
 from contactnotes.dialects.tether.note_types import router as tether_note_types_router
 from contactnotes.dialects.tether.reminders import router as tether_reminders_router
 from contactnotes.dialects.tether.router import router as tether_router
+from contactnotes.dialects.tether.uploads import UPLOAD_PATH
+from contactnotes.dialects.tether.uploads import router as tether_uploads_router
 from contactnotes.dialects.virtuous.errors import VirtuousRoute
 from contactnotes.dialects.virtuous.errors import render_error as virtuous_error
 from contactnotes.dialects.virtuous.paths import CaseInsensitivePaths, under
@@ -51,6 +56,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         try:
             yield
         finally:
+            await app.state.files.close()
             if owned:
                 await app.state.database.dispose()
             await app.state.rate_limiter.close()
@@ -65,10 +71,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     app.state.rate_limiter = build_limiter(settings)
+    app.state.files = Files.from_settings(settings)
     if database is not None:
         app.state.database = database
 
-    app.add_middleware(BodySizeLimit, limit_for=lambda path: settings.max_body_bytes)
+    def body_limit(path: str) -> int | None:
+        # Uploads stream to storage and enforce the upload limits themselves while reading.
+        return None if path == UPLOAD_PATH or path.startswith(FILES_PREFIX) else settings.max_body_bytes
+
+    app.add_middleware(BodySizeLimit, limit_for=body_limit)
     # Virtuous's server matches paths ignoring case (/api/contactnote/7); ours are rewritten to our spelling.
     app.add_middleware(CaseInsensitivePaths, paths=lambda: VirtuousRoute.paths, prefixes=VIRTUOUS_PREFIXES)
     if settings.cors_origins:
@@ -112,6 +123,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         return JSONResponse({"status": "ok"})
 
     app.include_router(tether_router)
+    app.include_router(tether_uploads_router)
+    app.include_router(tether_files_router)
     app.include_router(tether_reminders_router)
     app.include_router(tether_note_types_router)
     app.include_router(virtuous_router)

@@ -217,6 +217,26 @@ def serve(
 
 
 @app.command()
+def cleanup() -> None:
+    """Delete uploads never attached within upload_ttl_hours, and the files of deleted notes."""
+    from contactnotes.attachments.cleanup import cleanup as run_cleanup
+    from contactnotes.attachments.files import Files
+
+    async def runner() -> tuple[int, int]:
+        settings = get_settings()
+        database, files = Database(settings), Files.from_settings(settings)
+        try:
+            report = await run_cleanup(database, files)
+            return report.unattached, report.orphaned
+        finally:
+            await files.close()
+            await database.dispose()
+
+    unattached, orphaned = asyncio.run(runner())
+    typer.echo(f"removed {unattached} never-attached uploads and {orphaned} files of deleted notes")
+
+
+@app.command()
 def demo() -> None:
     """Load a demo organization if absent; print a token and a curl to try."""
     from contactnotes.demo import load_demo

@@ -47,3 +47,11 @@ class Unprocessable(DomainError):
 
 class Unauthenticated(DomainError):
     """No usable credentials."""
+
+
+class TooLarge(DomainError):
+    """A file or field is over its size limit (413)."""
+
+    @classmethod
+    def field(cls, field_name: str, message: str, code: str = "TOO_LARGE") -> TooLarge:
+        return cls(message, [FieldProblem(field_name, message, code)])

@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_ALLOWED_TYPES = (
+    "application/pdf",
+    "image/png", "image/jpeg", "image/gif", "image/webp", "image/heic", "image/heif", "image/tiff", "image/bmp",
+    "text/plain", "text/csv", "application/rtf", "text/rtf",
+    "application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
+    "audio/mpeg", "audio/mp4", "audio/x-m4a", "audio/ogg", "audio/x-wav", "audio/wav", "video/mp4",
+    "message/rfc822",
+)  # fmt: skip
 
 
 class Settings(BaseSettings):
@@ -44,6 +58,47 @@ class Settings(BaseSettings):
         default=5, description="Failed POST /Token password attempts per account and window before 429."
     )
     login_failure_window_seconds: int = Field(default=900, description="Window of login_failure_limit.")
+
+    # ---- attachments and file storage (docs/storage.md) ----
+    storage_backend: Literal["local", "s3"] = Field(
+        default="local", description="Where uploaded files live: `local` (files under storage_dir) or `s3`."
+    )
+    storage_dir: Path | None = Field(default=None, description="Local backend: the directory (default var_dir/files).")
+    s3_endpoint_url: str | None = Field(
+        default=None, description="S3 API endpoint; unset for AWS S3 (R2: https://<account>.r2.cloudflarestorage.com)."
+    )
+    s3_region: str = Field(default="us-east-1", description="Region the signatures name (R2: `auto`).")
+    s3_bucket: str = Field(default="contactnotes", description="Bucket holding every organization's files.")
+    s3_access_key_id: str | None = Field(default=None, description="Access key id (unset: the AWS default chain).")
+    s3_secret_access_key: SecretStr | None = Field(default=None, description="Secret access key.")
+    s3_addressing_style: Literal["path", "virtual", "auto"] = Field(
+        default="path", description="`path` works with every S3-compatible store; `virtual` for AWS-only setups."
+    )
+    s3_part_size_bytes: int = Field(
+        default=5 * 1024 * 1024, description="Multipart upload part size; bounds the memory one upload uses."
+    )
+    upload_max_files: int = Field(default=10, description="Files accepted in one POST /api/upload.")
+    upload_max_bytes: int = Field(default=50 * 1024 * 1024, description="Largest file accepted (50 MiB).")
+    upload_allowed_types: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_ALLOWED_TYPES),
+        description="Content types, as sniffed from the bytes, that may be uploaded (JSON list).",
+    )
+    upload_ttl_hours: int = Field(
+        default=24, description="`contactnotes cleanup` removes uploads not attached to a note after this."
+    )
+    signed_url_seconds: int = Field(default=900, description="Lifetime of the download links in answers.")
+    presign_seconds: int = Field(default=3600, description="Lifetime of a direct-upload grant (uploads/presign).")
+    link_signing_keys: dict[str, SecretStr] = Field(
+        default_factory=dict,
+        description="Secrets that sign local links, by key id (JSON object). Unset: one made in var_dir.",
+    )
+    link_signing_key_id: str | None = Field(
+        default=None, description="Which of link_signing_keys signs new links (the others still verify)."
+    )
+
+    @property
+    def files_dir(self) -> Path:
+        return self.storage_dir or self.var_dir / "files"
 
 
 @lru_cache

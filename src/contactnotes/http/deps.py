@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contactnotes.attachments.files import Files
 from contactnotes.db.engine import Database
 from contactnotes.http.transaction import current_transaction
 from contactnotes.settings import Settings
@@ -22,6 +23,11 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+def get_files(request: Request) -> Files:
+    files: Files = request.app.state.files
+    return files
+
+
 def request_session(request: Request) -> AsyncSession:
     """The session of the request's transaction, which the route commits (see http/transaction.py)."""
     return current_transaction(request).session()
@@ -29,3 +35,4 @@ def request_session(request: Request) -> AsyncSession:
 
 SessionDep = Annotated[AsyncSession, Depends(request_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+FilesDep = Annotated[Files, Depends(get_files)]

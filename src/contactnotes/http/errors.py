@@ -24,6 +24,7 @@ from contactnotes.errors import (
     Forbidden,
     Invalid,
     NotFound,
+    TooLarge,
     Unauthenticated,
     Unprocessable,
 )
@@ -94,6 +95,7 @@ _DOMAIN_STATUS: dict[type[DomainError], int] = {
     NotFound: 404,
     Conflict: 409,
     Unprocessable: 422,
+    TooLarge: 413,
 }
 
 

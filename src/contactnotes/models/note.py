@@ -48,6 +48,8 @@ class Note(DualIdMixin, CreatedAtMixin, Base):
 
 class NoteAttachment(Base):
     __tablename__ = "note_attachments"
+    # Every click on a download link asks whether a live note still carries the key.
+    __table_args__ = (Index("ix_note_attachments_key", "key"),)
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     note_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("notes.id", ondelete="CASCADE"), index=True)

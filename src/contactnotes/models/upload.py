@@ -29,5 +29,7 @@ class Upload(CreatedAtMixin, Base):
     size: Mapped[int] = mapped_column(BigInteger)
     content_type: Mapped[str] = mapped_column(String(255))  # sniffed from the bytes
     status: Mapped[str] = mapped_column(String(16), default=UploadStatus.PENDING)
-    # First time a note took it; uploads never attached are removed by `contactnotes cleanup`.
+    # Last time a note took it (null: never); `contactnotes cleanup` removes uploads never attached and,
+    # after a grace period, those no live note carries any more. Every attach refreshes it, so an attach
+    # racing the clean-up takes the row out of the clean-up's condition.
     attached_at: Mapped[datetime | None]

@@ -87,6 +87,8 @@ class AttachmentView:
     name: str
     size: int
     content_type: str
+    # A fresh download link, set by attachments.service.sign_view after the note was read with access checks.
+    signed_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import emoji as emoji_lib
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contactnotes.attachments import service as attachments
 from contactnotes.auth.principal import Principal
 from contactnotes.contacts import service as contacts
 from contactnotes.errors import FieldProblem, Forbidden, Invalid, NotFound
@@ -102,6 +103,7 @@ async def create_note(session: AsyncSession, principal: Principal, data: NoteCre
     _check_time_spent(data.time_spent_minutes)
     _check_attachments(data.attachments)
     contact = await contacts.get_contact(session, principal.org_id, data.contact)
+    attached = await attachments.attachments_for_note(session, principal, data.attachments)
     note_type = await orgs.resolve_note_type(session, principal.org_id, data.type)
     mentioned = await _resolve_mentions(session, principal, data.body, data.mentions, is_private=data.is_private)
     now = utc_now()
@@ -124,7 +126,7 @@ async def create_note(session: AsyncSession, principal: Principal, data: NoteCre
         ),
     )
     await repository.add_mentions(session, note.id, [u.id for u in mentioned], now)
-    await repository.replace_attachments(session, note.id, data.attachments, existing=False)
+    await repository.replace_attachments(session, note.id, attached, existing=False)
     reminder = await reminders.set_for_note(session, principal, note, data.reminder) if data.reminder else None
     await notifications.notify_mentioned(
         session, principal, note_id=note.id, contact_id=contact.id, user_ids=[u.id for u in mentioned]
@@ -148,7 +150,7 @@ async def create_note(session: AsyncSession, principal: Principal, data: NoteCre
         updated_at=now,
         is_edited=False,
         mentions=[_summary(u) for u in mentioned],
-        attachments=[AttachmentView(a.key, a.name, a.size, a.content_type) for a in data.attachments],
+        attachments=[AttachmentView(a.key, a.name, a.size, a.content_type) for a in attached],
         reactions=[],
         reminder=reminder,
     )
@@ -262,7 +264,8 @@ async def update_note(
 
     if not isinstance(data.attachments, Unset):
         _check_attachments(data.attachments)
-        await repository.replace_attachments(session, note.id, data.attachments, existing=True)
+        attached = await attachments.attachments_for_note(session, principal, data.attachments)
+        await repository.replace_attachments(session, note.id, attached, existing=True)
 
     note.is_edited = True
     note.updated_at = now

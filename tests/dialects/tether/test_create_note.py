@@ -16,6 +16,7 @@ from contactnotes.db.uow import unit_of_work
 from contactnotes.demo import load_demo
 from contactnotes.models import Note, NoteMention
 from tests.factories import World
+from tests.files import pdf_bytes
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ISO_MILLIS_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -50,10 +51,16 @@ class TestSeedRequest:
             demo = await load_demo(session)
         request = fixture("create_note.request.json")
         expected = fixture("create_note.response.json")
-
-        response = await client.post(
-            "/api/contact-notes", json=request, headers={"Authorization": f"Bearer {demo.token}"}
+        headers = {"Authorization": f"Bearer {demo.token}"}
+        # The example's key is an R2 key of the vendor's; here the file is uploaded first and its key used.
+        example = request["attachments"][0]
+        upload = await client.post(
+            "/api/upload", files={"files": (example["name"], pdf_bytes(example["size"]))}, headers=headers
         )
+        assert upload.status_code == 200, upload.text
+        example["key"] = upload.json()["files"][0]["key"]
+
+        response = await client.post("/api/contact-notes", json=request, headers=headers)
 
         assert response.status_code == 201, response.text
         body = response.json()
@@ -71,6 +78,7 @@ class TestSeedRequest:
         assert [{k: a[k] for k in ("name", "size", "type")} for a in data["attachments"]] == [
             {k: a[k] for k in ("name", "size", "type")} for a in request["attachments"]
         ]
+        assert all(a["signedUrl"] for a in data["attachments"])
         assert data["mentions"] == request["mentions"]
         assert data["contactId"] == request["contactId"]
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from contactnotes.db.engine import Database
 from contactnotes.db.uow import unit_of_work
 from contactnotes.models import Note
+from tests.attachments.helpers import as_attachment, upload_pdf
 from tests.dialects.tether.support import ISO_MILLIS_Z, assert_tether_error, create_note
 from tests.factories import World
 
@@ -141,13 +142,13 @@ class TestUpdate:
         assert data["updatedAt"] >= note["updatedAt"]
 
     async def test_attachments_replace_the_list(self, client: httpx.AsyncClient, world: World) -> None:
-        first = {"key": f"orgs/{world.acme.oid}/a.pdf", "name": "a.pdf", "size": 1, "type": "application/pdf"}
-        second = {"key": f"orgs/{world.acme.oid}/b.png", "name": "b.png", "size": 2, "type": "image/png"}
+        first = as_attachment(await upload_pdf(client, world.alice, "a.pdf"))
+        second = as_attachment(await upload_pdf(client, world.alice, "b.pdf"))
         note = await create_note(client, world.alice, world.contact.oid, attachments=[first])
         response = await client.patch(
             f"/api/contact-notes/{note['_id']}", json={"attachments": [second]}, headers=world.alice.headers
         )
-        assert [a["name"] for a in response.json()["data"]["attachments"]] == ["b.png"]
+        assert [a["name"] for a in response.json()["data"]["attachments"]] == ["b.pdf"]
         response = await client.patch(
             f"/api/contact-notes/{note['_id']}", json={"attachments": []}, headers=world.alice.headers
         )

@@ -97,7 +97,7 @@ def note_out(view: NoteView) -> NoteOut:
         note_html=render_markdown(view.body),
         mentions=[user.oid for user in view.mentions],
         attachments=[
-            AttachmentOut(key=a.key, name=a.name, size=a.size, type=a.content_type, signed_url=None)
+            AttachmentOut(key=a.key, name=a.name, size=a.size, type=a.content_type, signed_url=a.signed_url)
             for a in view.attachments
         ],
         reactions=[ReactionOut(emoji=r.emoji, users=r.user_oids, count=r.count) for r in view.reactions],
