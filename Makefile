@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export CONTACTNOTES_PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test test-faults lint install install-dev serve clean lock bench chromium
+.PHONY: run test test-faults lint install install-dev serve clean lock bench chromium libmagic
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "contactnotes needs Python 3.11 or newer")'
@@ -13,7 +13,12 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 # The lock files pin every package; the stamp files re-install only when a lock changes.
-$(VENV)/.installed: $(BIN)/python requirements/main.lock pyproject.toml
+# libmagic sniffs uploaded files' real types (python-magic binds to it).
+libmagic:
+	@ldconfig -p | grep -q 'libmagic.so.1' || (apt-get update -qq && apt-get install -y -qq libmagic1 >/dev/null) \
+		|| (echo "install libmagic (Debian/Ubuntu: apt-get install libmagic1)" && false)
+
+$(VENV)/.installed: $(BIN)/python requirements/main.lock pyproject.toml | libmagic
 	$(BIN)/pip install --quiet -r requirements/main.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
@@ -40,7 +45,7 @@ serve: install
 
 # pytest exits 5 when it collects no tests: not a failure of the code under test.
 test: install-dev chromium
-	$(BIN)/pytest -q || [ $$? -eq 5 ]
+	$(BIN)/pytest -q -n auto || [ $$? -eq 5 ]
 
 # Fault injection: SIGKILL of the API under load, PostgreSQL stopped and restarted under load.
 test-faults: install-dev
