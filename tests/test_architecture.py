@@ -10,7 +10,8 @@ import pytest
 SRC = Path(__file__).parents[1] / "src" / "contactnotes"
 # Everything that is not the HTTP edge: it must work with no web framework at all.
 CORE = [
-    "auth", "contacts", "db", "jobs", "kit", "models", "notes", "notifications", "orgs", "users",
+    "auth", "contacts", "db", "jobs", "kit", "models", "notes", "notifications", "orgs", "realtime", "users",
+    "webhooks",
     "errors.py", "settings.py",
 ]  # fmt: skip
 FRAMEWORKS = ("fastapi", "starlette")
