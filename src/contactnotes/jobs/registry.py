@@ -50,6 +50,14 @@ class JobContext:
     def service(self, name: str) -> Any:
         return self.services[name]
 
+    async def close(self) -> None:
+        """Close the connections handlers opened lazily (HTTP, Redis clients)."""
+        for name, service in list(self.services.items()):
+            closer = getattr(service, "aclose", None)
+            if closer is not None:
+                await closer()
+                del self.services[name]
+
 
 Handler = Callable[[JobContext, OutboxItem], Awaitable[None]]
 

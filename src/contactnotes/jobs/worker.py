@@ -58,12 +58,15 @@ class Worker:
         """Look for due reminders, then handle every event that is due now; returns how many were handled."""
         await due_reminders.scan(self.database)
         handled = 0
-        while True:
-            items = await self._claim(self.settings.worker_concurrency)
-            if not items:
-                return handled
-            await asyncio.gather(*(self._handle(item) for item in items))
-            handled += len(items)
+        try:
+            while True:
+                items = await self._claim(self.settings.worker_concurrency)
+                if not items:
+                    return handled
+                await asyncio.gather(*(self._handle(item) for item in items))
+                handled += len(items)
+        finally:
+            await self.context.close()
 
     # ---- the long-running loop --------------------------------------------------------------------------
 
@@ -98,6 +101,7 @@ class Worker:
             for helper in helpers:
                 helper.cancel()
             await asyncio.gather(*helpers, return_exceptions=True)
+            await self.context.close()
             log.info("worker %s stopped", self.name)
 
     def _done(self, item_id: int) -> None:
