@@ -198,6 +198,7 @@ def worker(once: Annotated[bool, typer.Option("--once", help="Handle what is due
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(signum, stop.set)
+            typer.echo("worker ready; SIGTERM stops it cleanly", err=True)
             await run_worker(settings, database, stop)
         finally:
             await database.dispose()
