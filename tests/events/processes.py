@@ -61,6 +61,21 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 60) -> int:
         raise
 
 
+def stop_all(processes: list[subprocess.Popen[bytes]], timeout: float = 120) -> list[int]:
+    """SIGTERM every process at once, then wait for each; any still running after the timeout is killed."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    codes = []
+    for process in processes:
+        try:
+            codes.append(process.wait(timeout))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            codes.append(process.wait())
+    return codes
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

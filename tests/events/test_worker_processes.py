@@ -17,7 +17,7 @@ from contactnotes.models import DeliveryStatus, OutboxEvent, WebhookDelivery
 from contactnotes.notes import service as notes
 from contactnotes.notes.schemas import NoteCreate
 from tests.events.conftest import create_note, subscribe
-from tests.events.processes import start_worker, stop
+from tests.events.processes import start_worker, stop, stop_all
 from tests.events.receiver import Receiver
 from tests.factories import World
 
@@ -81,7 +81,7 @@ async def test_three_workers_deliver_a_thousand_events_once_to_each_subscription
                 break
             await asyncio.sleep(0.1)
     finally:
-        codes = [stop(worker) for worker in workers]
+        codes = stop_all(workers)
     assert codes == [0, 0, 0]  # SIGTERM: each finished or released what it held, and exited cleanly
     sent = Counter((r.path, r.json["id"]) for r in receiver.received)
     assert len(sent) == 2 * EVENTS

@@ -143,6 +143,7 @@ async def notify(context: JobContext, item: OutboxItem) -> None:
             notification = await repository.find_mention(session, item.payload["user_id"], item.payload["note_id"])
         if notification is None or notification.email_status is not None:
             return
+        await repository.lock_recipient(session, notification.user_id)
         recipient = await users_repository.get_in_org(session, notification.org_id, notification.user_id)
         line = await _line(session, settings, notification)
         now = utc_now()

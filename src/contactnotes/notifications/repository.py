@@ -9,7 +9,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.kit.ids import new_oid
-from contactnotes.models import EmailStatus, Notification, NotificationKind, Reminder, ReminderStatus
+from contactnotes.models import EmailStatus, Notification, NotificationKind, Reminder, ReminderStatus, User
 
 
 async def add_mentions(
@@ -131,6 +131,12 @@ async def unclaim_email(session: AsyncSession, notification_id: int) -> None:
         .values(email_status=None, emailed_at=None)
         .execution_options(synchronize_session=False)
     )
+
+
+async def lock_recipient(session: AsyncSession, user_id: int) -> None:
+    """Serialize one user's email decisions (PostgreSQL; SQLite transactions are serialized already), so
+    concurrent workers counting against the cap cannot all see room for one more."""
+    await session.execute(select(User.id).where(User.id == user_id).with_for_update())
 
 
 async def count_emailed_since(session: AsyncSession, user_id: int, since: datetime) -> int:
