@@ -11,9 +11,10 @@ from contactnotes.webhooks import delivery
 
 def default_registry() -> Registry:
     registry = Registry()
+    # First: the stream is the latency-sensitive path (Redis deployments only; a no-op otherwise).
+    registry.add(PUBLIC_EVENTS, broker.publish_handler)
     registry.add(PUBLIC_EVENTS, delivery.fan_out)
     registry.add([EventType.WEBHOOK_DELIVERY], delivery.deliver)
     registry.add([EventType.USER_MENTIONED, EventType.REMINDER_DUE], email.notify)
     registry.add([EventType.EMAIL_DIGEST], email.send_digest)
-    registry.add(PUBLIC_EVENTS, broker.publish_handler)
     return registry
