@@ -189,4 +189,10 @@ async def send_digest(context: JobContext, item: OutboxItem) -> None:
         if not lines:
             return
         mail = _render(user.email, f"{len(lines)} more notifications from contactnotes", lines)
-    await send(settings, mail)
+        taken = [n.id for n in held]
+    try:
+        await send(settings, mail)
+    except Exception:
+        async with unit_of_work(context.database) as session:
+            await repository.hold_again(session, taken)
+        raise

@@ -139,6 +139,16 @@ async def lock_recipient(session: AsyncSession, user_id: int) -> None:
     await session.execute(select(User.id).where(User.id == user_id).with_for_update())
 
 
+async def hold_again(session: AsyncSession, notification_ids: Sequence[int]) -> None:
+    """A digest that could not be sent: its notifications wait for the retry."""
+    await session.execute(
+        update(Notification)
+        .where(Notification.id.in_(notification_ids))
+        .values(email_status=EmailStatus.HELD.value)
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def count_emailed_since(session: AsyncSession, user_id: int, since: datetime) -> int:
     statement = select(func.count()).where(
         Notification.user_id == user_id,
