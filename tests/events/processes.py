@@ -103,7 +103,9 @@ def server(database_url: str, **overrides: object) -> Iterator[str]:
             except httpx.HTTPError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"server did not start: {process.stderr.read().decode() if process.stderr else ''}")
+                raise AssertionError(
+                    f"server did not start: {process.stderr.read().decode() if process.stderr else ''}"
+                )
             time.sleep(0.1)
         yield base
     finally:

@@ -51,8 +51,10 @@ async def test_three_workers_notify_each_due_reminder_once(
             await worker.dispose()
 
     assert sum(notified) == 60 and sum(again) == 0
-    inbox = select(func.count()).select_from(Notification).where(
-        Notification.kind == NotificationKind.REMINDER_DUE, Notification.user_id == world.bob.user.id
+    inbox = (
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.kind == NotificationKind.REMINDER_DUE, Notification.user_id == world.bob.user.id)
     )
     assert await count(database, inbox) == 60
     assert await count(database, select(func.count(func.distinct(Notification.reminder_id)))) == 60

@@ -27,7 +27,7 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[Message] = []
 
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
         self.messages.append(email.message_from_bytes(envelope.content))  # type: ignore[attr-defined]
         return "250 OK"
 
@@ -102,7 +102,7 @@ async def test_past_the_hourly_cap_the_rest_arrive_in_one_digest(
         if len(box.to("bob@acme.example.com")) > 2:
             break
         await asyncio.sleep(0.1)
-    single, other, digest = box.to("bob@acme.example.com")
+    _single, _other, digest = box.to("bob@acme.example.com")
     assert "3 more notifications" in digest["Subject"]
     text = parts(digest)["text/plain"]
     assert all(f"number {n}" in text for n in (2, 3, 4))

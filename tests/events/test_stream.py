@@ -98,9 +98,7 @@ async def run_scenario(world: World, api: str, stream_base: str) -> None:
             assert replayed.id > last_id
 
 
-async def test_a_mention_reaches_the_stream_through_another_server_process(
-    world: World, database_url: str
-) -> None:
+async def test_a_mention_reaches_the_stream_through_another_server_process(world: World, database_url: str) -> None:
     with ExitStack() as running:
         api = running.enter_context(server(database_url))
         stream_base = running.enter_context(server(database_url))

@@ -176,7 +176,9 @@ class TestRollback:
             await notes.create_note(session, principal, NoteCreate(contact=world.contact.id, body="@bob never"))
             raise Invalid.field("note", "failed after the note was written")
 
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, raise_app_exceptions=False), base_url="http://t") as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, raise_app_exceptions=False), base_url="http://t"
+        ) as client:
             await subscribe(client, world.ada.headers, receiver.url())
             response = await client.post("/test/create-then-fail", headers=world.alice.headers)
             assert response.status_code == 500

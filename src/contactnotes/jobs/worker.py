@@ -9,6 +9,7 @@ and are handled again with the same event id.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import random
@@ -86,7 +87,7 @@ class Worker:
                 for item in items:
                     task = asyncio.create_task(self._handle(item))
                     self._in_flight[item.id] = task
-                    task.add_done_callback(lambda _t, i=item.id: self._done(i))
+                    task.add_done_callback(functools.partial(self._done, item.id))
                 if len(items) == free and free > 0:
                     continue  # there may be more waiting
                 self._wake.clear()
@@ -104,7 +105,7 @@ class Worker:
             await self.context.close()
             log.info("worker %s stopped", self.name)
 
-    def _done(self, item_id: int) -> None:
+    def _done(self, item_id: int, _task: asyncio.Task[None]) -> None:
         self._in_flight.pop(item_id, None)
         self._wake.set()  # a slot is free
 
