@@ -56,6 +56,7 @@ class StreamHub:
         self._task: asyncio.Task[None] | None = None
         self._pending: asyncio.Queue[int | None] = asyncio.Queue()
         self._last_seen = 0
+        self._starting = asyncio.Lock()
 
     # ---- listeners --------------------------------------------------------------------------------------
 
@@ -78,10 +79,11 @@ class StreamHub:
     # ---- feeding ----------------------------------------------------------------------------------------
 
     async def _ensure_started(self) -> None:
-        if self._task is None:
-            async with unit_of_work(self.database) as session:
-                self._last_seen = await outbox.last_id(session)
-            self._task = asyncio.create_task(self._run())
+        async with self._starting:  # two first listeners at once must not start two feeds
+            if self._task is None:
+                async with unit_of_work(self.database) as session:
+                    self._last_seen = await outbox.last_id(session)
+                self._task = asyncio.create_task(self._run())
 
     async def close(self) -> None:
         if self._task is not None:
