@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
-from tests.events.processes import environment, server  # noqa: E402
+from tests.events.processes import environment, server
 
 
 def cli(env: dict[str, str], *args: str) -> list[str]:
