@@ -13,6 +13,7 @@ from contactnotes.jobs.events import EventType
 from contactnotes.kit.clock import utc_now
 from contactnotes.models import Notification, NotificationKind, OutboxEvent, Reminder
 from contactnotes.notifications import due_reminders
+from contactnotes.realtime.hub import StreamHub
 from contactnotes.settings import Settings
 from tests.factories import World
 
@@ -62,3 +63,17 @@ async def test_three_workers_notify_each_due_reminder_once(
     assert await count(database, events) == 60
     not_yet = select(func.count()).select_from(Reminder).where(Reminder.due_notified_at.is_(None))
     assert await count(database, not_yet) == 3
+
+
+async def test_the_owner_sees_the_due_reminder_on_the_stream_and_nobody_else_does(
+    database: Database, settings: Settings, world: World
+) -> None:
+    await add_reminders(database, world, 1, due_in=-timedelta(seconds=1))
+    await due_reminders.scan(database)
+    hub = StreamHub(database, settings)
+
+    [event] = await hub.replay(world.bob.principal, 0)
+    assert event.notification is not None and event.notification.kind == NotificationKind.REMINDER_DUE
+    assert event.notification.reminder is not None and event.notification.reminder.message == "call back 0"
+    assert await hub.replay(world.alice.principal, 0) == []
+    assert await hub.replay(world.carol.principal, 0) == []
