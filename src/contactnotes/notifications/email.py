@@ -108,7 +108,8 @@ def _send_blocking(settings: Settings, mail: Mail) -> None:
     message = EmailMessage()
     message["From"] = settings.email_from
     message["To"] = mail.to
-    message["Subject"] = mail.subject
+    # User text in a header: line breaks would be refused (or worse, read as more headers).
+    message["Subject"] = " ".join(mail.subject.split())[:200]
     message["Message-ID"] = make_msgid(domain="contactnotes")
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
