@@ -11,8 +11,7 @@ SRC = Path(__file__).parents[1] / "src" / "contactnotes"
 # Everything that is not the HTTP edge: it must work with no web framework at all.
 CORE = [
     "attachments", "auth", "contacts", "db", "jobs", "kit", "models", "notes", "notifications", "orgs", "ratelimit",
-    "reminders", "storage",
-    "users",
+    "realtime", "reminders", "storage", "users", "webhooks",
     "errors.py", "settings.py",
 ]  # fmt: skip
 FRAMEWORKS = ("fastapi", "starlette")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -21,20 +23,31 @@ from contactnotes.dialects.tether.files import router as tether_files_router
 from contactnotes.dialects.tether.note_types import router as tether_note_types_router
 from contactnotes.dialects.tether.reminders import router as tether_reminders_router
 from contactnotes.dialects.tether.router import router as tether_router
+from contactnotes.dialects.tether.stream import router as tether_stream_router
 from contactnotes.dialects.tether.uploads import UPLOAD_PATH
 from contactnotes.dialects.tether.uploads import router as tether_uploads_router
+from contactnotes.dialects.tether.webhooks import router as tether_webhooks_router
+from contactnotes.dialects.tether.webhooks import webhook_payload as tether_webhook_payload
 from contactnotes.dialects.virtuous.errors import VirtuousRoute
 from contactnotes.dialects.virtuous.errors import render_error as virtuous_error
 from contactnotes.dialects.virtuous.paths import CaseInsensitivePaths, under
 from contactnotes.dialects.virtuous.reminders import router as virtuous_reminders_router
 from contactnotes.dialects.virtuous.router import router as virtuous_router
 from contactnotes.dialects.virtuous.token import router as virtuous_token_router
+from contactnotes.dialects.virtuous.webhook_payload import webhook_payload as virtuous_webhook_payload
+from contactnotes.dialects.virtuous.webhooks import router as virtuous_webhooks_router
 from contactnotes.http.docs import mount_docs
 from contactnotes.http.errors import ErrorRenderer, to_failure
 from contactnotes.http.middleware import BodySizeLimit, SecurityHeaders
 from contactnotes.http.openapi import truthful_openapi
+from contactnotes.jobs.handlers import default_registry
+from contactnotes.jobs.registry import JobContext
+from contactnotes.jobs.worker import Worker
 from contactnotes.ratelimit import build_limiter
+from contactnotes.realtime.hub import StreamHub
 from contactnotes.settings import Settings, get_settings
+from contactnotes.webhooks.delivery import RENDERERS
+from contactnotes.webhooks.schemas import Format, PayloadRenderers
 
 # Virtuous's paths are PascalCase (/api/ContactNote, /api/Reminder, /api/Webhook, /Token); TetherAI's are
 # kebab-case. A request no route claimed (unknown path, wrong method) is answered in the shape of the
@@ -46,16 +59,44 @@ def _renderer_for(path: str) -> ErrorRenderer:
     return virtuous_error if under(path, VIRTUOUS_PREFIXES) else tether_error
 
 
+def payload_renderers(settings: Settings) -> PayloadRenderers:
+    """Each dialect's webhook body, by subscription format: the workers render with these."""
+    renderers = PayloadRenderers()
+    renderers.register(Format.TETHER, tether_webhook_payload)
+    renderers.register(Format.VIRTUOUS, virtuous_webhook_payload(settings.public_base_url))
+    return renderers
+
+
+def job_context(settings: Settings, database: Database) -> JobContext:
+    return JobContext(database=database, settings=settings, services={RENDERERS: payload_renderers(settings)})
+
+
+async def run_worker(settings: Settings, database: Database, stop: asyncio.Event) -> None:
+    await Worker(job_context(settings, database), default_registry()).run(stop)
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = database is None
-        app.state.database = database or Database(settings)
+        if owned:
+            app.state.database = Database(settings)
+            app.state.stream_hub = StreamHub(app.state.database, settings)
+        worker = None
+        stop = asyncio.Event()
+        # The embedded database has no separate worker to rely on: `make run` needs nothing else.
+        if app.state.database.is_sqlite and settings.embedded_worker:
+            worker = asyncio.create_task(run_worker(settings, app.state.database, stop))
         try:
             yield
         finally:
+            stop.set()
+            if worker is not None:
+                with contextlib.suppress(Exception):
+                    await worker
+            await app.state.stream_hub.close()
             await app.state.files.close()
             if owned:
                 await app.state.database.dispose()
@@ -74,6 +115,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.files = Files.from_settings(settings)
     if database is not None:
         app.state.database = database
+        app.state.stream_hub = StreamHub(database, settings)
 
     def body_limit(path: str) -> int | None:
         # Uploads stream to storage and enforce the upload limits themselves while reading.
@@ -131,4 +173,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(virtuous_reminders_router)
     app.include_router(virtuous_token_router)
     app.openapi = lambda: truthful_openapi(app)  # type: ignore[method-assign]
+    app.include_router(tether_webhooks_router)
+    app.include_router(tether_stream_router)
+    app.include_router(virtuous_webhooks_router)
     return app

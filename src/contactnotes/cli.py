@@ -237,6 +237,36 @@ def cleanup() -> None:
 
 
 @app.command()
+def worker(once: Annotated[bool, typer.Option("--once", help="Handle what is due now, then exit")] = False) -> None:
+    """Deliver events: webhooks, emails, due reminders. Run as many as you like, on any machines."""
+    import signal
+
+    from contactnotes.app import job_context, run_worker
+    from contactnotes.jobs.handlers import default_registry
+    from contactnotes.jobs.worker import Worker
+
+    settings = get_settings()
+
+    async def runner() -> None:
+        database = Database(settings)
+        try:
+            if once:
+                handled = await Worker(job_context(settings, database), default_registry()).run_once()
+                typer.echo(f"handled {handled} events")
+                return
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(signum, stop.set)
+            typer.echo("worker ready; SIGTERM stops it cleanly", err=True)
+            await run_worker(settings, database, stop)
+        finally:
+            await database.dispose()
+
+    asyncio.run(runner())
+
+
+@app.command()
 def demo() -> None:
     """Load a demo organization if absent; print a token and a curl to try."""
     from contactnotes.demo import load_demo

@@ -46,7 +46,8 @@ class Settings(BaseSettings):
     )
     redis_url: str | None = Field(
         default=None,
-        description="redis://... shared by every server process (rate-limit counters). Unset: kept in-process.",
+        description="redis://... shared by every server process: rate-limit counters and the real-time stream "
+        "(pub/sub). Unset: counters in-process, stream over PostgreSQL LISTEN or the SQLite table.",
     )
     virtuous_rate_limit: int = Field(
         default=5000, description="Requests per organization per window on the Virtuous API (429 above)."
@@ -99,6 +100,37 @@ class Settings(BaseSettings):
     @property
     def files_dir(self) -> Path:
         return self.storage_dir or self.var_dir / "files"
+
+    # ---- events: worker, webhooks, email, stream (docs/events.md) ----
+    embedded_worker: bool = Field(
+        default=True, description="`serve` also runs a worker in-process when the database is SQLite."
+    )
+    worker_concurrency: int = Field(default=8, description="Events one worker process handles at once.")
+    worker_poll_seconds: float = Field(default=0.5, description="How often an idle worker looks for new events.")
+    worker_lease_seconds: float = Field(
+        default=60, description="How long a claim lasts; a dead worker's events are retried after it."
+    )
+    worker_max_attempts: int = Field(default=10, description="Tries of a failing event before it is given up.")
+    worker_retry_base_seconds: float = Field(default=2, description="First retry delay; doubles on each failure.")
+    reminder_scan_seconds: float = Field(default=15, description="How often workers look for reminders come due.")
+    webhooks_allow_private_urls: bool = Field(
+        default=False, description="Allow webhook URLs resolving to loopback, private or link-local addresses."
+    )
+    webhook_timeout_seconds: float = Field(default=10, description="Per-delivery HTTP timeout.")
+    webhook_max_attempts: int = Field(default=8, description="Tries of one webhook delivery before it fails.")
+    webhook_max_age_seconds: float = Field(default=86_400, description="No retry once a delivery is this old.")
+    webhook_backoff_base_seconds: float = Field(default=10, description="First retry delay; doubles each time.")
+    smtp_host: str | None = Field(default=None, description="SMTP server; mention and reminder emails need it.")
+    smtp_port: int = Field(default=587, description="SMTP port.")
+    smtp_username: str | None = Field(default=None, description="SMTP login, if the server wants one.")
+    smtp_password: str | None = Field(default=None, description="SMTP password.")
+    smtp_security: str = Field(default="starttls", description="starttls, ssl or none.")
+    email_from: str = Field(default="contactnotes <notes@localhost>", description="From: of notification emails.")
+    email_hourly_cap: int = Field(default=10, description="Emails per user per window; the rest go in one digest.")
+    email_window_seconds: float = Field(default=3600, description="The window the email cap counts over.")
+    note_url_template: str = Field(
+        default="{base_url}/notes/{note_oid}", description="Link to a note in emails ({base_url}, {note_oid})."
+    )
 
 
 @lru_cache

@@ -12,3 +12,17 @@ class EventType(enum.StrEnum):
     REACTION_TOGGLED = "note.reaction_toggled"
     USER_MENTIONED = "user.mentioned"
     REMINDER_DUE = "reminder.due"
+    # Internal work items, never shown to subscribers.
+    WEBHOOK_DELIVERY = "webhook.delivery"
+    EMAIL_DIGEST = "email.digest"
+
+
+# What people can subscribe to and see on the stream.
+PUBLIC_EVENTS: tuple[EventType, ...] = (
+    EventType.NOTE_CREATED,
+    EventType.NOTE_UPDATED,
+    EventType.NOTE_DELETED,
+    EventType.REACTION_TOGGLED,
+    EventType.USER_MENTIONED,
+    EventType.REMINDER_DUE,
+)

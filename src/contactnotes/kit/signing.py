@@ -1,7 +1,7 @@
-"""HMAC-SHA256 signatures for links the service hands out (signed local-storage URLs).
+"""HMAC-SHA256 signatures: links the service hands out (Signer) and outgoing webhooks (sign).
 
-Each signature names the key id it was made with, so the secret can be rotated: add a new key, make it the
-current one, and keep the old one until the links it signed have expired.
+Each link signature names the key id it was made with, so the secret can be rotated: add a new key, make it
+the current one, and keep the old one until the links it signed have expired.
 """
 
 from __future__ import annotations
@@ -46,3 +46,13 @@ class Signer:
         expected = _b64(hmac.new(secret, _message(fields), hashlib.sha256).digest())
         if not hmac.compare_digest(expected, signature):
             raise BadSignature("signature does not match")
+
+
+def sign(secret: str, message: bytes) -> str:
+    """Base64 of HMAC-SHA256(secret, message): the webhook signature."""
+    return base64.b64encode(hmac.new(secret.encode(), message, hashlib.sha256).digest()).decode()
+
+
+def signed_message(timestamp: int, body: bytes) -> bytes:
+    """What the contactnotes signature covers: the timestamp, a dot, the body (so a replay cannot re-date it)."""
+    return str(timestamp).encode() + b"." + body

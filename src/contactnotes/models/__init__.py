@@ -4,18 +4,21 @@ from contactnotes.db.base import Base
 from contactnotes.models.contact import Contact
 from contactnotes.models.idempotency import IdempotencyKey
 from contactnotes.models.note import Note, NoteAttachment, NoteMention, NoteReaction, NoteType
-from contactnotes.models.notification import Notification, NotificationKind
+from contactnotes.models.notification import EmailStatus, Notification, NotificationKind
 from contactnotes.models.org import Organization
 from contactnotes.models.outbox import OutboxEvent
 from contactnotes.models.reminder import Reminder, ReminderStatus
 from contactnotes.models.token import ApiToken, TokenKind
 from contactnotes.models.upload import Upload, UploadStatus
 from contactnotes.models.user import User, UserRole
+from contactnotes.models.webhook import DeliveryStatus, WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "ApiToken",
     "Base",
     "Contact",
+    "DeliveryStatus",
+    "EmailStatus",
     "IdempotencyKey",
     "Note",
     "NoteAttachment",
@@ -33,4 +36,6 @@ __all__ = [
     "UploadStatus",
     "User",
     "UserRole",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

@@ -14,6 +14,13 @@ class NotificationKind(enum.StrEnum):
     REMINDER_DUE = "reminder_due"
 
 
+class EmailStatus(enum.StrEnum):
+    SENT = "sent"  # mailed on its own
+    HELD = "held"  # over the hourly cap: waits for the digest
+    DIGESTED = "digested"  # mailed as part of a digest
+    SKIPPED = "skipped"  # not mailed (no SMTP, no address, or the recipient may not see the note)
+
+
 class Notification(DualIdMixin, CreatedAtMixin, Base):
     """One row of a user's inbox: the source of truth that email, webhooks and the stream deliver from."""
 
@@ -30,3 +37,6 @@ class Notification(DualIdMixin, CreatedAtMixin, Base):
         BigInteger, ForeignKey("reminders.id", ondelete="CASCADE"), index=True
     )
     read_at: Mapped[datetime | None]
+    # Email bookkeeping (notifications/email.py): claimed with a conditional update, so mailed at most once.
+    email_status: Mapped[str | None] = mapped_column(String(16))
+    emailed_at: Mapped[datetime | None]

@@ -280,3 +280,8 @@ async def _reaction_groups(session: AsyncSession, note_ids: list[int]) -> dict[i
         note_id: [ReactionGroup(emoji, users) for emoji, users in by_emoji.items()]
         for note_id, by_emoji in grouped.items()
     }
+
+
+async def get_by_id_any_state(session: AsyncSession, note_id: int) -> Note | None:
+    """A note by id whatever its state (deleted, private): for workers telling about it, never for requests."""
+    return await session.get(Note, note_id)

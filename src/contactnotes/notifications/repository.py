@@ -12,7 +12,16 @@ from sqlalchemy.orm import aliased
 
 from contactnotes.auth.principal import Principal
 from contactnotes.kit.ids import new_oid
-from contactnotes.models import Contact, Note, Notification, NotificationKind, User
+from contactnotes.models import (
+    Contact,
+    EmailStatus,
+    Note,
+    Notification,
+    NotificationKind,
+    Reminder,
+    ReminderStatus,
+    User,
+)
 from contactnotes.notes.repository import visible_to
 from contactnotes.notes.schemas import ContactSummary, UserSummary
 from contactnotes.notifications.schemas import EXCERPT_LENGTH, NotificationView
@@ -128,3 +137,156 @@ async def mark_all_read(session: AsyncSession, principal: Principal, at: datetim
         update(Notification).where(_inbox(principal), Notification.read_at.is_(None)).values(read_at=at)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+# ---- reminders come due -----------------------------------------------------------------------------
+
+
+async def due_reminder_ids(session: AsyncSession, now: datetime, limit: int) -> list[int]:
+    statement = (
+        select(Reminder.id)
+        .where(
+            Reminder.status == ReminderStatus.ACTIVE.value,
+            Reminder.due_notified_at.is_(None),
+            Reminder.target_date <= now,
+        )
+        .order_by(Reminder.target_date, Reminder.id)
+        .limit(limit)
+    )
+    return list(await session.scalars(statement))
+
+
+async def claim_due_reminder(session: AsyncSession, reminder_id: int, now: datetime) -> Reminder | None:
+    """Compare-and-set on due_notified_at: of several workers, exactly one gets the reminder back."""
+    result = await session.execute(
+        update(Reminder)
+        .where(Reminder.id == reminder_id, Reminder.due_notified_at.is_(None))
+        .values(due_notified_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return None
+    return await session.get(Reminder, reminder_id)
+
+
+async def add_reminder_due(session: AsyncSession, reminder: Reminder, at: datetime) -> int:
+    notification_id = await session.scalar(
+        insert(Notification)
+        .values(
+            oid=new_oid(),
+            org_id=reminder.org_id,
+            user_id=reminder.owner_id,
+            kind=NotificationKind.REMINDER_DUE.value,
+            actor_id=None,
+            note_id=reminder.note_id,
+            contact_id=reminder.contact_id,
+            reminder_id=reminder.id,
+            created_at=at,
+        )
+        .returning(Notification.id)
+    )
+    assert notification_id is not None
+    return int(notification_id)
+
+
+# ---- email bookkeeping ------------------------------------------------------------------------------
+
+
+async def get_by_id(session: AsyncSession, notification_id: int) -> Notification | None:
+    """For workers, which act for no caller: the id comes from an outbox row written with the change."""
+    return await session.get(Notification, notification_id)
+
+
+async def find_mention(session: AsyncSession, user_id: int, note_id: int) -> Notification | None:
+    statement = (
+        select(Notification)
+        .where(
+            Notification.user_id == user_id,
+            Notification.note_id == note_id,
+            Notification.kind == NotificationKind.MENTION.value,
+        )
+        .order_by(Notification.id.desc())
+        .limit(1)
+    )
+    return (await session.scalars(statement)).first()
+
+
+async def claim_for_email(session: AsyncSession, notification_id: int, status: EmailStatus, at: datetime) -> bool:
+    """Set the email status once: a notification handled twice (a retried event) is mailed once."""
+    result = await session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id, Notification.email_status.is_(None))
+        .values(email_status=status.value, emailed_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def unclaim_email(session: AsyncSession, notification_id: int) -> None:
+    await session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id)
+        .values(email_status=None, emailed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def lock_recipient(session: AsyncSession, user_id: int) -> None:
+    """Serialize one user's email decisions (PostgreSQL; SQLite transactions are serialized already), so
+    concurrent workers counting against the cap cannot all see room for one more."""
+    await session.execute(select(User.id).where(User.id == user_id).with_for_update())
+
+
+async def hold_again(session: AsyncSession, notification_ids: Sequence[int]) -> None:
+    """A digest that could not be sent: its notifications wait for the retry."""
+    await session.execute(
+        update(Notification)
+        .where(Notification.id.in_(notification_ids))
+        .values(email_status=EmailStatus.HELD.value)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def count_emailed_since(session: AsyncSession, user_id: int, since: datetime) -> int:
+    statement = select(func.count()).where(
+        Notification.user_id == user_id,
+        Notification.email_status == EmailStatus.SENT.value,
+        Notification.emailed_at >= since,
+    )
+    return int(await session.scalar(statement) or 0)
+
+
+async def oldest_emailed_since(session: AsyncSession, user_id: int, since: datetime) -> datetime | None:
+    statement = select(func.min(Notification.emailed_at)).where(
+        Notification.user_id == user_id,
+        Notification.email_status == EmailStatus.SENT.value,
+        Notification.emailed_at >= since,
+    )
+    return await session.scalar(statement)
+
+
+async def count_held(session: AsyncSession, user_id: int) -> int:
+    statement = select(func.count()).where(
+        Notification.user_id == user_id, Notification.email_status == EmailStatus.HELD.value
+    )
+    return int(await session.scalar(statement) or 0)
+
+
+async def take_held(session: AsyncSession, user_id: int, at: datetime) -> list[Notification]:
+    """The user's held notifications, moved to digested in the same statement so one digest takes them."""
+    ids = list(
+        await session.scalars(
+            update(Notification)
+            .where(Notification.user_id == user_id, Notification.email_status == EmailStatus.HELD.value)
+            .values(email_status=EmailStatus.DIGESTED.value, emailed_at=at)
+            .returning(Notification.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if not ids:
+        return []
+    return list(await session.scalars(select(Notification).where(Notification.id.in_(ids)).order_by(Notification.id)))
+
+
+async def get_reminder(session: AsyncSession, reminder_id: int) -> Reminder | None:
+    return await session.get(Reminder, reminder_id)

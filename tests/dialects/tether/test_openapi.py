@@ -14,6 +14,7 @@ EXPECTED = {
     ("get", "/api/notifications"): {"200", "400", "401", "413", "500", "503"},
     ("post", "/api/notifications/{notificationId}/read"): {"200", "400", "401", "404", "413", "500", "503"},
     ("post", "/api/notifications/read-all"): {"200", "400", "401", "413", "500", "503"},
+    ("get", "/api/notifications/stream"): {"200", "401", "503"},
     ("get", "/api/users/me"): {"200", "400", "401", "404", "413", "500", "503"},
     ("get", "/api/users"): {"200", "400", "401", "413", "500", "503"},
     ("get", "/api/contacts"): {"200", "400", "401", "413", "500", "503"},

@@ -99,7 +99,8 @@ def to_note_update(body: NoteIn) -> NoteUpdate:
     )
 
 
-def reminder_out(view: ReminderView, principal: Principal, base_url: str, now: datetime) -> VirtuousReminderOut:
+def reminder_out(view: ReminderView, principal: Principal | None, base_url: str, now: datetime) -> VirtuousReminderOut:
+    """`principal` is who reads it (None for a webhook receiver, who may complete nothing)."""
     base = base_url.rstrip("/")
     return VirtuousReminderOut(
         id=view.id,
@@ -120,7 +121,7 @@ def reminder_out(view: ReminderView, principal: Principal, base_url: str, now: d
         has_contact=True,
         is_past_due=view.is_past_due(now),
         is_unresolved=view.is_unresolved,
-        can_complete=view.can_be_completed_by(principal),
+        can_complete=principal is not None and view.can_be_completed_by(principal),
         complete_action_name="Complete",
         can_complete_with_note=False,
         owner=view.owner.full_name,
@@ -128,7 +129,7 @@ def reminder_out(view: ReminderView, principal: Principal, base_url: str, now: d
     )
 
 
-def note_out(view: NoteView, principal: Principal, base_url: str, now: datetime) -> VirtuousNoteOut:
+def note_out(view: NoteView, principal: Principal | None, base_url: str, now: datetime) -> VirtuousNoteOut:
     return VirtuousNoteOut(
         id=view.id,
         contact_id=view.contact.id,

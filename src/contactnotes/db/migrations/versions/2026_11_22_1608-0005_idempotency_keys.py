@@ -1,7 +1,7 @@
 """idempotency keys
 
-Revision ID: 0008
-Revises: 0006
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-22 16:08:19.145467
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import contactnotes.db.types
 
-revision: str = "0008"
-down_revision: str | None = "0006"
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,133 @@
+"""GET /api/notifications/stream across two real server processes: a mention made on one reaches the
+mentioned user's stream on the other; private notes stay private; Last-Event-ID resumes."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from collections.abc import AsyncIterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import IN_CI
+from tests.events.processes import server, start_worker, stop
+from tests.factories import World
+
+BOUND_SECONDS = 10  # a generous bound on "within a second" for a loaded test machine, not a measurement
+
+
+@dataclass
+class Sse:
+    id: int
+    event: str
+    data: Any
+
+
+async def sse_events(response: httpx.Response) -> AsyncIterator[Sse | None]:
+    """Parsed events; None for a comment line (the first one says the subscription is in place)."""
+    fields: dict[str, str] = {}
+    async for line in response.aiter_lines():
+        if line.startswith(":"):
+            yield None
+        elif line == "":
+            if "event" in fields:
+                yield Sse(int(fields["id"]), fields["event"], json.loads(fields["data"]))
+            fields = {}
+        else:
+            name, _, value = line.partition(":")
+            fields[name] = value.lstrip(" ")
+
+
+async def next_event(events: AsyncIterator[Sse | None], wanted: str) -> Sse:
+    async for event in events:
+        if event is not None and event.event == wanted:
+            return event
+    raise AssertionError("stream ended")
+
+
+async def run_scenario(world: World, api: str, stream_base: str) -> None:
+    async with httpx.AsyncClient(timeout=BOUND_SECONDS) as http:
+        async with http.stream("GET", f"{stream_base}/api/notifications/stream", headers=world.bob.headers) as live:
+            assert live.status_code == 200
+            assert live.headers["content-type"].startswith("text/event-stream")
+            events = sse_events(live)
+            assert await anext(events) is None  # subscribed
+
+            started = time.monotonic()
+            created = await http.post(
+                f"{api}/api/contact-notes",
+                json={"contactId": world.contact.oid, "note": "@bob can you call Jordan?"},
+                headers=world.alice.headers,
+            )
+            assert created.status_code == 201, created.text
+            note = created.json()["data"]
+            mention = await next_event(events, "notification")
+            elapsed = time.monotonic() - started
+            assert mention.data["kind"] == "mention"
+            assert mention.data["note"]["_id"] == note["_id"]
+            assert mention.data["actor"]["_id"] == world.alice.oid
+            assert elapsed < BOUND_SECONDS
+            print(f"mention reached the other process's stream in {elapsed * 1000:.0f} ms")
+            assert (await next_event(events, "note_created")).data["_id"] == note["_id"]
+
+            secret = await http.post(
+                f"{api}/api/contact-notes",
+                json={"contactId": world.contact.oid, "note": "only alice", "private": True},
+                headers=world.alice.headers,
+            )
+            public = await http.post(
+                f"{api}/api/contact-notes", json={"contactId": world.contact.oid, "note": "everyone"},
+                headers=world.alice.headers,
+            )  # fmt: skip
+            seen = await next_event(events, "note_created")
+            assert seen.data["_id"] == public.json()["data"]["_id"] != secret.json()["data"]["_id"]
+            last_id = seen.id
+
+        # Offline: a mention made now is replayed when the stream resumes from the last event id.
+        missed = await http.post(
+            f"{api}/api/contact-notes", json={"contactId": world.contact.oid, "note": "@bob while you were away"},
+            headers=world.alice.headers,
+        )  # fmt: skip
+        headers = {**world.bob.headers, "Last-Event-ID": str(last_id)}
+        async with http.stream("GET", f"{stream_base}/api/notifications/stream", headers=headers) as resumed:
+            replayed = await next_event(sse_events(resumed), "notification")
+            assert replayed.data["note"]["_id"] == missed.json()["data"]["_id"]
+            assert replayed.id > last_id
+
+
+async def test_a_mention_reaches_the_stream_through_another_server_process(world: World, database_url: str) -> None:
+    with ExitStack() as running:
+        api = running.enter_context(server(database_url))
+        stream_base = running.enter_context(server(database_url))
+        await run_scenario(world, api, stream_base)
+
+
+async def test_over_redis_pub_sub(world: World, database_url: str) -> None:
+    if database_url.startswith("sqlite"):
+        pytest.skip("Redis carries the stream between API processes of a PostgreSQL deployment")
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
+    except OSError:
+        if IN_CI:
+            pytest.fail("Redis is not reachable at 127.0.0.1:6379 (CI=true: Redis is required)")
+        pytest.skip("Redis is not reachable at 127.0.0.1:6379")
+    redis = {"redis_url": "redis://127.0.0.1:6379/0"}
+    worker = start_worker(database_url, **redis)
+    try:
+        with ExitStack() as running:
+            api = running.enter_context(server(database_url, **redis))
+            stream_base = running.enter_context(server(database_url, **redis))
+            await run_scenario(world, api, stream_base)
+    finally:
+        assert stop(worker) == 0
+
+
+async def test_the_stream_needs_a_token(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/notifications/stream")
+    assert response.status_code == 401
+    assert response.json()["success"] is False

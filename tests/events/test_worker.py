@@ -1,0 +1,67 @@
+"""The worker in-process: failing handlers are retried with bounds, leases keep events from two workers."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from contactnotes.app import job_context
+from contactnotes.db.engine import Database
+from contactnotes.db.uow import unit_of_work
+from contactnotes.jobs import repository
+from contactnotes.jobs.events import EventType
+from contactnotes.jobs.queue import enqueue
+from contactnotes.jobs.registry import JobContext, OutboxItem, Registry
+from contactnotes.jobs.worker import Worker
+from contactnotes.kit.clock import utc_now
+from contactnotes.models import OutboxEvent
+from contactnotes.settings import Settings
+from tests.factories import World
+
+
+async def test_a_failing_handler_is_retried_then_given_up_with_its_error(
+    database: Database, settings: Settings, world: World
+) -> None:
+    calls: list[str] = []
+
+    async def broken(_context: JobContext, item: OutboxItem) -> None:
+        calls.append(item.event_id)
+        raise RuntimeError("receiver exploded")
+
+    registry = Registry()
+    registry.add([EventType.NOTE_CREATED], broken)
+    bounded = settings.model_copy(update={"worker_max_attempts": 3, "worker_retry_base_seconds": 0.01})
+    async with unit_of_work(database) as session:
+        event_id = await enqueue(session, world.acme.id, EventType.NOTE_CREATED, note_id=1)
+
+    for _ in range(500):
+        await Worker(job_context(bounded, database), registry).run_once()
+        async with unit_of_work(database) as session:
+            row = (await session.scalars(select(OutboxEvent))).one()
+        if row.processed_at is not None:
+            break
+        await asyncio.sleep(0.01)
+
+    assert calls == [event_id] * 3
+    assert row.attempts == 2 and row.processed_at is not None
+    assert row.last_error is not None and "gave up after 3 attempts" in row.last_error
+    assert "receiver exploded" in row.last_error
+
+
+async def test_an_event_claimed_by_a_live_worker_is_not_taken_by_another(
+    database: Database, settings: Settings, world: World
+) -> None:
+    async with unit_of_work(database) as session:
+        await enqueue(session, world.acme.id, EventType.NOTE_CREATED, note_id=1)
+    async with unit_of_work(database) as session:
+        [held] = await repository.claim(session, "worker-a", utc_now(), timedelta(minutes=5), 10)
+    async with unit_of_work(database) as session:
+        assert await repository.claim(session, "worker-b", utc_now(), timedelta(minutes=5), 10) == []
+    # Once worker-a's lease has run out (it died), worker-b gets the same event.
+    async with unit_of_work(database) as session:
+        [again] = await repository.claim(
+            session, "worker-b", utc_now() + timedelta(minutes=6), timedelta(minutes=5), 10
+        )
+    assert again.event_id == held.event_id
