@@ -6,10 +6,12 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -24,29 +26,35 @@ def free_port() -> int:
 class Server:
     url: str
     process: subprocess.Popen[bytes]
+    log: Path  # the server's stderr, for diagnosing a failure
+
+    def log_tail(self, lines: int = 60) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
 
 def start_server(env: dict[str, str], port: int | None = None) -> Server:
     """`contactnotes serve` on a loopback port, returned once /readyz answers."""
     port = port or free_port()
     base = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "contactnotes", "serve", "--port", str(port)],
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    log = Path(tempfile.mkstemp(prefix="contactnotes-server-", suffix=".log")[1])
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "contactnotes", "serve", "--port", str(port)],
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+        )
     deadline = time.monotonic() + 60
     while True:
         try:
             if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                return Server(base, process)
+                return Server(base, process, log)
         except httpx.TransportError:
             pass
         if process.poll() is not None:
-            raise RuntimeError(process.stderr.read().decode() if process.stderr else "server exited")
+            raise RuntimeError(log.read_text(errors="replace"))
         if time.monotonic() > deadline:
-            stop_server(Server(base, process))
+            stop_server(Server(base, process, log))
             raise RuntimeError("server did not become ready")
         time.sleep(0.2)
 

@@ -129,7 +129,8 @@ class Settings(BaseSettings):
     email_hourly_cap: int = Field(default=10, description="Emails per user per window; the rest go in one digest.")
     email_window_seconds: float = Field(default=3600, description="The window the email cap counts over.")
     note_url_template: str = Field(
-        default="{base_url}/notes/{note_oid}", description="Link to a note in emails ({base_url}, {note_oid})."
+        default="{base_url}/api/contact-notes/{note_oid}",
+        description="Link to a note in emails ({base_url}, {note_oid}); point it at your web client's note page.",
     )
 
 

@@ -74,7 +74,7 @@ async def test_a_mention_is_mailed_in_text_and_html_with_a_link_and_the_text_esc
     [message] = box.to("bob@acme.example.com")
     assert "Alice Author mentioned you" in message["Subject"]
     body = parts(message)
-    link = f"{mail_settings.public_base_url}/notes/{note['_id']}"
+    link = f"{mail_settings.public_base_url}/api/contact-notes/{note['_id']}"
     assert link in body["text/plain"] and link in body["text/html"]
     assert "<script>alert(1)</script> & call" in body["text/plain"]
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; call" in body["text/html"]

@@ -14,7 +14,8 @@ from typing import Any, ClassVar, Protocol
 from fastapi import HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contactnotes.errors import (
@@ -88,6 +89,23 @@ def _validation_failure(exc: RequestValidationError) -> Failure:
     return Failure(400, f"{first.field}: {first.message}", problems)
 
 
+# SQLSTATEs of a database that is going away or not there yet: connection exceptions (class 08),
+# admin/crash shutdown and "cannot connect now" (57P01-03), too many connections (53300).
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """A failure that says "try again later" rather than "this request is wrong": answered 503."""
+    if isinstance(exc, ServiceUnavailable | ConnectionError | OSError | SATimeoutError | InterfaceError):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if isinstance(exc, OperationalError) or exc.connection_invalidated:
+        return True
+    sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return isinstance(sqlstate, str) and sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
+
+
 _DOMAIN_STATUS: dict[type[DomainError], int] = {
     Invalid: 400,
     Unauthenticated: 401,
@@ -111,11 +129,7 @@ def to_failure(exc: Exception) -> Failure:
         return Failure(409, "The request conflicts with a concurrent change; retry it")
     if isinstance(exc, StarletteHTTPException):
         return Failure(exc.status_code, str(exc.detail), (), dict(exc.headers or {}))
-    if (
-        isinstance(exc, ServiceUnavailable)
-        or (isinstance(exc, DBAPIError) and (isinstance(exc, OperationalError) or exc.connection_invalidated))
-        or isinstance(exc, ConnectionError | OSError)
-    ):
+    if database_unavailable(exc):
         log.warning("database unavailable: %s", exc.__class__.__name__)
         return Failure(503, "Service temporarily unavailable; retry shortly", (), {"Retry-After": "5"})
     log.exception("unhandled error", exc_info=exc)
