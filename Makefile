@@ -52,8 +52,8 @@ test-faults: install-dev
 	$(BIN)/pytest -q -m faults tests/faults || [ $$? -eq 5 ]
 
 lint: install-dev
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
 # Regenerate the lock files after changing dependencies in pyproject.toml.

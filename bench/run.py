@@ -151,7 +151,9 @@ async def prepare(admin_dsn: str, size: str) -> tuple[str, BenchData, str, int]:
     connection = await asyncpg.connect(dsn)
     visible = "contact_id = $1 AND deleted_at IS NULL AND (is_private = false OR author_id = $2)"
     try:
-        count = await connection.fetchval(f"SELECT count(*) FROM notes WHERE {visible}", data.big_contact_id, data.user_id)
+        count = await connection.fetchval(
+            f"SELECT count(*) FROM notes WHERE {visible}", data.big_contact_id, data.user_id
+        )
         depth = max(count - 25, 1)
         row = await connection.fetchrow(
             f"SELECT note_date, id FROM notes WHERE {visible} ORDER BY note_date DESC, id DESC OFFSET $3 LIMIT 1",
