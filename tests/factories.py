@@ -9,7 +9,6 @@ from contactnotes.auth.principal import Principal
 from contactnotes.contacts import service as contacts
 from contactnotes.db.engine import Database
 from contactnotes.db.uow import unit_of_work
-from contactnotes.demo import principal_of
 from contactnotes.models import Contact, Organization, User
 from contactnotes.orgs import service as orgs
 from contactnotes.users import service as users
@@ -33,7 +32,7 @@ class Persona:
 
     @property
     def principal(self) -> Principal:
-        return principal_of(self.org, self.user)
+        return auth.principal_for(self.org, self.user)
 
 
 @dataclass

@@ -8,10 +8,8 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.auth import service as auth
-from contactnotes.auth.principal import Principal
 from contactnotes.contacts import service as contacts
 from contactnotes.kit.clock import utc_now
-from contactnotes.models import Organization, User
 from contactnotes.notes import service as notes
 from contactnotes.notes.schemas import NoteCreate
 from contactnotes.orgs import repository as orgs_repository
@@ -35,19 +33,6 @@ class DemoResult:
     mention_oid: str
 
 
-def principal_of(org: Organization, user: User) -> Principal:
-    return Principal(
-        org_id=org.id,
-        org_oid=org.oid,
-        user_id=user.id,
-        user_oid=user.oid,
-        full_name=user.full_name,
-        email=user.email,
-        avatar_url=user.avatar_url,
-        is_admin=user.is_admin,
-    )
-
-
 async def _create(session: AsyncSession) -> None:
     org = await orgs.create_org(session, DEMO_ORG)
     cory = await users.create_user(
@@ -61,7 +46,7 @@ async def _create(session: AsyncSession) -> None:
     )
     await contacts.create_contact(session, org.id, display_name="Priya Natarajan", email="priya@example.net")
     await contacts.create_contact(session, org.id, display_name="Northwind Traders")
-    as_cory = principal_of(org, cory)
+    as_cory = auth.principal_for(org, cory)
     now = utc_now()
     for days_ago, body, note_type, important in [
         (

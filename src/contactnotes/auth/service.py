@@ -12,7 +12,7 @@ from contactnotes.auth.principal import Principal
 from contactnotes.auth.secrets import hash_secret, hashes_match, looks_like_token, new_secret
 from contactnotes.errors import Unauthenticated
 from contactnotes.kit.clock import utc_now
-from contactnotes.models import ApiToken, TokenKind, User
+from contactnotes.models import ApiToken, Organization, TokenKind, User
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,11 @@ async def authenticate(
         raise Unauthenticated("Token has expired")
     if token.last_used_at is None or now - token.last_used_at >= touch_interval:
         await repository.touch_token(session, token.id, now)
+    return principal_for(org, user, token.id)
+
+
+def principal_for(org: Organization, user: User, token_id: int | None = None) -> Principal:
+    """The identity the core sees for a user of an organization (the CLI and demo act as users too)."""
     return Principal(
         org_id=org.id,
         org_oid=org.oid,
@@ -84,7 +89,7 @@ async def authenticate(
         email=user.email,
         avatar_url=user.avatar_url,
         is_admin=user.is_admin,
-        token_id=token.id,
+        token_id=token_id,
     )
 
 

@@ -15,6 +15,7 @@ from contactnotes.db.engine import Database
 from contactnotes.db.uow import unit_of_work
 from contactnotes.demo import load_demo
 from contactnotes.models import Note, NoteMention
+from tests.dialects.tether.support import assert_tether_error
 from tests.factories import World
 from tests.files import pdf_bytes
 
@@ -30,17 +31,6 @@ def fixture(name: str) -> Any:
 async def count_notes(database: Database) -> int:
     async with unit_of_work(database) as session:
         return int(await session.scalar(select(func.count()).select_from(Note)) or 0)
-
-
-def assert_tether_error(response: httpx.Response, status: int, field: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["success"] is False
-    assert isinstance(body["message"], str) and body["message"]
-    assert isinstance(body["errors"], list)
-    if field is not None:
-        assert field in [e["field"] for e in body["errors"]], body
-    return body
 
 
 class TestSeedRequest:
