@@ -1,0 +1,114 @@
+"""The objects the authorization matrix and the leak sweep act on, made through the real API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from contactnotes.db.engine import Database
+from contactnotes.db.uow import unit_of_work
+from contactnotes.models import Note, Reminder
+from contactnotes.settings import Settings
+from tests.attachments.helpers import as_attachment, upload_pdf
+from tests.events.conftest import work
+from tests.factories import Persona, World
+
+LOOPBACK_HOOK = "http://127.0.0.1:9/hook"  # nothing listens: deliveries fail fast, which is all we need
+REMINDER = {"message": "follow up", "targetDate": "2030-01-01T00:00:00Z"}
+
+
+async def tether_note(client: httpx.AsyncClient, persona: Persona, contact_oid: str, **fields: Any) -> dict[str, Any]:
+    response = await client.post(
+        "/api/contact-notes", json={"contactId": contact_oid, "note": "n", **fields}, headers=persona.headers
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["data"]  # type: ignore[no-any-return]
+
+
+async def numeric_ids(database: Database, note_oid: str) -> tuple[int, int | None]:
+    """The note's integer id (Virtuous addresses notes by it) and its reminder's, if any."""
+    async with unit_of_work(database) as session:
+        note_id = (await session.execute(select(Note.id).where(Note.oid == note_oid))).scalar_one()
+        reminder_id = (await session.execute(select(Reminder.id).where(Reminder.note_id == note_id))).scalar()
+    return note_id, reminder_id
+
+
+class Objects:
+    """Makes each kind of object on demand; `ids(kind)` gives the values its path parameters take."""
+
+    def __init__(self, client: httpx.AsyncClient, database: Database, settings: Settings, world: World) -> None:
+        self.client, self.database, self.settings, self.world = client, database, settings, world
+        self.note_types = 0
+
+    async def note(self, persona: Persona, contact_oid: str, **fields: Any) -> dict[str, Any]:
+        data = await tether_note(self.client, persona, contact_oid, **fields)
+        note_id, reminder_id = await numeric_ids(self.database, data["_id"])
+        return {
+            "tether": data["_id"],
+            "virtuous": note_id,
+            "reminder_oid": (data.get("reminder") or {}).get("_id"),
+            "reminder_id": reminder_id,
+        }
+
+    async def ids(self, kind: str) -> dict[str, Any]:
+        w = self.world
+        if kind in ("none", "contact"):
+            return {"contact_oid": w.contact.oid, "contact_id": w.contact.id}
+        if kind == "foreign_contact":
+            return {"contact_oid": w.foreign_contact.oid, "contact_id": w.foreign_contact.id}
+        if kind in ("own", "reaction", "reminder", "notification"):
+            uploaded = await upload_pdf(self.client, w.alice)
+            note = await self.note(
+                w.alice, w.contact.oid, mentions=[w.bob.oid], reminder=REMINDER, attachments=[as_attachment(uploaded)]
+            )
+            reacted = await self.client.post(
+                f"/api/contact-notes/{note['tether']}/reaction", json={"emoji": "👍"}, headers=w.bob.headers
+            )
+            assert reacted.status_code == 200, reacted.text
+            listed = await self.client.get("/api/notifications", headers=w.bob.headers)
+            mine = [n for n in listed.json()["data"] if n["noteId"] == note["tether"]]
+            return {**note, "notification": mine[0]["_id"], "contact_oid": w.contact.oid, "contact_id": w.contact.id}
+        if kind == "team":
+            return await self.note(w.bob, w.contact.oid)
+        if kind == "private":
+            return await self.note(w.alice, w.contact.oid, private=True)
+        if kind == "foreign":
+            return await self.note(w.carol, w.foreign_contact.oid)
+        if kind == "attachment":
+            presigned = await self.client.post(
+                "/api/uploads/presign", json={"name": "a.txt", "size": 5}, headers=w.alice.headers
+            )
+            assert presigned.status_code == 200, presigned.text
+            body = presigned.json()
+            stored = await self.client.put(body["url"], content=b"hello")
+            assert stored.status_code == 200, stored.text
+            return {"key": body["key"]}
+        if kind == "note_type":
+            self.note_types += 1
+            name = f"Matrix {self.note_types}"
+            added = await self.client.post("/api/note-types", json={"name": name}, headers=w.ada.headers)
+            assert added.status_code == 201, added.text
+            return {"name": name}
+        if kind == "webhook":
+            return await self.webhook()
+        raise AssertionError(f"unknown object kind {kind}")
+
+    async def webhook(self) -> dict[str, Any]:
+        w = self.world
+        tether = await self.client.post("/api/webhooks", json={"url": LOOPBACK_HOOK}, headers=w.ada.headers)
+        assert tether.status_code == 201, tether.text
+        virtuous = await self.client.post(
+            "/api/Webhook",
+            json={"payloadUrl": LOOPBACK_HOOK, "secret": "s" * 20, "contactNoteCreate": True},
+            headers=w.ada.headers,
+        )
+        assert virtuous.status_code in (200, 201), virtuous.text
+        hook = tether.json()["data"]["_id"]
+        await tether_note(self.client, w.alice, w.contact.oid)
+        await work(self.settings, self.database)  # one delivery attempt, so there is a delivery to address
+        deliveries = await self.client.get(f"/api/webhooks/{hook}/deliveries", headers=w.ada.headers)
+        assert deliveries.status_code == 200, deliveries.text
+        delivery = deliveries.json()["data"][0]["_id"]
+        return {"tether": hook, "virtuous": virtuous.json()["id"], "delivery": delivery}
