@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.jobs.registry import OutboxItem
@@ -104,19 +105,24 @@ async def prune(session: AsyncSession, before: datetime) -> None:
     )
 
 
+def _items() -> Select[int, str, int, str, dict[str, Any], datetime, int]:
+    """The columns an OutboxItem is made of, in its field order."""
+    return select(
+        OutboxEvent.id,
+        OutboxEvent.event_id,
+        OutboxEvent.org_id,
+        OutboxEvent.type,
+        OutboxEvent.payload,
+        OutboxEvent.created_at,
+        OutboxEvent.attempts,
+    )
+
+
 async def items_after(
     session: AsyncSession, org_id: int, after_id: int, types: Sequence[str], limit: int
 ) -> list[OutboxItem]:
     rows = await session.execute(
-        select(
-            OutboxEvent.id,
-            OutboxEvent.event_id,
-            OutboxEvent.org_id,
-            OutboxEvent.type,
-            OutboxEvent.payload,
-            OutboxEvent.created_at,
-            OutboxEvent.attempts,
-        )
+        _items()
         .where(OutboxEvent.org_id == org_id, OutboxEvent.id > after_id, OutboxEvent.type.in_(types))
         .order_by(OutboxEvent.id)
         .limit(limit)
@@ -125,19 +131,7 @@ async def items_after(
 
 
 async def items_by_id(session: AsyncSession, ids: Sequence[int]) -> list[OutboxItem]:
-    rows = await session.execute(
-        select(
-            OutboxEvent.id,
-            OutboxEvent.event_id,
-            OutboxEvent.org_id,
-            OutboxEvent.type,
-            OutboxEvent.payload,
-            OutboxEvent.created_at,
-            OutboxEvent.attempts,
-        )
-        .where(OutboxEvent.id.in_(ids))
-        .order_by(OutboxEvent.id)
-    )
+    rows = await session.execute(_items().where(OutboxEvent.id.in_(ids)).order_by(OutboxEvent.id))
     return [OutboxItem(*row) for row in rows]
 
 
