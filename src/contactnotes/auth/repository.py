@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +19,35 @@ async def find_token_with_owner(session: AsyncSession, token_hash: str) -> Row[A
         .where(ApiToken.token_hash == token_hash)
     )
     return (await session.execute(statement)).first()
+
+
+# Every authenticated request runs this: plain columns, not three ORM objects.
+_CREDENTIAL = (
+    select(
+        ApiToken.id.label("token_id"),
+        ApiToken.token_hash,
+        ApiToken.kind,
+        ApiToken.revoked_at,
+        ApiToken.expires_at,
+        ApiToken.last_used_at,
+        Organization.id.label("org_id"),
+        Organization.oid.label("org_oid"),
+        User.id.label("user_id"),
+        User.oid.label("user_oid"),
+        User.full_name,
+        User.email,
+        User.avatar_url,
+        User.role,
+    )
+    .join(User, User.id == ApiToken.user_id)
+    .join(Organization, Organization.id == ApiToken.org_id)
+)
+
+
+async def find_credential(session: AsyncSession, token_hash: str) -> Row[Any] | None:
+    """The token and its owner's identity, by the token's hash."""
+    row = (await session.execute(_CREDENTIAL.where(ApiToken.token_hash == token_hash))).first()
+    return cast("Row[Any] | None", row)
 
 
 async def touch_token(session: AsyncSession, token_id: int, at: datetime) -> None:

@@ -12,7 +12,7 @@ from contactnotes.auth.principal import Principal
 from contactnotes.auth.secrets import hash_secret, hashes_match, looks_like_token, new_secret
 from contactnotes.errors import Unauthenticated
 from contactnotes.kit.clock import utc_now
-from contactnotes.models import ApiToken, Organization, TokenKind, User
+from contactnotes.models import ApiToken, Organization, TokenKind, User, UserRole
 
 
 @dataclass(frozen=True)
@@ -62,20 +62,29 @@ async def authenticate(
     if not looks_like_token(secret):
         raise Unauthenticated("Invalid token")
     presented = hash_secret(secret)
-    row = await repository.find_token_with_owner(session, presented)
+    row = await repository.find_credential(session, presented)
     if row is None:
         raise Unauthenticated("Invalid token")
-    token, user, org = row
     now = utc_now()
-    if not hashes_match(token.token_hash, presented) or token.kind not in kinds:
+    if not hashes_match(row.token_hash, presented) or row.kind not in kinds:
         raise Unauthenticated("Invalid token")
-    if token.revoked_at is not None:
+    if row.revoked_at is not None:
         raise Unauthenticated("Token has been revoked")
-    if token.expires_at is not None and token.expires_at <= now:
+    if row.expires_at is not None and row.expires_at <= now:
         raise Unauthenticated("Token has expired")
-    if token.last_used_at is None or now - token.last_used_at >= touch_interval:
-        await repository.touch_token(session, token.id, now)
-    return principal_for(org, user, token.id)
+    if row.last_used_at is None or now - row.last_used_at >= touch_interval:
+        await repository.touch_token(session, row.token_id, now)
+    return Principal(
+        org_id=row.org_id,
+        org_oid=row.org_oid,
+        user_id=row.user_id,
+        user_oid=row.user_oid,
+        full_name=row.full_name,
+        email=row.email,
+        avatar_url=row.avatar_url,
+        is_admin=row.role == UserRole.ADMIN,
+        token_id=row.token_id,
+    )
 
 
 def principal_for(org: Organization, user: User, token_id: int | None = None) -> Principal:

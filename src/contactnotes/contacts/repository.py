@@ -7,12 +7,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.kit.search import LIKE_ESCAPE, contains_pattern
 from contactnotes.models import Contact
+from contactnotes.notes.schemas import ContactSummary
 
 
 async def get(session: AsyncSession, org_id: int, ref: int | str) -> Contact | None:
     """A contact by integer id (Virtuous) or ObjectId (TetherAI)."""
     key = Contact.id == ref if isinstance(ref, int) else Contact.oid == ref
     return (await session.scalars(select(Contact).where(Contact.org_id == org_id, key))).first()
+
+
+async def find_summary(session: AsyncSession, org_id: int, ref: int | str) -> ContactSummary | None:
+    """What a note shows of its contact, read as a plain row (the create and timeline paths)."""
+    key = Contact.id == ref if isinstance(ref, int) else Contact.oid == ref
+    statement = select(Contact.id, Contact.oid, Contact.display_name, Contact.avatar_url).where(
+        Contact.org_id == org_id, key
+    )
+    row = (await session.execute(statement)).first()
+    return ContactSummary(*row) if row is not None else None
 
 
 async def list_in_org(

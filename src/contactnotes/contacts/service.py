@@ -10,6 +10,7 @@ from contactnotes.contacts.schemas import ContactPage, ContactView
 from contactnotes.errors import Invalid, NotFound
 from contactnotes.kit.clock import utc_now
 from contactnotes.models import Contact
+from contactnotes.notes.schemas import ContactSummary
 from contactnotes.users.service import normalize_email
 
 MAX_DISPLAY_NAME = 300
@@ -44,6 +45,13 @@ async def create_contact(
 
 async def get_contact(session: AsyncSession, org_id: int, ref: int | str) -> Contact:
     contact = await repository.get(session, org_id, ref)
+    if contact is None:
+        raise NotFound("Contact not found")
+    return contact
+
+
+async def get_contact_summary(session: AsyncSession, org_id: int, ref: int | str) -> ContactSummary:
+    contact = await repository.find_summary(session, org_id, ref)
     if contact is None:
         raise NotFound("Contact not found")
     return contact

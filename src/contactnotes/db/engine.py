@@ -54,7 +54,9 @@ def build_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
         url,
         pool_size=settings.database_pool_size,
         max_overflow=settings.database_pool_size,
-        pool_pre_ping=True,
+        # No pre-ping: it is a round trip on every checkout. When the server goes away, the first statement
+        # to notice fails (answered 503) and SQLAlchemy then invalidates every older pooled connection, so
+        # the pool reconnects on the next checkouts instead.
         pool_recycle=1800,
     )
 

@@ -1,4 +1,7 @@
-"""Request-scoped dependencies shared by every dialect: settings, the database and the request's session."""
+"""Request-scoped dependencies shared by every dialect: settings, the database and the request's session.
+
+They are `async def` although they never await: FastAPI runs a plain `def` dependency in a worker thread,
+and that hop cost more than the rest of a request's dependency solving."""
 
 from __future__ import annotations
 
@@ -13,22 +16,22 @@ from contactnotes.http.transaction import current_transaction
 from contactnotes.settings import Settings
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_files(request: Request) -> Files:
+async def get_files(request: Request) -> Files:
     files: Files = request.app.state.files
     return files
 
 
-def request_session(request: Request) -> AsyncSession:
+async def request_session(request: Request) -> AsyncSession:
     """The session of the request's transaction, which the route commits (see http/transaction.py)."""
     return current_transaction(request).session()
 

@@ -29,7 +29,6 @@ from contactnotes.errors import (
     Unauthenticated,
     Unprocessable,
 )
-from contactnotes.http.deps import get_database
 from contactnotes.http.transaction import RequestTransaction
 from contactnotes.idempotency.service import Replay
 
@@ -146,7 +145,7 @@ class DialectRoute(APIRoute):
         renderer = type(self).renderer
 
         async def in_transaction(request: Request) -> Response:
-            transaction = RequestTransaction(get_database(request))
+            transaction = RequestTransaction(request.app.state.database)
             request.state.transaction = transaction
             try:
                 response = await handler(request)

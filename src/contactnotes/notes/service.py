@@ -10,7 +10,7 @@ from contactnotes.auth.principal import Principal
 from contactnotes.contacts import service as contacts
 from contactnotes.errors import FieldProblem, Forbidden, Invalid, NotFound
 from contactnotes.jobs.events import EventType
-from contactnotes.jobs.queue import enqueue
+from contactnotes.jobs.queue import Event, enqueue
 from contactnotes.kit.clock import utc_now
 from contactnotes.models import Note, User
 from contactnotes.notes import repository
@@ -23,7 +23,6 @@ from contactnotes.notes.schemas import (
     MAX_TIME_SPENT_MINUTES,
     AttachmentIn,
     AttachmentView,
-    ContactSummary,
     NoteCreate,
     NotePage,
     NoteSort,
@@ -62,7 +61,9 @@ async def _resolve_mentions(
     nobody are ordinary text. A private note cannot mention anyone but its author."""
     if len(mention_oids) > MAX_MENTIONS:
         raise Invalid.field("mentions", f"A note mentions at most {MAX_MENTIONS} users", "TOO_MANY")
-    by_oid = {u.oid: u for u in await users_repository.find_by_oids(session, principal.org_id, mention_oids)}
+    handles = handles_in(body)
+    found = await users_repository.find_by_oids_or_handles(session, principal.org_id, mention_oids, handles)
+    by_oid = {u.oid: u for u in found}
     problems = [
         FieldProblem(f"mentions[{i}]", f"{oid!r} is not a user of this organization", "UNKNOWN_USER")
         for i, oid in enumerate(mention_oids)
@@ -73,8 +74,10 @@ async def _resolve_mentions(
     mentioned: dict[int, User] = {}
     for oid in mention_oids:
         mentioned.setdefault(by_oid[oid].id, by_oid[oid])
-    for user in await users_repository.find_by_handles(session, principal.org_id, handles_in(body)):
-        mentioned.setdefault(user.id, user)
+    wanted_handles = {handle.lower() for handle in handles}
+    for user in found:
+        if user.handle in wanted_handles:
+            mentioned.setdefault(user.id, user)
     if len(mentioned) > MAX_MENTIONS:
         raise Invalid.field("mentions", f"A note mentions at most {MAX_MENTIONS} users", "TOO_MANY")
     if is_private:
@@ -102,7 +105,7 @@ async def create_note(session: AsyncSession, principal: Principal, data: NoteCre
     _check_body(data.body)
     _check_time_spent(data.time_spent_minutes)
     _check_attachments(data.attachments)
-    contact = await contacts.get_contact(session, principal.org_id, data.contact)
+    contact = await contacts.get_contact_summary(session, principal.org_id, data.contact)
     attached = await attachments.attachments_for_note(session, principal, data.attachments)
     note_type = await orgs.resolve_note_type(session, principal.org_id, data.type)
     mentioned = await _resolve_mentions(session, principal, data.body, data.mentions, is_private=data.is_private)
@@ -129,15 +132,19 @@ async def create_note(session: AsyncSession, principal: Principal, data: NoteCre
     await repository.replace_attachments(session, note.id, attached, existing=False)
     reminder = await reminders.set_for_note(session, principal, note, data.reminder) if data.reminder else None
     await notifications.notify_mentioned(
-        session, principal, note_id=note.id, contact_id=contact.id, user_ids=[u.id for u in mentioned]
+        session,
+        principal,
+        note_id=note.id,
+        contact_id=contact.id,
+        user_ids=[u.id for u in mentioned],
+        then=[Event(EventType.NOTE_CREATED, {"note_id": note.id, "actor_id": principal.user_id})],
     )
-    await enqueue(session, principal.org_id, EventType.NOTE_CREATED, note_id=note.id, actor_id=principal.user_id)
     author = _author(principal)
     # Built from what is in hand rather than read back: the create path is the hottest write.
     return NoteView(
         id=note.id,
         oid=note.oid,
-        contact=ContactSummary(contact.id, contact.oid, contact.display_name, contact.avatar_url),
+        contact=contact,
         author=author,
         modified_by=author,
         body=note.body,
@@ -185,7 +192,7 @@ async def list_notes(
     important_only: bool = False,
 ) -> NotePage:
     """A page of a contact's notes the caller can see, with the total and a cursor for the next page."""
-    contact = await contacts.get_contact(session, principal.org_id, contact_ref)
+    contact = await contacts.get_contact_summary(session, principal.org_id, contact_ref)
     after = None
     total: int | None = None
     if cursor:
@@ -211,7 +218,7 @@ async def list_notes(
     next_cursor = None
     if has_more:
         next_cursor = repository.encode_cursor(repository.sort_value(notes[-1], sort), notes[-1].id, total)
-    return NotePage(await repository.load_views(session, notes), total, next_cursor)
+    return NotePage(await repository.load_views(session, notes, contact=contact), total, next_cursor)
 
 
 async def _check_same_contact(session: AsyncSession, principal: Principal, note: Note, ref: int | str) -> None:

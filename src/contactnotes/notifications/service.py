@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contactnotes.auth.principal import Principal
 from contactnotes.errors import NotFound
 from contactnotes.jobs.events import EventType
-from contactnotes.jobs.queue import enqueue
+from contactnotes.jobs.queue import Event, enqueue_many
 from contactnotes.kit.clock import utc_now
 from contactnotes.notifications import repository
 from contactnotes.notifications.schemas import NotificationPage, NotificationView
@@ -18,10 +18,17 @@ NOT_FOUND = "Notification not found"
 
 
 async def notify_mentioned(
-    session: AsyncSession, principal: Principal, *, note_id: int, contact_id: int, user_ids: Sequence[int]
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    note_id: int,
+    contact_id: int,
+    user_ids: Sequence[int],
+    then: Sequence[Event] = (),
 ) -> list[int]:
     """One inbox row (and one outbox event) per newly mentioned user; the author is never told of
-    their own mention. Returns the users notified."""
+    their own mention. `then` are the change's own events, written after these in the same statement.
+    Returns the users notified."""
     recipients = [user_id for user_id in dict.fromkeys(user_ids) if user_id != principal.user_id]
     await repository.add_mentions(
         session,
@@ -32,15 +39,11 @@ async def notify_mentioned(
         user_ids=recipients,
         at=utc_now(),
     )
-    for user_id in recipients:
-        await enqueue(
-            session,
-            principal.org_id,
-            EventType.USER_MENTIONED,
-            note_id=note_id,
-            user_id=user_id,
-            actor_id=principal.user_id,
-        )
+    mentioned = [
+        Event(EventType.USER_MENTIONED, {"note_id": note_id, "user_id": user_id, "actor_id": principal.user_id})
+        for user_id in recipients
+    ]
+    await enqueue_many(session, principal.org_id, [*mentioned, *then])
     return recipients
 
 

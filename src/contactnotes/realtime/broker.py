@@ -1,6 +1,6 @@
 """How outbox event ids travel between processes to the stream hubs.
 
-- PostgreSQL (default there): enqueue() NOTIFYs in the change's own transaction; hubs LISTEN.
+- PostgreSQL (default there): a trigger NOTIFYs each outbox row in the change's own transaction; hubs LISTEN.
 - Redis, when CONTACTNOTES_REDIS_URL is set: workers PUBLISH each event id once handled; hubs SUBSCRIBE.
   For deployments where LISTEN is unavailable (a transaction-pooling proxy) or Redis is there anyway.
 - SQLite: hubs read the outbox table itself, whose ids follow commit order (one writer at a time).

@@ -26,11 +26,16 @@ async def find_by_oids(session: AsyncSession, org_id: int, oids: Iterable[str]) 
     return list(await session.scalars(select(User).where(User.org_id == org_id, User.oid.in_(wanted))))
 
 
-async def find_by_handles(session: AsyncSession, org_id: int, handles: Iterable[str]) -> list[User]:
-    wanted = list({handle.lower() for handle in handles})
-    if not wanted:
+async def find_by_oids_or_handles(
+    session: AsyncSession, org_id: int, oids: Iterable[str], handles: Iterable[str]
+) -> list[User]:
+    """Members named by id or by handle, in one round trip (the mention look-up of every note write)."""
+    wanted_oids = list(set(oids))
+    wanted_handles = list({handle.lower() for handle in handles})
+    if not wanted_oids and not wanted_handles:
         return []
-    return list(await session.scalars(select(User).where(User.org_id == org_id, User.handle.in_(wanted))))
+    named = User.oid.in_(wanted_oids) | User.handle.in_(wanted_handles)
+    return list(await session.scalars(select(User).where(User.org_id == org_id, named)))
 
 
 async def handle_taken(session: AsyncSession, org_id: int, handle: str) -> bool:

@@ -21,7 +21,7 @@ class VirtuousPaging:
     take: int
 
 
-def paging(
+async def paging(
     skip: Annotated[int, Query(ge=0, le=_MAX_ID, description="Records to skip. Default 0.")] = 0,
     take: Annotated[int, Query(ge=1, le=MAX_TAKE, description="Records to return. Default 10, at most 1000.")] = (
         DEFAULT_TAKE
@@ -41,7 +41,7 @@ def integer_id(raw: str, what: str) -> int:
     return int(text)
 
 
-def base_url(settings: SettingsDep) -> str:
+async def base_url(settings: SettingsDep) -> str:
     return settings.public_base_url.rstrip("/")
 
 
