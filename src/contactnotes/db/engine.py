@@ -68,6 +68,11 @@ class Database:
         self.url = url or settings.database_url
         self.engine = build_engine(settings, self.url)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        # Reads on PostgreSQL run in autocommit: no BEGIN and COMMIT round trips around a GET. Each statement
+        # still sees one consistent snapshot; a page and its total may be a write apart, as they may be
+        # anyway by the time the client reads them. SQLite keeps its transaction (the write lock order).
+        readers = self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.read_sessionmaker = async_sessionmaker(readers, expire_on_commit=False, autoflush=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -78,3 +83,8 @@ class Database:
 
     def session(self) -> AsyncSession:
         return self.sessionmaker()
+
+    def read_session(self) -> AsyncSession:
+        """A session for a request that only reads (a stray write, such as a token's last use, commits
+        at once)."""
+        return self.read_sessionmaker()

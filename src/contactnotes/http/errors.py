@@ -29,7 +29,7 @@ from contactnotes.errors import (
     Unauthenticated,
     Unprocessable,
 )
-from contactnotes.http.transaction import RequestTransaction
+from contactnotes.http.transaction import READING, RequestTransaction
 from contactnotes.idempotency.service import Replay
 
 log = logging.getLogger("contactnotes")
@@ -145,7 +145,7 @@ class DialectRoute(APIRoute):
         renderer = type(self).renderer
 
         async def in_transaction(request: Request) -> Response:
-            transaction = RequestTransaction(request.app.state.database)
+            transaction = RequestTransaction(request.app.state.database, read_only=request.method in READING)
             request.state.transaction = transaction
             try:
                 response = await handler(request)

@@ -18,17 +18,20 @@ from contactnotes.db.engine import Database
 from contactnotes.idempotency import service as idempotency
 
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+READING = frozenset({"GET", "HEAD"})
 
 
 class RequestTransaction:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, read_only: bool = False) -> None:
         self._database = database
+        self._read_only = read_only
         self._session: AsyncSession | None = None
         self.idempotency_claim: int | None = None
 
     def session(self) -> AsyncSession:
         if self._session is None:
-            self._session = self._database.session()
+            database = self._database
+            self._session = database.read_session() if self._read_only else database.session()
         return self._session
 
     async def commit(self, response: Response) -> None:

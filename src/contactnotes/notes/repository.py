@@ -5,60 +5,23 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, false, func, insert, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, Row, and_, delete, false, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.auth.principal import Principal
 from contactnotes.kit.ids import new_oid
-from contactnotes.models import Contact, Note, NoteAttachment, NoteMention, NoteReaction, User
+from contactnotes.models import Note, NoteAttachment, NoteMention, NoteReaction
+from contactnotes.notes import view_rows
 from contactnotes.notes.schemas import (
     AttachmentIn,
-    AttachmentView,
-    ContactSummary,
     NoteSort,
     NoteView,
-    ReactionGroup,
-    UserSummary,
 )
 from contactnotes.reminders import repository as reminders_repository
-
-
-class NoteRecord(Protocol):
-    """A note's columns: a Note object, or a row selected with NOTE_COLUMNS."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def oid(self) -> str: ...
-    @property
-    def contact_id(self) -> int: ...
-    @property
-    def author_id(self) -> int: ...
-    @property
-    def modified_by_id(self) -> int: ...
-    @property
-    def body(self) -> str: ...
-    @property
-    def type(self) -> str: ...
-    @property
-    def important(self) -> bool: ...
-    @property
-    def is_private(self) -> bool: ...
-    @property
-    def time_spent_minutes(self) -> int | None: ...
-    @property
-    def note_date(self) -> datetime: ...
-    @property
-    def created_at(self) -> datetime: ...
-    @property
-    def updated_at(self) -> datetime: ...
-    @property
-    def is_edited(self) -> bool: ...
 
 
 def visible_to(principal: Principal) -> ColumnElement[bool]:
@@ -167,12 +130,6 @@ async def remove_reaction(session: AsyncSession, note_id: int, emoji: str, user_
 
 # ---- timeline pages ---------------------------------------------------------------------------------
 
-_SORT_COLUMNS = {
-    NoteSort.NOTE_DATE: Note.note_date,
-    NoteSort.CREATED: Note.created_at,
-    NoteSort.MODIFIED: Note.updated_at,
-}
-
 
 def encode_cursor(sort_value: datetime, note_id: int, total: int | None = None) -> str:
     """An opaque position after (sort_value, note_id). It carries the total counted on the first page, so
@@ -197,23 +154,15 @@ def decode_cursor(cursor: str) -> tuple[tuple[datetime, int], int | None] | None
         return None
 
 
-# The columns a view needs, read as plain rows: building ORM objects for a page of notes cost more CPU
-# than the database spent finding them. Rows answer the same attribute names as a Note (see NoteRecord).
-NOTE_COLUMNS = tuple(Note.__table__.c)
-
-
-def _timeline(principal: Principal, contact_id: int, important_only: bool) -> Select[Any]:
-    statement = select(*NOTE_COLUMNS).where(visible_to(principal), Note.contact_id == contact_id)
-    if important_only:
-        statement = statement.where(Note.important.is_(True))
-    return statement
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
 
 
 async def count_timeline(
     session: AsyncSession, principal: Principal, contact_id: int, *, important_only: bool = False
 ) -> int:
-    base = _timeline(principal, contact_id, important_only).with_only_columns(func.count())
-    return int(await session.scalar(base) or 0)
+    params = {"org_id": principal.org_id, "user_id": principal.user_id, "contact_id": contact_id}
+    return int(await session.scalar(view_rows.timeline_count(important_only), params) or 0)
 
 
 async def page_timeline(
@@ -227,128 +176,45 @@ async def page_timeline(
     offset: int = 0,
     after: tuple[datetime, int] | None = None,
     important_only: bool = False,
-) -> list[NoteRecord]:
-    """One page of a contact's notes: by offset, or by keyset after a cursor (same cost at any depth)."""
-    column = _SORT_COLUMNS[sort]
-    statement = _timeline(principal, contact_id, important_only)
+) -> list[Row[Any]]:
+    """One page of a contact's notes as view rows (see view_rows): by offset, or by keyset after a cursor
+    (same cost at any depth)."""
+    statement = view_rows.timeline(_dialect(session), sort, descending, after is not None, important_only)
+    params: dict[str, Any] = {
+        "org_id": principal.org_id,
+        "user_id": principal.user_id,
+        "contact_id": contact_id,
+        "limit": limit,
+    }
     if after is not None:
-        key = tuple_(column, Note.id)
-        bound = tuple_(literal(after[0], type_=column.type), literal(after[1], type_=Note.id.type))
-        statement = statement.where(key < bound if descending else key > bound)
-    order = (column.desc(), Note.id.desc()) if descending else (column.asc(), Note.id.asc())
-    statement = statement.order_by(*order).limit(limit)
-    if after is None and offset:
-        statement = statement.offset(offset)
-    return list((await session.execute(statement)).all())
+        params["after_value"], params["after_id"] = after
+    else:
+        params["offset"] = offset
+    return list((await session.execute(statement, params)).all())
 
 
-def sort_value(note: NoteRecord, sort: str) -> datetime:
-    value: datetime = getattr(note, sort)
+def sort_value(row: Row[Any], sort: str) -> datetime:
+    value: datetime = getattr(row, sort)
     return value
 
 
 # ---- assembling views -------------------------------------------------------------------------------
 
 
-USER_SUMMARY_COLUMNS = (User.id, User.oid, User.full_name, User.email, User.avatar_url)
-CONTACT_SUMMARY_COLUMNS = (Contact.id, Contact.oid, Contact.display_name, Contact.avatar_url)
-ATTACHMENT_COLUMNS = (
-    NoteAttachment.note_id,
-    NoteAttachment.key,
-    NoteAttachment.name,
-    NoteAttachment.size,
-    NoteAttachment.content_type,
-)
+async def views_of_rows(session: AsyncSession, rows: Sequence[Row[Any]]) -> list[NoteView]:
+    """NoteViews of view rows; reminders are read only for the notes that have one."""
+    with_reminder = [row.id for row in rows if row.has_reminder]
+    reminders = await reminders_repository.views_for_notes(session, with_reminder) if with_reminder else {}
+    return [view_rows.view_of(row, reminders.get(row.id)) for row in rows]
 
 
-def _user_summary(user: User) -> UserSummary:
-    return UserSummary(user.id, user.oid, user.full_name, user.email, user.avatar_url)
-
-
-async def user_summaries(session: AsyncSession, user_ids: Iterable[int]) -> dict[int, UserSummary]:
-    rows = await session.execute(select(*USER_SUMMARY_COLUMNS).where(User.id.in_(set(user_ids))))
-    return {row[0]: UserSummary(*row) for row in rows}
-
-
-async def load_views(
-    session: AsyncSession, notes: Sequence[NoteRecord], *, contact: ContactSummary | None = None
-) -> list[NoteView]:
-    """Views of notes already known to be visible, with a fixed number of queries for any page size.
-    `contact`, when every note is known to be that contact's (a timeline), saves looking it up again."""
+async def load_views(session: AsyncSession, notes: Sequence[Note]) -> list[NoteView]:
+    """Views of notes already known to be visible, in their order, in one statement for any number."""
     if not notes:
         return []
-    note_ids = [note.id for note in notes]
-    users = await user_summaries(session, {n.author_id for n in notes} | {n.modified_by_id for n in notes})
-    if contact is not None and all(note.contact_id == contact.id for note in notes):
-        contacts = {contact.id: contact}
-    else:
-        rows = await session.execute(
-            select(*CONTACT_SUMMARY_COLUMNS).where(Contact.id.in_({note.contact_id for note in notes}))
-        )
-        contacts = {row[0]: ContactSummary(*row) for row in rows}
-
-    mentions: dict[int, list[UserSummary]] = defaultdict(list)
-    rows = await session.execute(
-        select(NoteMention.note_id, *USER_SUMMARY_COLUMNS)
-        .join(User, User.id == NoteMention.user_id)
-        .where(NoteMention.note_id.in_(note_ids))
-        .order_by(NoteMention.note_id, NoteMention.created_at, User.id)
-    )
-    for row in rows:
-        mentions[row.note_id].append(UserSummary(row.id, row.oid, row.full_name, row.email, row.avatar_url))
-
-    attachments: dict[int, list[AttachmentView]] = defaultdict(list)
-    rows = await session.execute(
-        select(*ATTACHMENT_COLUMNS)
-        .where(NoteAttachment.note_id.in_(note_ids))
-        .order_by(NoteAttachment.note_id, NoteAttachment.position)
-    )
-    for row in rows:
-        attachments[row.note_id].append(AttachmentView(row.key, row.name, row.size, row.content_type))
-
-    reactions = await _reaction_groups(session, note_ids)
-    reminders = await reminders_repository.views_for_notes(session, note_ids)
-
-    return [
-        NoteView(
-            id=note.id,
-            oid=note.oid,
-            contact=contacts[note.contact_id],
-            author=users[note.author_id],
-            modified_by=users[note.modified_by_id],
-            body=note.body,
-            type=note.type,
-            important=note.important,
-            is_private=note.is_private,
-            time_spent_minutes=note.time_spent_minutes,
-            note_date=note.note_date,
-            created_at=note.created_at,
-            updated_at=note.updated_at,
-            is_edited=note.is_edited,
-            mentions=mentions.get(note.id, []),
-            attachments=attachments.get(note.id, []),
-            reactions=reactions.get(note.id, []),
-            reminder=reminders.get(note.id),
-        )
-        for note in notes
-    ]
-
-
-async def _reaction_groups(session: AsyncSession, note_ids: list[int]) -> dict[int, list[ReactionGroup]]:
-    """Reactions per note as [{emoji, users}]: emoji by first reaction, users in the order they reacted."""
-    rows = await session.execute(
-        select(NoteReaction.note_id, NoteReaction.emoji, User.oid)
-        .join(User, User.id == NoteReaction.user_id)
-        .where(NoteReaction.note_id.in_(note_ids))
-        .order_by(NoteReaction.note_id, NoteReaction.created_at, NoteReaction.user_id)
-    )
-    grouped: dict[int, dict[str, list[str]]] = defaultdict(dict)
-    for note_id, emoji, user_oid in rows:
-        grouped[note_id].setdefault(emoji, []).append(user_oid)
-    return {
-        note_id: [ReactionGroup(emoji, users) for emoji, users in by_emoji.items()]
-        for note_id, by_emoji in grouped.items()
-    }
+    rows = await session.execute(view_rows.by_ids(_dialect(session)), {"ids": [note.id for note in notes]})
+    by_id = {row.id: row for row in rows}
+    return await views_of_rows(session, [by_id[note.id] for note in notes])
 
 
 async def get_by_id_any_state(session: AsyncSession, note_id: int) -> Note | None:

@@ -218,7 +218,7 @@ async def list_notes(
     next_cursor = None
     if has_more:
         next_cursor = repository.encode_cursor(repository.sort_value(notes[-1], sort), notes[-1].id, total)
-    return NotePage(await repository.load_views(session, notes, contact=contact), total, next_cursor)
+    return NotePage(await repository.views_of_rows(session, notes), total, next_cursor)
 
 
 async def _check_same_contact(session: AsyncSession, principal: Principal, note: Note, ref: int | str) -> None:

@@ -1,0 +1,176 @@
+"""Notes read as whole views in one statement: the note, its author and last editor, and its mentions,
+attachments and reactions as JSON arrays the database builds per note.
+
+A timeline page used to take a statement for the notes and one each for users, contacts, mentions,
+attachments, reactions and reminders. On this stack each statement costs far more CPU than the database
+spends answering it, so one wider statement is the cheap way. Statements are built once per variant
+(database, sort, direction, paging style) and take their values as bound parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    tuple_,
+    type_coerce,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import aliased
+
+from contactnotes.models import Contact, Note, NoteAttachment, NoteMention, NoteReaction, Reminder, User
+from contactnotes.notes.schemas import AttachmentView, ContactSummary, NoteSort, NoteView, ReactionGroup, UserSummary
+from contactnotes.reminders.schemas import ReminderView
+
+Author = aliased(User, name="author")
+Editor = aliased(User, name="editor")
+
+SORT_COLUMNS = {
+    NoteSort.NOTE_DATE: Note.note_date,
+    NoteSort.CREATED: Note.created_at,
+    NoteSort.MODIFIED: Note.updated_at,
+}
+
+
+def _json_array(
+    dialect: str, inner: Select[*tuple[Any, ...]], values: Sequence[str], order: Sequence[str]
+) -> ColumnElement[Any]:
+    """The `values` of the rows of `inner` (a select correlated to the outer note) as a JSON array of
+    arrays, in `order`; NULL when there are none."""
+    inner = inner.correlate(Note)  # the outer query's note, two levels up
+    if dialect == "postgresql":
+        rows = inner.subquery()
+        item = func.json_build_array(*(rows.c[k] for k in values))
+        aggregate = func.json_agg(aggregate_order_by(item, *(rows.c[k] for k in order)))
+    else:  # SQLite aggregates in the order its subquery delivers the rows
+        rows = inner.order_by(*(inner.selected_columns[k] for k in order)).subquery()
+        aggregate = func.json_group_array(func.json_array(*(rows.c[k] for k in values)))
+    return type_coerce(select(aggregate).select_from(rows).scalar_subquery(), JSON)
+
+
+def _views(dialect: str) -> Select[Any]:
+    mentions = (
+        select(User.id, User.oid, User.full_name, User.email, User.avatar_url, NoteMention.created_at.label("at"))
+        .select_from(NoteMention)
+        .join(User, User.id == NoteMention.user_id)
+        .where(NoteMention.note_id == Note.id)
+    )
+    attachments = select(
+        NoteAttachment.key,
+        NoteAttachment.name,
+        NoteAttachment.size,
+        NoteAttachment.content_type,
+        NoteAttachment.position,
+    ).where(NoteAttachment.note_id == Note.id)
+    reactions = (
+        select(NoteReaction.emoji, User.oid, NoteReaction.created_at.label("at"), NoteReaction.user_id)
+        .select_from(NoteReaction)
+        .join(User, User.id == NoteReaction.user_id)
+        .where(NoteReaction.note_id == Note.id)
+    )
+    user_fields = ["id", "oid", "full_name", "email", "avatar_url"]
+    return (
+        select(
+            *Note.__table__.c,
+            Contact.oid.label("contact_oid"),
+            Contact.display_name.label("contact_name"),
+            Contact.avatar_url.label("contact_avatar"),
+            Author.oid.label("author_oid"),
+            Author.full_name.label("author_name"),
+            Author.email.label("author_email"),
+            Author.avatar_url.label("author_avatar"),
+            Editor.oid.label("editor_oid"),
+            Editor.full_name.label("editor_name"),
+            Editor.email.label("editor_email"),
+            Editor.avatar_url.label("editor_avatar"),
+            _json_array(dialect, mentions, user_fields, ["at", "id"]).label("mentions_json"),
+            _json_array(dialect, attachments, ["key", "name", "size", "content_type"], ["position"]).label(
+                "attachments_json"
+            ),
+            _json_array(dialect, reactions, ["emoji", "oid"], ["at", "user_id"]).label("reactions_json"),
+            exists().where(Reminder.note_id == Note.id).label("has_reminder"),
+        )
+        .join(Contact, Contact.id == Note.contact_id)
+        .join(Author, Author.id == Note.author_id)
+        .join(Editor, Editor.id == Note.modified_by_id)
+    )
+
+
+def _visible() -> ColumnElement[bool]:
+    """notes.repository.visible_to with bound parameters, for statements built once."""
+    return and_(
+        Note.org_id == bindparam("org_id"),
+        Note.deleted_at.is_(None),
+        or_(Note.is_private == false(), Note.author_id == bindparam("user_id")),
+    )
+
+
+@lru_cache(maxsize=64)
+def timeline(dialect: str, sort: str, descending: bool, keyset: bool, important_only: bool) -> Select[Any]:
+    """A page of a contact's visible notes. Parameters: org_id, user_id, contact_id, limit, and either
+    offset or (after_value, after_id)."""
+    column = SORT_COLUMNS[sort]
+    statement = _views(dialect).where(_visible(), Note.contact_id == bindparam("contact_id"))
+    if important_only:
+        statement = statement.where(Note.important.is_(True))
+    if keyset:
+        key, bound = tuple_(column, Note.id), tuple_(bindparam("after_value", type_=column.type), bindparam("after_id"))
+        statement = statement.where(key < bound if descending else key > bound)
+    else:
+        statement = statement.offset(bindparam("offset", type_=Integer))
+    order = (column.desc(), Note.id.desc()) if descending else (column.asc(), Note.id.asc())
+    return statement.order_by(*order).limit(bindparam("limit", type_=Integer))
+
+
+@lru_cache(maxsize=64)
+def timeline_count(important_only: bool) -> Select[Any]:
+    statement = select(func.count()).select_from(Note).where(_visible(), Note.contact_id == bindparam("contact_id"))
+    return statement.where(Note.important.is_(True)) if important_only else statement
+
+
+@lru_cache(maxsize=4)
+def by_ids(dialect: str) -> Select[Any]:
+    """Views of the given notes (parameter: ids), whatever their visibility: callers have checked it."""
+    return _views(dialect).where(Note.id.in_(bindparam("ids", expanding=True)))
+
+
+def view_of(row: Any, reminder: ReminderView | None) -> NoteView:
+    """A NoteView from a row of `timeline` or `by_ids` (and the note's reminder, read separately)."""
+    grouped: dict[str, list[str]] = {}  # emoji by first reaction, users in the order they reacted
+    for emoji, user_oid in row.reactions_json or ():
+        grouped.setdefault(emoji, []).append(user_oid)
+    author = UserSummary(row.author_id, row.author_oid, row.author_name, row.author_email, row.author_avatar)
+    editor = UserSummary(row.modified_by_id, row.editor_oid, row.editor_name, row.editor_email, row.editor_avatar)
+    return NoteView(
+        id=row.id,
+        oid=row.oid,
+        contact=ContactSummary(row.contact_id, row.contact_oid, row.contact_name, row.contact_avatar),
+        author=author,
+        modified_by=editor,
+        body=row.body,
+        type=row.type,
+        important=row.important,
+        is_private=row.is_private,
+        time_spent_minutes=row.time_spent_minutes,
+        note_date=row.note_date,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        is_edited=row.is_edited,
+        mentions=[UserSummary(*item) for item in row.mentions_json or ()],
+        attachments=[AttachmentView(*item) for item in row.attachments_json or ()],
+        reactions=[ReactionGroup(emoji, users) for emoji, users in grouped.items()],
+        reminder=reminder,
+    )
