@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     virtuous_rate_limit: int = Field(
         default=5000, description="Requests per organization per window on the Virtuous API (429 above)."
     )
+    tether_user_rate_limit: int = Field(
+        default=10_000, description="Requests per user per window on the TetherAI API (429 above); 0: no limit."
+    )
+    tether_org_rate_limit: int = Field(
+        default=100_000,
+        description="Requests per organization per window on the TetherAI API, all its users together (429 "
+        "above); 0: no limit.",
+    )
     rate_limit_window_seconds: int = Field(default=3600, description="Length of a rate-limit window.")
     access_token_days: int = Field(default=15, description="Lifetime of an access token from POST /Token.")
     refresh_token_days: int = Field(default=365, description="Lifetime of a refresh token from POST /Token.")

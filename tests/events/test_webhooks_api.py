@@ -57,7 +57,9 @@ class TestTetherWebhooks:
         assert member.status_code == 403
         assert (await client.get("/api/webhooks", headers=world.alice.headers)).status_code == 403
         outsider = await client.get(f"/api/webhooks/{hook['_id']}", headers=world.carol.headers)
-        assert outsider.status_code == 403  # Carol is no admin (see below for an admin of another organization)
+        assert outsider.status_code == 404  # another organization's webhook does not exist for Carol
+        teammate = await client.get(f"/api/webhooks/{hook['_id']}", headers=world.bob.headers)
+        assert teammate.status_code == 403  # Bob's organization has it, but he is no admin
         anonymous = await client.get("/api/webhooks")
         assert anonymous.status_code == 401
 

@@ -100,17 +100,18 @@ MATRIX: dict[str, Row | Public | Elsewhere] = {
     "POST /api/reminders/{reminderId}/dismiss": {"reminder": "401 2xx 403 2xx 404"},
     "GET /api/note-types": {"none": "401 2xx 2xx 2xx 2xx"},
     "POST /api/note-types": {"none": "401 403 403 2xx 403"},
-    # Carol is no admin: admin-only routes refuse her before any lookup, the same 403 for every id, so it says
-    # nothing about Acme's objects. An admin of another organization gets 404: tests/events/test_webhooks_api.py.
-    "DELETE /api/note-types/{name}": {"note_type": "401 403 403 2xx 403"},
+    # Admin-only routes on one object look it up first (in the caller's organization): Acme's members who are
+    # not admins get 403, and Carol, whose organization has no such object, 404 like anyone else would. Routes on
+    # no particular object (list, create) refuse every non-admin with 403, which says nothing about Acme.
+    "DELETE /api/note-types/{name}": {"note_type": "401 403 403 2xx 404"},
     # --- Tether: webhooks (admins only)
     "GET /api/webhooks": {"none": "401 403 403 2xx 403"},
     "POST /api/webhooks": {"none": "401 403 403 2xx 403"},
-    "GET /api/webhooks/{webhook_id}": {"webhook": "401 403 403 2xx 403"},
-    "PATCH /api/webhooks/{webhook_id}": {"webhook": "401 403 403 2xx 403"},
-    "DELETE /api/webhooks/{webhook_id}": {"webhook": "401 403 403 2xx 403"},
-    "GET /api/webhooks/{webhook_id}/deliveries": {"webhook": "401 403 403 2xx 403"},
-    "POST /api/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver": {"webhook": "401 403 403 2xx 403"},
+    "GET /api/webhooks/{webhook_id}": {"webhook": "401 403 403 2xx 404"},
+    "PATCH /api/webhooks/{webhook_id}": {"webhook": "401 403 403 2xx 404"},
+    "DELETE /api/webhooks/{webhook_id}": {"webhook": "401 403 403 2xx 404"},
+    "GET /api/webhooks/{webhook_id}/deliveries": {"webhook": "401 403 403 2xx 404"},
+    "POST /api/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver": {"webhook": "401 403 403 2xx 404"},
     # --- Virtuous: notes
     "GET /api/ContactNote/Types": {"none": "401 2xx 2xx 2xx 2xx"},
     "GET /api/ContactNote/QueryOptions": {"none": "401 2xx 2xx 2xx 2xx"},
@@ -152,8 +153,8 @@ MATRIX: dict[str, Row | Public | Elsewhere] = {
     "POST /api/Reminder/{reminderId}/Dismiss": {"reminder": "401 2xx 403 2xx 404"},
     # --- Virtuous: webhooks (admins only)
     "POST /api/Webhook": {"none": "401 403 403 2xx 403"},
-    "GET /api/Webhook/{webhook_id}": {"webhook": "401 403 403 2xx 403"},
-    "PUT /api/Webhook/{webhook_id}": {"webhook": "401 403 403 2xx 403"},
-    "DELETE /api/Webhook/{webhook_id}": {"webhook": "401 403 403 2xx 403"},
-    "PUT /api/Webhook/{webhook_id}/Active": {"webhook": "401 403 403 2xx 403"},
+    "GET /api/Webhook/{webhook_id}": {"webhook": "401 403 403 2xx 404"},
+    "PUT /api/Webhook/{webhook_id}": {"webhook": "401 403 403 2xx 404"},
+    "DELETE /api/Webhook/{webhook_id}": {"webhook": "401 403 403 2xx 404"},
+    "PUT /api/Webhook/{webhook_id}/Active": {"webhook": "401 403 403 2xx 404"},
 }

@@ -36,6 +36,9 @@ log = logging.getLogger("contactnotes")
 
 
 class PayloadTooLarge(HTTPException):
+    """Raised while the body is read, inside the route; answered 413 naming `body`. An HTTPException, because
+    FastAPI turns any other failure while reading the body into its own 400."""
+
     def __init__(self, limit: int) -> None:
         super().__init__(413, f"Request body is larger than {limit} bytes")
 
@@ -126,6 +129,8 @@ def to_failure(exc: Exception) -> Failure:
     if isinstance(exc, IntegrityError):
         # Two requests raced for the same unique value; the loser learns it as a conflict.
         return Failure(409, "The request conflicts with a concurrent change; retry it")
+    if isinstance(exc, PayloadTooLarge):
+        return Failure(413, exc.detail, [FieldProblem("body", exc.detail, "TOO_LARGE")])
     if isinstance(exc, StarletteHTTPException):
         return Failure(exc.status_code, str(exc.detail), (), dict(exc.headers or {}))
     if database_unavailable(exc):

@@ -79,7 +79,9 @@ async def _resolve_mentions(
         if user.handle in wanted_handles:
             mentioned.setdefault(user.id, user)
     if len(mentioned) > MAX_MENTIONS:
-        raise Invalid.field("mentions", f"A note mentions at most {MAX_MENTIONS} users", "TOO_MANY")
+        # Without ids the @handles of the body are all at fault, and the body is the field every dialect has.
+        field = "mentions" if mention_oids else "note"
+        raise Invalid.field(field, f"A note mentions at most {MAX_MENTIONS} users (by id and @handle)", "TOO_MANY")
     if is_private:
         hidden = [u for u in mentioned.values() if u.id != principal.user_id]
         if hidden:

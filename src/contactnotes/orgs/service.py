@@ -76,12 +76,16 @@ async def add_note_type(session: AsyncSession, org_id: int, name: str) -> NoteTy
     return await repository.add_note_type(session, org_id, name)
 
 
-async def remove_note_type(session: AsyncSession, org_id: int, name: str) -> None:
-    """Existing notes keep their type's name; only new notes can no longer use it."""
+async def _existing_note_type(session: AsyncSession, org_id: int, name: str) -> NoteType:
     found = await repository.find_note_type(session, org_id, name)
     if found is None:
         raise NotFound(f"No note type {name!r}")
-    await repository.delete_note_type(session, found)
+    return found
+
+
+async def remove_note_type(session: AsyncSession, org_id: int, name: str) -> None:
+    """Existing notes keep their type's name; only new notes can no longer use it."""
+    await repository.delete_note_type(session, await _existing_note_type(session, org_id, name))
 
 
 def _require_admin(principal: Principal) -> None:
@@ -95,5 +99,7 @@ async def add_note_type_as(session: AsyncSession, principal: Principal, name: st
 
 
 async def remove_note_type_as(session: AsyncSession, principal: Principal, name: str) -> None:
+    # Looked up first: a name that is not one of the organization's types is 404 whoever asks.
+    found = await _existing_note_type(session, principal.org_id, name)
     _require_admin(principal)
-    await remove_note_type(session, principal.org_id, name)
+    await repository.delete_note_type(session, found)

@@ -74,10 +74,12 @@ def _view(subscription: WebhookSubscription, *, with_secret: bool = False) -> We
 
 
 async def _get(session: AsyncSession, principal: Principal, format_name: str, ref: int | str) -> WebhookSubscription:
-    _require_admin(principal)
+    """The caller's organization's subscription, for an admin. Looked up first: an id that is not one of the
+    organization's is 404 whoever asks, so a member of another organization learns nothing from a 403."""
     subscription = await repository.get(session, principal.org_id, format_name, ref)
     if subscription is None:
         raise NotFound(NOT_FOUND)
+    _require_admin(principal)
     return subscription
 
 

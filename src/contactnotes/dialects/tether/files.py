@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, StreamingResponse
 from contactnotes.attachments import service as attachments
 from contactnotes.http.deps import FilesDep, SessionDep
 
-from .errors import TetherRoute
+from .errors import TetherPublicRoute
 from .upload_wire import StoredOut
 from .wire import ErrorOut
 
@@ -23,7 +23,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     500: {"model": ErrorOut, "description": "Unexpected failure (no internals are shown)"},
 }
 
-router = APIRouter(prefix="/api", route_class=TetherRoute, tags=["Upload"])
+router = APIRouter(prefix="/api", route_class=TetherPublicRoute, tags=["Upload"])
 
 # The bytes are never to be run as a page, whatever they are.
 SAFETY_HEADERS = {

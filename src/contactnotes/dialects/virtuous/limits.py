@@ -6,27 +6,12 @@ requests without a usable token count against the client's address.
 
 from __future__ import annotations
 
-from fastapi import HTTPException, Request, Response
+from fastapi import Request, Response
 
 from contactnotes.http.auth import PrincipalDep
 from contactnotes.http.deps import SettingsDep
-from contactnotes.ratelimit import Decision, Limiter
-
-STATE = "rate_limit"
-
-
-class RateLimited(HTTPException):
-    def __init__(self, decision: Decision) -> None:
-        super().__init__(
-            429,
-            f"Rate limit of {decision.limit} requests exceeded; retry in {decision.retry_after} seconds",
-            headers={"Retry-After": str(decision.retry_after)},
-        )
-
-
-def limiter_of(request: Request) -> Limiter:
-    limiter: Limiter = request.app.state.rate_limiter
-    return limiter
+from contactnotes.http.ratelimit import RateLimited, limiter_of, remember, remembered, set_headers
+from contactnotes.ratelimit import Decision
 
 
 def client_key(request: Request) -> str:
@@ -35,7 +20,7 @@ def client_key(request: Request) -> str:
 
 async def count(request: Request, key: str, limit: int, window: int) -> Decision | None:
     decision = await limiter_of(request).hit(key, limit, window)
-    setattr(request.state, STATE, decision)
+    remember(request, decision)
     return decision
 
 
@@ -58,7 +43,7 @@ async def limit_client(request: Request, settings: SettingsDep) -> None:
 
 
 async def add_headers(request: Request, response: Response) -> None:
-    decision: Decision | None = getattr(request.state, STATE, None)
+    decision = remembered(request)
     if decision is None:
         # The request failed before it could be counted (no usable token): count it by address, so every
         # answer carries the headers and guessing tokens is limited too.
@@ -67,6 +52,4 @@ async def add_headers(request: Request, response: Response) -> None:
             request, client_key(request), settings.virtuous_rate_limit, settings.rate_limit_window_seconds
         )
     if decision is not None:
-        response.headers["X-RateLimit-Limit"] = str(decision.limit)
-        response.headers["X-RateLimit-Remaining"] = str(decision.remaining)
-        response.headers["X-RateLimit-Reset"] = str(decision.reset_at)
+        set_headers(response, decision)

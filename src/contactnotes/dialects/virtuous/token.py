@@ -13,9 +13,9 @@ from fastapi.responses import JSONResponse
 
 from contactnotes.auth import oauth
 from contactnotes.http.deps import SessionDep, SettingsDep
+from contactnotes.http.ratelimit import limiter_of
 
 from .errors import VirtuousPublicRoute
-from .limits import limiter_of
 from .mapping import token_out
 from .wire import TokenErrorOut, TokenOut
 
