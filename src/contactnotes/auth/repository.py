@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contactnotes.db.core import table_of
 from contactnotes.models import ApiToken, Organization, User
 
 
@@ -21,32 +22,34 @@ async def find_token_with_owner(session: AsyncSession, token_hash: str) -> Row[A
     return (await session.execute(statement)).first()
 
 
-# Every authenticated request runs this: plain columns, not three ORM objects.
+# Every authenticated request runs this: Core columns and a statement built once (see db/core.py).
+_tokens, _users, _orgs = table_of(ApiToken), table_of(User), table_of(Organization)
 _CREDENTIAL = (
     select(
-        ApiToken.id.label("token_id"),
-        ApiToken.token_hash,
-        ApiToken.kind,
-        ApiToken.revoked_at,
-        ApiToken.expires_at,
-        ApiToken.last_used_at,
-        Organization.id.label("org_id"),
-        Organization.oid.label("org_oid"),
-        User.id.label("user_id"),
-        User.oid.label("user_oid"),
-        User.full_name,
-        User.email,
-        User.avatar_url,
-        User.role,
+        _tokens.c.id.label("token_id"),
+        _tokens.c.token_hash,
+        _tokens.c.kind,
+        _tokens.c.revoked_at,
+        _tokens.c.expires_at,
+        _tokens.c.last_used_at,
+        _orgs.c.id.label("org_id"),
+        _orgs.c.oid.label("org_oid"),
+        _users.c.id.label("user_id"),
+        _users.c.oid.label("user_oid"),
+        _users.c.full_name,
+        _users.c.email,
+        _users.c.avatar_url,
+        _users.c.role,
     )
-    .join(User, User.id == ApiToken.user_id)
-    .join(Organization, Organization.id == ApiToken.org_id)
+    .join(_users, _users.c.id == _tokens.c.user_id)
+    .join(_orgs, _orgs.c.id == _tokens.c.org_id)
+    .where(_tokens.c.token_hash == bindparam("token_hash"))
 )
 
 
 async def find_credential(session: AsyncSession, token_hash: str) -> Row[Any] | None:
     """The token and its owner's identity, by the token's hash."""
-    row = (await session.execute(_CREDENTIAL.where(ApiToken.token_hash == token_hash))).first()
+    row = (await session.execute(_CREDENTIAL, {"token_hash": token_hash})).first()
     return cast("Row[Any] | None", row)
 
 

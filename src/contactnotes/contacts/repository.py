@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contactnotes.db.core import table_of
 from contactnotes.kit.search import LIKE_ESCAPE, contains_pattern
 from contactnotes.models import Contact
 from contactnotes.notes.schemas import ContactSummary
@@ -16,13 +17,18 @@ async def get(session: AsyncSession, org_id: int, ref: int | str) -> Contact | N
     return (await session.scalars(select(Contact).where(Contact.org_id == org_id, key))).first()
 
 
+_contacts = table_of(Contact)
+_SUMMARY = select(_contacts.c.id, _contacts.c.oid, _contacts.c.display_name, _contacts.c.avatar_url).where(
+    _contacts.c.org_id == bindparam("org_id")
+)
+_SUMMARY_BY_ID = _SUMMARY.where(_contacts.c.id == bindparam("ref"))
+_SUMMARY_BY_OID = _SUMMARY.where(_contacts.c.oid == bindparam("ref"))
+
+
 async def find_summary(session: AsyncSession, org_id: int, ref: int | str) -> ContactSummary | None:
-    """What a note shows of its contact, read as a plain row (the create and timeline paths)."""
-    key = Contact.id == ref if isinstance(ref, int) else Contact.oid == ref
-    statement = select(Contact.id, Contact.oid, Contact.display_name, Contact.avatar_url).where(
-        Contact.org_id == org_id, key
-    )
-    row = (await session.execute(statement)).first()
+    """What a note shows of its contact (the create and timeline paths: Core, built once)."""
+    statement = _SUMMARY_BY_ID if isinstance(ref, int) else _SUMMARY_BY_OID
+    row = (await session.execute(statement, {"org_id": org_id, "ref": ref})).first()
     return ContactSummary(*row) if row is not None else None
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contactnotes.db.core import table_of
 from contactnotes.jobs.events import EventType
 from contactnotes.kit.clock import utc_now
 from contactnotes.models import OutboxEvent
@@ -19,6 +20,7 @@ from contactnotes.models import OutboxEvent
 # The notification is delivered only when (and if) the inserting transaction commits: workers and stream
 # hubs listening on it wake at once, never for a change that rolled back, and the writer pays no round trip.
 NOTIFY_CHANNEL = "contactnotes_outbox"
+_INSERT = insert(table_of(OutboxEvent))  # Core, built once (db/core.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +49,7 @@ async def enqueue_many(
         for event in events
     ]
     # executemany of one cached statement: the drivers send the rows in one round trip, in order.
-    await session.execute(insert(OutboxEvent), rows)
+    await session.execute(_INSERT, rows)
     return [str(row["event_id"]) for row in rows]
 
 

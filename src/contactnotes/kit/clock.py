@@ -11,4 +11,7 @@ def utc_now() -> datetime:
 
 def iso_millis(value: datetime) -> str:
     """ISO 8601 in UTC with milliseconds and a Z, as JavaScript's Date.toISOString() writes it."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    if value.tzinfo is None or value.utcoffset():
+        value = value.astimezone(UTC)
+    # isoformat is about twice as fast as strftime, and a page of notes formats 75 of these.
+    return value.isoformat(timespec="milliseconds")[:23] + "Z"

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Row, and_, delete, false, func, insert, or
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.auth.principal import Principal
+from contactnotes.db.core import table_of
 from contactnotes.kit.ids import new_oid
 from contactnotes.models import Note, NoteAttachment, NoteMention, NoteReaction
 from contactnotes.notes import view_rows
@@ -48,8 +49,8 @@ async def get_visible_for_update(session: AsyncSession, principal: Principal, re
     return (await session.scalars(statement)).first()
 
 
-_NOTES_TABLE = Note.__table__
-_INSERT_NOTE = insert(_NOTES_TABLE).returning(_NOTES_TABLE.c.id)  # type: ignore[arg-type]  # a Table
+_NOTES_TABLE = table_of(Note)
+_INSERT_NOTE = insert(_NOTES_TABLE).returning(_NOTES_TABLE.c.id)
 _NOTE_FIELDS = [c.key for c in _NOTES_TABLE.c if c.key != "id"]
 
 
@@ -63,10 +64,13 @@ async def add_note(session: AsyncSession, note: Note) -> Note:
     return note
 
 
+_INSERT_MENTION = insert(table_of(NoteMention))
+
+
 async def add_mentions(session: AsyncSession, note_id: int, user_ids: Sequence[int], at: datetime) -> None:
     if user_ids:
         await session.execute(
-            insert(NoteMention), [{"note_id": note_id, "user_id": uid, "created_at": at} for uid in user_ids]
+            _INSERT_MENTION, [{"note_id": note_id, "user_id": uid, "created_at": at} for uid in user_ids]
         )
 
 

@@ -12,7 +12,7 @@ from contactnotes.errors import FieldProblem, Forbidden, Invalid, NotFound
 from contactnotes.jobs.events import EventType
 from contactnotes.jobs.queue import Event, enqueue
 from contactnotes.kit.clock import utc_now
-from contactnotes.models import Note, User
+from contactnotes.models import Note
 from contactnotes.notes import repository
 from contactnotes.notes.mentions import handles_in
 from contactnotes.notes.schemas import (
@@ -35,6 +35,7 @@ from contactnotes.notifications import service as notifications
 from contactnotes.orgs import service as orgs
 from contactnotes.reminders import service as reminders
 from contactnotes.users import repository as users_repository
+from contactnotes.users.repository import Member
 
 NOT_FOUND = "Contact note not found"
 
@@ -56,7 +57,7 @@ def _check_attachments(attachments: list[AttachmentIn]) -> None:
 
 async def _resolve_mentions(
     session: AsyncSession, principal: Principal, body: str, mention_oids: list[str], *, is_private: bool
-) -> list[User]:
+) -> list[Member]:
     """Users mentioned by id and by @handle in the body. Ids must name members; handles that name
     nobody are ordinary text. A private note cannot mention anyone but its author."""
     if len(mention_oids) > MAX_MENTIONS:
@@ -71,7 +72,7 @@ async def _resolve_mentions(
     ]
     if problems:
         raise Invalid(problems[0].message, problems)
-    mentioned: dict[int, User] = {}
+    mentioned: dict[int, Member] = {}
     for oid in mention_oids:
         mentioned.setdefault(by_oid[oid].id, by_oid[oid])
     wanted_handles = {handle.lower() for handle in handles}
@@ -93,7 +94,7 @@ async def _resolve_mentions(
     return list(mentioned.values())
 
 
-def _summary(user: User) -> UserSummary:
+def _summary(user: Member) -> UserSummary:
     return UserSummary(user.id, user.oid, user.full_name, user.email, user.avatar_url)
 
 

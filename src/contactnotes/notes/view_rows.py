@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
     ColumnElement,
     Integer,
     Select,
+    Table,
     and_,
     bindparam,
     exists,
@@ -29,19 +30,27 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
-from sqlalchemy.orm import aliased
 
 from contactnotes.models import Contact, Note, NoteAttachment, NoteMention, NoteReaction, Reminder, User
 from contactnotes.notes.schemas import AttachmentView, ContactSummary, NoteSort, NoteView, ReactionGroup, UserSummary
 from contactnotes.reminders.schemas import ReminderView
 
-Author = aliased(User, name="author")
-Editor = aliased(User, name="editor")
+# Plain tables, not ORM entities: a statement made only of Core columns skips the ORM's compile and
+# loading layers on every execution.
+notes = cast(Table, Note.__table__)
+users = cast(Table, User.__table__)
+contacts = cast(Table, Contact.__table__)
+note_mentions = cast(Table, NoteMention.__table__)
+note_attachments = cast(Table, NoteAttachment.__table__)
+note_reactions = cast(Table, NoteReaction.__table__)
+reminders = cast(Table, Reminder.__table__)
+Author = users.alias("author")
+Editor = users.alias("editor")
 
 SORT_COLUMNS = {
-    NoteSort.NOTE_DATE: Note.note_date,
-    NoteSort.CREATED: Note.created_at,
-    NoteSort.MODIFIED: Note.updated_at,
+    NoteSort.NOTE_DATE: notes.c.note_date,
+    NoteSort.CREATED: notes.c.created_at,
+    NoteSort.MODIFIED: notes.c.updated_at,
 }
 
 
@@ -50,7 +59,7 @@ def _json_array(
 ) -> ColumnElement[Any]:
     """The `values` of the rows of `inner` (a select correlated to the outer note) as a JSON array of
     arrays, in `order`; NULL when there are none."""
-    inner = inner.correlate(Note)  # the outer query's note, two levels up
+    inner = inner.correlate(notes)  # the outer query's note, two levels up
     if dialect == "postgresql":
         rows = inner.subquery()
         item = func.json_build_array(*(rows.c[k] for k in values))
@@ -63,58 +72,65 @@ def _json_array(
 
 def _views(dialect: str) -> Select[Any]:
     mentions = (
-        select(User.id, User.oid, User.full_name, User.email, User.avatar_url, NoteMention.created_at.label("at"))
-        .select_from(NoteMention)
-        .join(User, User.id == NoteMention.user_id)
-        .where(NoteMention.note_id == Note.id)
+        select(
+            users.c.id,
+            users.c.oid,
+            users.c.full_name,
+            users.c.email,
+            users.c.avatar_url,
+            note_mentions.c.created_at.label("at"),
+        )
+        .select_from(note_mentions)
+        .join(users, users.c.id == note_mentions.c.user_id)
+        .where(note_mentions.c.note_id == notes.c.id)
     )
     attachments = select(
-        NoteAttachment.key,
-        NoteAttachment.name,
-        NoteAttachment.size,
-        NoteAttachment.content_type,
-        NoteAttachment.position,
-    ).where(NoteAttachment.note_id == Note.id)
+        note_attachments.c.key,
+        note_attachments.c.name,
+        note_attachments.c.size,
+        note_attachments.c.content_type,
+        note_attachments.c.position,
+    ).where(note_attachments.c.note_id == notes.c.id)
     reactions = (
-        select(NoteReaction.emoji, User.oid, NoteReaction.created_at.label("at"), NoteReaction.user_id)
-        .select_from(NoteReaction)
-        .join(User, User.id == NoteReaction.user_id)
-        .where(NoteReaction.note_id == Note.id)
+        select(note_reactions.c.emoji, users.c.oid, note_reactions.c.created_at.label("at"), note_reactions.c.user_id)
+        .select_from(note_reactions)
+        .join(users, users.c.id == note_reactions.c.user_id)
+        .where(note_reactions.c.note_id == notes.c.id)
     )
     user_fields = ["id", "oid", "full_name", "email", "avatar_url"]
     return (
         select(
-            *Note.__table__.c,
-            Contact.oid.label("contact_oid"),
-            Contact.display_name.label("contact_name"),
-            Contact.avatar_url.label("contact_avatar"),
-            Author.oid.label("author_oid"),
-            Author.full_name.label("author_name"),
-            Author.email.label("author_email"),
-            Author.avatar_url.label("author_avatar"),
-            Editor.oid.label("editor_oid"),
-            Editor.full_name.label("editor_name"),
-            Editor.email.label("editor_email"),
-            Editor.avatar_url.label("editor_avatar"),
+            *notes.c,
+            contacts.c.oid.label("contact_oid"),
+            contacts.c.display_name.label("contact_name"),
+            contacts.c.avatar_url.label("contact_avatar"),
+            Author.c.oid.label("author_oid"),
+            Author.c.full_name.label("author_name"),
+            Author.c.email.label("author_email"),
+            Author.c.avatar_url.label("author_avatar"),
+            Editor.c.oid.label("editor_oid"),
+            Editor.c.full_name.label("editor_name"),
+            Editor.c.email.label("editor_email"),
+            Editor.c.avatar_url.label("editor_avatar"),
             _json_array(dialect, mentions, user_fields, ["at", "id"]).label("mentions_json"),
             _json_array(dialect, attachments, ["key", "name", "size", "content_type"], ["position"]).label(
                 "attachments_json"
             ),
             _json_array(dialect, reactions, ["emoji", "oid"], ["at", "user_id"]).label("reactions_json"),
-            exists().where(Reminder.note_id == Note.id).label("has_reminder"),
+            exists().where(reminders.c.note_id == notes.c.id).label("has_reminder"),
         )
-        .join(Contact, Contact.id == Note.contact_id)
-        .join(Author, Author.id == Note.author_id)
-        .join(Editor, Editor.id == Note.modified_by_id)
+        .join(contacts, contacts.c.id == notes.c.contact_id)
+        .join(Author, Author.c.id == notes.c.author_id)
+        .join(Editor, Editor.c.id == notes.c.modified_by_id)
     )
 
 
 def _visible() -> ColumnElement[bool]:
     """notes.repository.visible_to with bound parameters, for statements built once."""
     return and_(
-        Note.org_id == bindparam("org_id"),
-        Note.deleted_at.is_(None),
-        or_(Note.is_private == false(), Note.author_id == bindparam("user_id")),
+        notes.c.org_id == bindparam("org_id"),
+        notes.c.deleted_at.is_(None),
+        or_(notes.c.is_private == false(), notes.c.author_id == bindparam("user_id")),
     )
 
 
@@ -123,28 +139,31 @@ def timeline(dialect: str, sort: str, descending: bool, keyset: bool, important_
     """A page of a contact's visible notes. Parameters: org_id, user_id, contact_id, limit, and either
     offset or (after_value, after_id)."""
     column = SORT_COLUMNS[sort]
-    statement = _views(dialect).where(_visible(), Note.contact_id == bindparam("contact_id"))
+    statement = _views(dialect).where(_visible(), notes.c.contact_id == bindparam("contact_id"))
     if important_only:
-        statement = statement.where(Note.important.is_(True))
+        statement = statement.where(notes.c.important.is_(True))
     if keyset:
-        key, bound = tuple_(column, Note.id), tuple_(bindparam("after_value", type_=column.type), bindparam("after_id"))
+        key, bound = (
+            tuple_(column, notes.c.id),
+            tuple_(bindparam("after_value", type_=column.type), bindparam("after_id")),
+        )
         statement = statement.where(key < bound if descending else key > bound)
     else:
         statement = statement.offset(bindparam("offset", type_=Integer))
-    order = (column.desc(), Note.id.desc()) if descending else (column.asc(), Note.id.asc())
+    order = (column.desc(), notes.c.id.desc()) if descending else (column.asc(), notes.c.id.asc())
     return statement.order_by(*order).limit(bindparam("limit", type_=Integer))
 
 
 @lru_cache(maxsize=64)
 def timeline_count(important_only: bool) -> Select[Any]:
-    statement = select(func.count()).select_from(Note).where(_visible(), Note.contact_id == bindparam("contact_id"))
-    return statement.where(Note.important.is_(True)) if important_only else statement
+    statement = select(func.count()).select_from(notes).where(_visible(), notes.c.contact_id == bindparam("contact_id"))
+    return statement.where(notes.c.important.is_(True)) if important_only else statement
 
 
 @lru_cache(maxsize=4)
 def by_ids(dialect: str) -> Select[Any]:
     """Views of the given notes (parameter: ids), whatever their visibility: callers have checked it."""
-    return _views(dialect).where(Note.id.in_(bindparam("ids", expanding=True)))
+    return _views(dialect).where(notes.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def view_of(row: Any, reminder: ReminderView | None) -> NoteView:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from contactnotes.auth.principal import Principal
+from contactnotes.db.core import table_of
 from contactnotes.kit.ids import new_oid
 from contactnotes.models import (
     Contact,
@@ -26,6 +27,8 @@ from contactnotes.notes.repository import visible_to
 from contactnotes.notes.schemas import ContactSummary, UserSummary
 from contactnotes.notifications.schemas import EXCERPT_LENGTH, NotificationView
 
+_INSERT = insert(table_of(Notification))  # Core, built once (db/core.py)
+
 
 async def add_mentions(
     session: AsyncSession,
@@ -40,7 +43,7 @@ async def add_mentions(
     if not user_ids:
         return
     await session.execute(
-        insert(Notification),
+        _INSERT,
         [
             {
                 "oid": new_oid(),

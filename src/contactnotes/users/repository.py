@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contactnotes.db.core import table_of
 from contactnotes.kit.search import LIKE_ESCAPE, contains_pattern
 from contactnotes.models import Organization, User
 
@@ -26,16 +28,37 @@ async def find_by_oids(session: AsyncSession, org_id: int, oids: Iterable[str]) 
     return list(await session.scalars(select(User).where(User.org_id == org_id, User.oid.in_(wanted))))
 
 
+@dataclass(frozen=True, slots=True)
+class Member:
+    """What a mention needs of a user."""
+
+    id: int
+    oid: str
+    full_name: str
+    email: str
+    avatar_url: str | None
+    handle: str
+
+
+_users = table_of(User)
+_NAMED = select(
+    _users.c.id, _users.c.oid, _users.c.full_name, _users.c.email, _users.c.avatar_url, _users.c.handle
+).where(
+    _users.c.org_id == bindparam("org_id"),
+    _users.c.oid.in_(bindparam("oids", expanding=True)) | _users.c.handle.in_(bindparam("handles", expanding=True)),
+)
+
+
 async def find_by_oids_or_handles(
     session: AsyncSession, org_id: int, oids: Iterable[str], handles: Iterable[str]
-) -> list[User]:
+) -> list[Member]:
     """Members named by id or by handle, in one round trip (the mention look-up of every note write)."""
     wanted_oids = list(set(oids))
     wanted_handles = list({handle.lower() for handle in handles})
     if not wanted_oids and not wanted_handles:
         return []
-    named = User.oid.in_(wanted_oids) | User.handle.in_(wanted_handles)
-    return list(await session.scalars(select(User).where(User.org_id == org_id, named)))
+    rows = await session.execute(_NAMED, {"org_id": org_id, "oids": wanted_oids, "handles": wanted_handles})
+    return [Member(*row) for row in rows]
 
 
 async def handle_taken(session: AsyncSession, org_id: int, handle: str) -> bool:
