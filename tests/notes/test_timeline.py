@@ -162,3 +162,46 @@ async def test_the_timeline_page_is_served_by_its_index(database: Database, worl
             await connection.execute(text("SET enable_seqscan = off"))
             plan = " ".join(str(r) for r in await connection.execute(text("EXPLAIN " + sql)))
             assert "ix_notes_timeline" in plan and "Sort" not in plan, plan
+
+
+async def test_totals_follow_every_change_that_moves_a_note_in_or_out_of_view(database: Database, world: World) -> None:
+    """The total comes from counters kept by triggers; after each change it must equal a plain COUNT of
+    what each viewer can see, for the whole timeline and for important notes only."""
+    alice, bob = world.alice.principal, world.bob.principal
+
+    visible = text(
+        "SELECT count(*) FROM notes WHERE contact_id = :c AND org_id = :o AND deleted_at IS NULL"
+        " AND (NOT is_private OR author_id = :u) AND (important OR NOT :important_only)"
+    )
+
+    async def counted(who: Principal, important_only: bool) -> int:
+        params = {"c": world.contact.id, "o": who.org_id, "u": who.user_id, "important_only": important_only}
+        async with database.engine.connect() as connection:
+            return int((await connection.execute(visible, params)).scalar_one())
+
+    async def check() -> None:
+        for who in (alice, bob):
+            for important_only in (False, True):
+                shown = await page(database, who, world.contact.id, limit=1, important_only=important_only)
+                assert shown.total == await counted(who, important_only), (who.full_name, important_only)
+
+    public = await write(database, alice, world.contact.id, "public")
+    important = await write(database, alice, world.contact.id, "important", important=True)
+    secret = await write(database, alice, world.contact.id, "secret", is_private=True, important=True)
+    await write(database, bob, world.contact.id, "bob's")
+    await write(database, alice, world.other_contact.id, "elsewhere")
+    await check()
+
+    async def edit(oid: str, **fields: object) -> None:
+        async with unit_of_work(database) as session:
+            await service.update_note(session, alice, oid, NoteUpdate(**fields))  # type: ignore[arg-type]
+
+    await edit(secret, is_private=False)  # out of alice's private count, into the public counter
+    await check()
+    await edit(public, important=True)
+    await edit(important, important=False, is_private=True)
+    await check()
+    async with unit_of_work(database) as session:
+        await service.delete_note(session, alice, public)
+    await check()
+    assert (await page(database, bob, world.contact.id, limit=1)).total == 2  # bob's own and the former secret

@@ -3,7 +3,7 @@
 from contactnotes.db.base import Base
 from contactnotes.models.contact import Contact
 from contactnotes.models.idempotency import IdempotencyKey
-from contactnotes.models.note import Note, NoteAttachment, NoteMention, NoteReaction, NoteType
+from contactnotes.models.note import ContactNoteCount, Note, NoteAttachment, NoteMention, NoteReaction, NoteType
 from contactnotes.models.notification import EmailStatus, Notification, NotificationKind
 from contactnotes.models.org import Organization
 from contactnotes.models.outbox import OutboxEvent
@@ -17,6 +17,7 @@ __all__ = [
     "ApiToken",
     "Base",
     "Contact",
+    "ContactNoteCount",
     "DeliveryStatus",
     "EmailStatus",
     "IdempotencyKey",

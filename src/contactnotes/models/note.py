@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from contactnotes.db.base import Base, CreatedAtMixin, DualIdMixin
@@ -28,6 +28,15 @@ class Note(DualIdMixin, CreatedAtMixin, Base):
     __table_args__ = (
         # Serves a contact's timeline, newest first, at the same cost for any history length.
         Index("ix_notes_timeline", "org_id", "contact_id", "note_date", "id"),
+        # A timeline's total is the contact's public-note counter plus the viewer's own private notes,
+        # which this small index counts (see ContactNoteCount).
+        Index(
+            "ix_notes_private_by_author",
+            "contact_id",
+            "author_id",
+            postgresql_where=text("is_private AND deleted_at IS NULL"),
+            sqlite_where=text("is_private = 1 AND deleted_at IS NULL"),  # as SQLAlchemy writes it there
+        ),
     )
 
     org_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("organizations.id"))
@@ -73,3 +82,20 @@ class NoteReaction(CreatedAtMixin, Base):
     note_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True)
     emoji: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), primary_key=True)
+
+
+class ContactNoteCount(Base):
+    """How many live public notes a contact has (and how many of them are important), kept by database
+    triggers on notes (migration 0008), so a timeline's total costs the same at any history length.
+
+    Each contact's count is spread over STRIPES rows (by note id) so that concurrent writers of one
+    contact's notes rarely wait on the same row; a read sums the stripes."""
+
+    __tablename__ = "contact_note_counts"
+
+    STRIPES = 8
+
+    contact_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
+    stripe: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    public_notes: Mapped[int] = mapped_column(BigInteger, default=0)
+    public_important: Mapped[int] = mapped_column(BigInteger, default=0)
