@@ -98,12 +98,25 @@ async def load(settings: Settings, dsn: str, size: str) -> BenchData:
         have = await connection.fetchval("SELECT count(*) FROM notes WHERE org_id = $1", org_id)
         if have < total:
             await _copy(connection, org_id, user_ids, total - have, total)
+        elif have > total:
+            await _forget_earlier_runs(connection, total)
         big = await connection.fetchrow(
             "SELECT c.id, c.oid FROM contacts c WHERE c.org_id = $1 ORDER BY c.id LIMIT 1", org_id
         )
         return BenchData(token, big["oid"], big["id"], mention_oid, total, user_id)
     finally:
         await connection.close()
+
+
+async def _forget_earlier_runs(connection: asyncpg.Connection, total: int) -> None:
+    """Every run starts from the loaded data: notes a previous run created (with their mentions), and the
+    inbox and outbox rows they made, are removed, then the tables are vacuumed for stable plans."""
+    last_loaded = await connection.fetchval("SELECT id FROM notes ORDER BY id OFFSET $1 LIMIT 1", total - 1)
+    await connection.execute("DELETE FROM notifications")
+    await connection.execute("DELETE FROM outbox_events")
+    await connection.execute("DELETE FROM notes WHERE id > $1", last_loaded)
+    for table in ("notes", "note_mentions", "notifications", "outbox_events", "contact_note_counts"):
+        await connection.execute(f"VACUUM ANALYZE {table}")
 
 
 async def _copy(connection: asyncpg.Connection, org_id: int, user_ids: list[int], missing: int, total: int) -> None:

@@ -11,6 +11,7 @@ import asyncio
 import json
 import os
 import platform
+import shutil
 import socket
 import statistics
 import subprocess
@@ -29,6 +30,9 @@ from rich.console import Console
 
 from bench.load import SIZES, BenchData, load
 from contactnotes.db import migrate
+from contactnotes.db.engine import Database
+from contactnotes.db.uow import unit_of_work
+from contactnotes.demo import DemoResult, load_demo
 from contactnotes.notes.repository import encode_cursor
 from contactnotes.settings import Settings
 
@@ -43,7 +47,8 @@ class Scenario:
     url: str
     body: str = ""
     server: str = "app"  # whose memory to watch
-    kind: str = "create"  # create | list
+    kind: str = "create"  # create | list | sqlite
+    token: str | None = None  # the scenario's own token (the SQLite app has its own data)
 
 
 @dataclass
@@ -102,7 +107,7 @@ def wrk(scenario: Scenario, token: str, *, connections: int, seconds: int, pause
         **os.environ,
         "BENCH_METHOD": scenario.method,
         "BENCH_BODY": scenario.body,
-        "BENCH_TOKEN": token,
+        "BENCH_TOKEN": scenario.token or token,
         "BENCH_PAUSE_MS": f"{pause_ms:.3f}",
     }
     threads = min(2, connections)
@@ -164,6 +169,33 @@ async def prepare(admin_dsn: str, size: str) -> tuple[str, BenchData, str, int]:
     return url, data, encode_cursor(row["note_date"], row["id"]), depth
 
 
+async def prepare_sqlite(directory: Path) -> tuple[str, DemoResult]:
+    """A fresh embedded database with the demo organization: the default a new user runs."""
+    url = f"sqlite+aiosqlite:///{directory / 'contactnotes.sqlite'}"
+    await asyncio.to_thread(fresh_directory, directory)
+    await asyncio.to_thread(migrate.upgrade, url)
+    database = Database(Settings(database_url=url, _env_file=None), url)  # type: ignore[call-arg]
+    try:
+        async with unit_of_work(database) as session:
+            demo = await load_demo(session)
+    finally:
+        await database.dispose()
+    return url, demo
+
+
+def fresh_directory(directory: Path) -> None:
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+
+
+def sqlite_scenario(base: str, demo: DemoResult) -> Scenario:
+    body = json.dumps({"contactId": demo.contact_oid, "note": "@alice bench note", "mentions": [demo.mention_oid]})
+    return Scenario(
+        "SQLite create: POST /api/contact-notes", "POST", f"{base}/api/contact-notes", body, server="sqlite",
+        kind="sqlite", token=demo.token,
+    )  # fmt: skip
+
+
 def scenarios(app: str, ceiling: str, data: BenchData, cursor: str, depth: int, spec: dict) -> list[Scenario]:
     tether_body = json.dumps(
         {"contactId": data.big_contact_oid, "note": "@u1 bench note", "mentions": [data.mention_oid]}
@@ -211,12 +243,19 @@ def main(
                "--no-access-log", "--log-level", "warning"]  # fmt: skip
     ceiling_cmd = [sys.executable, "-m", "uvicorn", "bench.ceiling:app", "--port", str(ceiling_port),
                    "--no-access-log", "--log-level", "warning"]  # fmt: skip
+    sqlite_url, demo = asyncio.run(prepare_sqlite(HERE / "results" / ".sqlite"))
+    sqlite_port = free_port()
+    sqlite_env = {**os.environ, "CONTACTNOTES_DATABASE_URL": sqlite_url, "CONTACTNOTES_LOG_LEVEL": "warning",
+                  "CONTACTNOTES_VAR_DIR": str(HERE / "results" / ".sqlite")}  # fmt: skip
+    sqlite_cmd = [*app_cmd[:-5], "--port", str(sqlite_port), "--no-access-log", "--log-level", "warning"]
     app_proc = start(app_cmd, env, f"http://127.0.0.1:{app_port}/readyz")
     ceiling_proc = start(ceiling_cmd, env, f"http://127.0.0.1:{ceiling_port}/readyz")
+    sqlite_proc = start(sqlite_cmd, sqlite_env, f"http://127.0.0.1:{sqlite_port}/readyz")
     results = Results()
     try:
         spec = httpx.get(f"http://127.0.0.1:{app_port}/openapi.json").json()
         plan = scenarios(f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{ceiling_port}", data, cursor, depth, spec)
+        plan.append(sqlite_scenario(f"http://127.0.0.1:{sqlite_port}", demo))
         results.rss_rest_mb = rss_mb(app_proc.pid)
         with RssWatcher(app_proc.pid) as watcher:
             for round_no in range(1, rounds + 1):
@@ -229,6 +268,7 @@ def main(
             for round_no in range(1, rounds + 1):
                 for scenario in plan:
                     own_max = statistics.median(m.rps for m in results.throughput[scenario.name])
+                    # The SQLite app is its own baseline: no ceiling was measured for it.
                     rate = (ceiling_max if scenario.kind == "create" else own_max) / 2
                     results.rates[scenario.name] = rate
                     lat_connections = 8
@@ -238,7 +278,7 @@ def main(
                     results.latency.setdefault(scenario.name, []).append(m)
             results.rss_peak_mb = watcher.peak
     finally:
-        for process in (app_proc, ceiling_proc):
+        for process in (app_proc, ceiling_proc, sqlite_proc):
             process.terminate()
             process.wait(timeout=10)
     path = write_report(size, data, depth, connections, seconds, rounds, results)
@@ -293,6 +333,7 @@ def targets(r: Results, names: list[str], ceiling: float) -> list[str]:
     create = "create: POST /api/contact-notes"
     first = "list: first page"
     cursor = next(n for n in names if n.startswith("list: cursor"))
+    sqlite = next(n for n in names if n.startswith("SQLite"))
     rows = [
         ("create throughput >= 0.6x ceiling", med(r.throughput[create], "rps") / ceiling, 0.6, ">="),
         ("create errors == 0", sum(m.errors for m in r.throughput[create] + r.latency[create]), 0, "=="),
@@ -301,6 +342,7 @@ def targets(r: Results, names: list[str], ceiling: float) -> list[str]:
         ("deepest cursor page p99 <= 10 ms", med(r.latency[cursor], "p99_ms"), 10, "<="),
         ("cursor page within 1.2x of first page (p50)", med(r.latency[cursor], "p50_ms") / max(med(r.latency[first], "p50_ms"), 1e-9), 1.2, "<="),
         ("resident memory under load <= 150 MB", r.rss_peak_mb, 150, "<="),
+        ("SQLite creates per second >= 1000", med(r.throughput[sqlite], "rps"), 1000, ">="),
     ]  # fmt: skip
     lines = ["## Targets", "", "| Target | Measured | Met |", "| --- | ---: | --- |"]
     for label, value, bound, op in rows:
