@@ -91,7 +91,9 @@ async def test_three_workers_deliver_a_thousand_events_once_to_each_subscription
         delivered = await session.scalar(
             select(func.count())
             .select_from(WebhookDelivery)
-            .where(WebhookDelivery.status == DeliveryStatus.DELIVERED, WebhookDelivery.attempts == 1)
+            .where(WebhookDelivery.status == DeliveryStatus.DELIVERED)
         )
+    # Not "attempts == 1": on a loaded machine the receiver can refuse a connection, and the retry that then
+    # delivers is right. Once-only is what `sent` checks above: no event reached a receiver twice.
     assert delivered == 2 * EVENTS
     assert first["_id"] != second["_id"]
