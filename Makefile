@@ -63,7 +63,7 @@ lock: install-dev
 	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 -q -o requirements/dev.lock
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
 # Benchmarks (never part of `make test`): needs PostgreSQL on 127.0.0.1:5432 and wrk (installed if missing).
 SIZE ?= 1m

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -57,6 +59,37 @@ VIRTUOUS_PREFIXES = ("/api/contactnote", "/api/reminder", "/api/webhook", "/toke
 
 def _renderer_for(path: str) -> ErrorRenderer:
     return virtuous_error if under(path, VIRTUOUS_PREFIXES) else tether_error
+
+
+def _path_pattern(template: str, *, slashes_at_end: bool) -> re.Pattern[str]:
+    parts = re.split(r"(\{[^}]+\})", template)
+    last = len(parts) - 2 if parts[-1] == "" else -1  # a parameter that ends the template
+    return re.compile(
+        "".join(
+            (".+" if slashes_at_end and index == last else "[^/]+") if part.startswith("{") else re.escape(part)
+            for index, part in enumerate(parts)
+        )
+    )
+
+
+def allowed_methods(app: FastAPI, path: str) -> str | None:
+    """The `Allow` header of a 405: every method the OpenAPI document lists for the path (HEAD with GET).
+
+    Starlette names only the first route that matched, so `/api/contacts` allowed GET and not POST. Where
+    templates overlap (`/api/ContactNote/Types` and `/api/ContactNote/{noteId}`) the most literal one is the path;
+    a key with slashes (`/api/files/{key}`) is tried last.
+    """
+    paths = app.openapi()["paths"]
+    for slashes_at_end in (False, True):
+        candidates = [
+            (template.count("{"), operations)
+            for template, operations in paths.items()
+            if _path_pattern(template, slashes_at_end=slashes_at_end).fullmatch(path)
+        ]
+        if candidates:
+            methods = {method.upper() for method in min(candidates, key=lambda candidate: candidate[0])[1]}
+            return ", ".join(sorted(methods | ({"HEAD"} if "GET" in methods else set())))
+    return None
 
 
 def payload_renderers(settings: Settings) -> PayloadRenderers:
@@ -143,7 +176,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @app.exception_handler(StarletteHTTPException)
     async def unrouted(request: Request, exc: StarletteHTTPException) -> Response:
-        return _renderer_for(request.url.path)(request, to_failure(exc))
+        failure = to_failure(exc)
+        allow = allowed_methods(app, request.url.path) if exc.status_code == 405 else None
+        if allow is not None:
+            failure = replace(failure, headers={**(failure.headers or {}), "Allow": allow})
+        return _renderer_for(request.url.path)(request, failure)
 
     @app.exception_handler(RequestValidationError)
     async def unrouted_validation(request: Request, exc: RequestValidationError) -> Response:

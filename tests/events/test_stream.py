@@ -131,3 +131,14 @@ async def test_the_stream_needs_a_token(client: httpx.AsyncClient) -> None:
     response = await client.get("/api/notifications/stream")
     assert response.status_code == 401
     assert response.json()["success"] is False
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [(("7",), 7), (("²", "8"), 8), ((str(2**63), None), None), ((" 9 ",), 9), (("",), None)],
+)
+def test_last_event_id_is_an_event_id_or_ignored(values: tuple[str | None, ...], expected: int | None) -> None:
+    # "²" passed str.isdigit() and then made int() raise (a 500); an id past BIGINT broke the replay query.
+    from contactnotes.dialects.tether.stream import _last_id
+
+    assert _last_id(*values) == expected

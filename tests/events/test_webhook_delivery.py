@@ -209,5 +209,13 @@ def test_permanent_answers(status: int) -> None:
     assert not classify(status).retryable and not classify(status).delivered
 
 
+@pytest.mark.parametrize(("retry_after", "wait"), [("30", 30.0), ("²", None), ("soon", None), (None, None)])
+def test_retry_after_is_read_only_when_it_is_seconds(retry_after: str | None, wait: float | None) -> None:
+    # "²" is a digit to str.isdigit() that float() refuses: it raised inside the worker.
+    from contactnotes.webhooks.delivery import classify
+
+    assert classify(503, retry_after).retry_after == wait
+
+
 def test_json_is_compact() -> None:
     assert json.dumps({"a": 1}, separators=(",", ":")) == '{"a":1}'

@@ -138,6 +138,29 @@ class TestVirtuousWebhooks:
         missing = await client.get(f"/api/Webhook/{body['id']}", headers=world.ada.headers)
         assert missing.status_code == 404 and missing.json()["error"]["code"] == "NOT_FOUND"
 
+    # Found by schemathesis: an id past BIGINT reached the database and was a 500.
+    @pytest.mark.parametrize("webhook_id", ["99999999999999999999999", "abc", "²"])
+    async def test_ids_that_name_nothing_are_404_and_members_still_403(
+        self, client: httpx.AsyncClient, world: World, webhook_id: str
+    ) -> None:
+        for method in ("GET", "DELETE"):
+            admin = await client.request(method, f"/api/Webhook/{webhook_id}", headers=world.ada.headers)
+            assert admin.status_code == 404, admin.text
+            member = await client.request(method, f"/api/Webhook/{webhook_id}", headers=world.bob.headers)
+            assert member.status_code == 403, member.text
+        body = {"payloadUrl": "https://hooks.example.net/x", "secret": "s" * 16}
+        put = await client.put(f"/api/Webhook/{webhook_id}", json=body, headers=world.ada.headers)
+        active = await client.put(f"/api/Webhook/{webhook_id}/Active?active=false", headers=world.ada.headers)
+        assert (put.status_code, active.status_code) == (404, 404)
+
+    # Found by schemathesis on PostgreSQL, which cannot store U+0000: the secret was a 500.
+    async def test_text_with_nul_is_400_naming_the_field(self, client: httpx.AsyncClient, world: World) -> None:
+        body = {"payloadUrl": "https://hooks.example.net/x", "secret": "0123456789\x00abcdef"}
+        response = await client.post("/api/Webhook", json=body, headers=world.ada.headers)
+        assert response.status_code == 400, response.text
+        assert [d["field"] for d in response.json()["error"]["details"]] == ["secret"]
+        assert (await client.get("/api/Webhook/1", headers=world.ada.headers)).status_code == 404
+
     async def test_a_missing_payload_url_is_named(self, client: httpx.AsyncClient, world: World) -> None:
         response = await client.post("/api/Webhook", json={"secret": "0123456789abcdef"}, headers=world.ada.headers)
         assert response.status_code == 400

@@ -89,9 +89,7 @@ async def test_three_workers_deliver_a_thousand_events_once_to_each_subscription
     assert {path for path, _ in sent} == {"/first", "/second"}
     async with unit_of_work(database) as session:
         delivered = await session.scalar(
-            select(func.count())
-            .select_from(WebhookDelivery)
-            .where(WebhookDelivery.status == DeliveryStatus.DELIVERED)
+            select(func.count()).select_from(WebhookDelivery).where(WebhookDelivery.status == DeliveryStatus.DELIVERED)
         )
     # Not "attempts == 1": on a loaded machine the receiver can refuse a connection, and the retry that then
     # delivers is right. Once-only is what `sent` checks above: no event reached a receiver twice.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from contactnotes.app import create_app
 from contactnotes.db.engine import Database
@@ -51,3 +52,22 @@ async def test_cors_allows_configured_origins_only(settings: Settings, database:
         )
     assert ok.headers["access-control-allow-origin"] == "https://app.example.com"
     assert "access-control-allow-origin" not in evil.headers
+
+
+# Found by schemathesis: Starlette named only the first route of a path, so OPTIONS /api/contacts said
+# `Allow: GET` though POST is served there too.
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("OPTIONS", "/api/contacts", {"GET", "HEAD", "POST"}),
+        ("PUT", "/api/contact-notes/65c2d0e0f0a0b0c0d0e0f0a0", {"GET", "HEAD", "PATCH", "DELETE"}),
+        ("OPTIONS", "/api/ContactNote/Types", {"GET", "HEAD"}),
+        ("POST", "/api/contactnote/7", {"GET", "HEAD", "PUT", "DELETE"}),  # Virtuous paths ignore case
+    ],
+)
+async def test_a_405_allows_every_method_the_path_serves(
+    client: httpx.AsyncClient, world: World, method: str, path: str, allowed: set[str]
+) -> None:
+    response = await client.request(method, path, headers=world.alice.headers)
+    assert response.status_code == 405, response.text
+    assert set(response.headers["Allow"].split(", ")) == allowed

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer
 
 from contactnotes.auth import service as auth
 from contactnotes.auth.principal import Principal
@@ -15,6 +15,13 @@ from contactnotes.http.transaction import claim_idempotency_key
 
 # Declares the scheme in OpenAPI; the header itself is checked by auth.authenticate for precise reasons.
 bearer = HTTPBearer(auto_error=False, description="Bearer <token> from `contactnotes token create`")
+# The other way to get a token: POST /Token (email and password). Its access tokens work on every route.
+password_login = OAuth2PasswordBearer(
+    tokenUrl="/Token",
+    scheme_name="PasswordLogin",
+    auto_error=False,
+    description="Access token from POST /Token (grant_type=password), sent as Bearer <token>",
+)
 
 
 async def current_principal(
@@ -22,6 +29,7 @@ async def current_principal(
     session: SessionDep,
     settings: SettingsDep,
     _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    _login: Annotated[str | None, Depends(password_login)],
 ) -> Principal:
     principal = await auth.authenticate(
         session,

@@ -29,6 +29,7 @@ from contactnotes.errors import (
     Unauthenticated,
     Unprocessable,
 )
+from contactnotes.http.inputs import NUL, NUL_MESSAGE
 from contactnotes.http.transaction import READING, RequestTransaction
 from contactnotes.idempotency.service import Replay
 
@@ -140,6 +141,17 @@ def to_failure(exc: Exception) -> Failure:
     return Failure(500, "Internal server error")
 
 
+def refuse_nul_outside_bodies(request: Request) -> None:
+    """A path holding a NUL names nothing (404); a query parameter holding one is 400 naming it. JSON bodies
+    are checked by their models (http.inputs.NoNulText), POST /Token's form by the endpoint (OAuth's shape)."""
+    if any(NUL in value for value in request.path_params.values()):
+        raise NotFound("Not found")
+    for name, value in request.query_params.multi_items():
+        if NUL in name or NUL in value:
+            field = name.replace(NUL, "")
+            raise Invalid.field(field, f"{field} {NUL_MESSAGE}")
+
+
 class DialectRoute(APIRoute):
     """An APIRoute that owns the request's transaction and answers failures in the dialect's error shape."""
 
@@ -153,6 +165,7 @@ class DialectRoute(APIRoute):
             transaction = RequestTransaction(request.app.state.database, read_only=request.method in READING)
             request.state.transaction = transaction
             try:
+                refuse_nul_outside_bodies(request)
                 response = await handler(request)
                 if response.status_code >= 400:
                     await transaction.rollback()

@@ -55,7 +55,7 @@ def classify(status: int, retry_after: str | None = None) -> Outcome:
     if 200 <= status < 300:
         return Outcome(True, False, status, None)
     retryable = status in (408, 429) or status >= 500
-    wait = float(retry_after) if retry_after and retry_after.isdigit() else None
+    wait = float(retry_after) if retry_after and retry_after.isascii() and retry_after.isdigit() else None
     return Outcome(False, retryable, status, f"receiver answered HTTP {status}", wait)
 
 

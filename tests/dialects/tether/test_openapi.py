@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
+import jsonschema_rs
 
 EXPECTED = {
     ("post", "/api/contact-notes"): {"201", "400", "401", "404", "413", "429", "500", "503"},
@@ -43,3 +46,48 @@ async def test_error_answers_are_described_in_the_tether_shape(client: httpx.Asy
     }
     assert "HTTPValidationError" not in document["components"]["schemas"]
     assert "422" not in str(document["paths"])
+
+
+def conforms(document: dict[str, Any], schema: dict[str, Any], value: object) -> bool:
+    validator = jsonschema_rs.validator_for({**schema, "components": document["components"]}, validate_formats=True)
+    return bool(validator.is_valid(value))
+
+
+def prop(document: dict[str, Any], model: str, name: str) -> dict[str, Any]:
+    return document["components"]["schemas"][model]["properties"][name]  # type: ignore[no-any-return]
+
+
+# Each of these was a place where schemathesis found the document and the server disagreeing.
+async def test_the_document_offers_what_the_server_takes(client: httpx.AsyncClient) -> None:
+    document = (await client.get("/openapi.json")).json()
+    # PATCH: null clears type, timeSpent, noteDateTime and reminder, and is refused (400) for the others
+    for name in ("contactId", "note", "mentions", "attachments", "important", "private"):
+        assert not conforms(document, prop(document, "NoteUpdateIn", name), None), name
+    for name in ("type", "timeSpent", "noteDateTime", "reminder"):
+        assert conforms(document, prop(document, "NoteUpdateIn", name), None), name
+    # booleans and integers are JSON's own; minutes 0-100000
+    time_spent = prop(document, "NoteCreateIn", "timeSpent")
+    assert [conforms(document, time_spent, v) for v in (0, 100000, 100001, "5", True)] == [1, 1, 0, 0, 0]
+    assert not conforms(document, prop(document, "NoteCreateIn", "important"), "true")
+    # a contact's email: empty, or an address at a domain that can exist
+    email = prop(document, "ContactCreateIn", "email")
+    verdicts = [conforms(document, email, v) for v in ("", "jo@acme.example.com", "jo@host.test", "False")]
+    assert verdicts == [True, True, False, False]
+    avatar = prop(document, "ContactCreateIn", "avatarUrl")
+    assert [conforms(document, avatar, v) for v in ("", "HTTPS://a.b/c.png", "javascript:x")] == [1, 1, 0]
+    # webhooks: known events, secrets of 16-200 characters
+    assert not conforms(document, prop(document, "WebhookIn", "events"), ["note.exploded"])
+    assert not conforms(document, prop(document, "WebhookPatchIn", "secret"), "short")
+    # a storage key, and at least one file to upload
+    key = next(p for p in document["paths"]["/api/files/{key}"]["get"]["parameters"] if p["name"] == "key")
+    assert conforms(document, key["schema"], "orgs/65c2/uploads/2026-01-01/a1-w2.pdf")
+    assert not conforms(document, key["schema"], "orgs/../x")
+    upload = document["paths"]["/api/upload"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert upload["properties"]["files"]["minItems"] == 1
+
+
+async def test_tokens_from_the_password_login_are_documented(client: httpx.AsyncClient) -> None:
+    document = (await client.get("/openapi.json")).json()
+    login = document["components"]["securitySchemes"]["PasswordLogin"]
+    assert login["flows"]["password"]["tokenUrl"] == "/Token"
+    assert document["paths"]["/api/contacts"]["get"]["security"] == [{"HTTPBearer": []}, {"PasswordLogin": []}]

@@ -68,6 +68,13 @@ class TestCreate:
             ({"noteDateTime": "yesterday"}, "noteDateTime"),
             ({"important": "perhaps"}, "important"),
             ({"reminder": {"message": "x"}}, "reminder.targetDate"),
+            # Found by schemathesis: ids past what a database holds were a 500, numbers passed as dates and
+            # booleans as minutes.
+            ({"contactId": 2**63}, "contactId"),
+            ({"reminder": {"message": "x", "targetDate": "2030-01-01", "owner": 2**63}}, "reminder.owner"),
+            ({"noteDateTime": 0}, "noteDateTime"),
+            ({"reminder": {"message": "x", "targetDate": 1700000000}}, "reminder.targetDate"),
+            ({"timeSpent": False}, "timeSpent"),
         ],
     )
     async def test_bad_input_is_400_naming_the_field(
@@ -93,7 +100,8 @@ class TestGetPutDelete:
         assert response.status_code == 200
         assert response.json() == created
 
-    @pytest.mark.parametrize("note_id", ["0", "999999", "abc", "99999999999999999999999"])
+    # "²" is a digit to str.isdigit() that int() refuses: it was a 500 (found reading the code schemathesis hit).
+    @pytest.mark.parametrize("note_id", ["0", "999999", "abc", "99999999999999999999999", "²"])
     async def test_missing_or_malformed_ids_are_404(
         self, client: httpx.AsyncClient, world: World, note_id: str
     ) -> None:

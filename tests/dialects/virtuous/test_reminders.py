@@ -231,6 +231,15 @@ class TestTetherSide:
         assert body["data"][0]["_id"] == reminder["_id"] and body["data"][0]["canComplete"] is True
         assert (await client.get("/api/reminders", headers=world.alice.headers)).json()["data"] == []
 
+    # Found by schemathesis: an offset past BIGINT reached the database and was a 500.
+    @pytest.mark.parametrize("query", ["offset=99999999999999999999999", "offset=1000001", "limit=101"])
+    async def test_paging_out_of_range_is_400_naming_it(
+        self, client: httpx.AsyncClient, world: World, query: str
+    ) -> None:
+        response = await client.get(f"/api/reminders?{query}", headers=world.alice.headers)
+        assert response.status_code == 400, response.text
+        assert [e["field"] for e in response.json()["errors"]] == [query.split("=")[0]]
+
     async def test_complete_and_dismiss_permissions(self, client: httpx.AsyncClient, world: World) -> None:
         created = await client.post(
             "/api/contact-notes",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import RedirectResponse, StreamingResponse
 
 from contactnotes.attachments import service as attachments
 from contactnotes.http.deps import FilesDep, SessionDep
+from contactnotes.storage.base import MAX_KEY_LENGTH
 
 from .errors import TetherPublicRoute
 from .upload_wire import StoredOut
@@ -24,6 +25,12 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 router = APIRouter(prefix="/api", route_class=TetherPublicRoute, tags=["Upload"])
+
+# What storage.base.check_key accepts (anything else is 400): '/'-separated segments of safe characters.
+KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$"
+StorageKey = Annotated[
+    str, Path(description="The storage key.", json_schema_extra={"pattern": KEY_PATTERN, "maxLength": MAX_KEY_LENGTH})
+]
 
 # The bytes are never to be run as a page, whatever they are.
 SAFETY_HEADERS = {
@@ -43,7 +50,7 @@ SAFETY_HEADERS = {
         **ERRORS,
     },
 )
-async def download_file(key: str, request: Request, session: SessionDep, files: FilesDep) -> Response:
+async def download_file(key: StorageKey, request: Request, session: SessionDep, files: FilesDep) -> Response:
     """Download a file through a signed link (served here, or redirected to the object store)."""
     download = await attachments.open_download(session, files, key, request.query_params)
     headers = {**SAFETY_HEADERS, "Content-Disposition": download.disposition}
@@ -55,7 +62,7 @@ async def download_file(key: str, request: Request, session: SessionDep, files: 
 
 
 @router.put("/files/{key:path}", response_model=StoredOut, responses={413: {"model": ErrorOut}, **ERRORS})
-async def put_file(key: str, request: Request, session: SessionDep, files: FilesDep) -> StoredOut:
+async def put_file(key: StorageKey, request: Request, session: SessionDep, files: FilesDep) -> StoredOut:
     """Receive a directly uploaded file (local store) through the signed URL from /api/uploads/presign."""
     size = await attachments.receive_direct(session, files, key, request.query_params, request.stream())
     return StoredOut(bytes=size)

@@ -9,6 +9,7 @@ from pydantic import StringConstraints
 
 from contactnotes.http.auth import PrincipalDep
 from contactnotes.http.deps import SessionDep
+from contactnotes.http.inputs import NoNulText
 from contactnotes.orgs import service as orgs
 
 from .errors import TetherRoute
@@ -22,7 +23,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-class NoteTypeIn(WireModel):
+class NoteTypeIn(WireModel, NoNulText):
     name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
 

@@ -14,6 +14,7 @@ from contactnotes.kit.clock import utc_now
 from contactnotes.kit.ids import parse_oid
 from contactnotes.reminders import service as reminders
 
+from .deps import PagingDep
 from .errors import TetherRoute
 from .mapping import reminder_out
 from .wire import Envelope, ErrorOut, ObjectId, ReminderOut, WireModel
@@ -48,11 +49,11 @@ class ReminderList(WireModel):
 async def list_reminders(
     session: SessionDep,
     principal: PrincipalDep,
+    paging: PagingDep,
     contact_id: Annotated[ObjectId | None, Query(alias="contactId", description="Only this contact's")] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 25,
-    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> ReminderList:
     """The caller's unresolved reminders, soonest first (optionally for one contact)."""
+    limit, offset = paging.limit, paging.offset
     page = await reminders.list_active(session, principal, mine=True, contact=contact_id, limit=limit, offset=offset)
     now = utc_now()
     return ReminderList(

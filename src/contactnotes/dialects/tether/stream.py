@@ -90,10 +90,15 @@ async def _events(hub: StreamHub, principal: Principal, last_event_id: int | Non
         hub.unsubscribe(listener)
 
 
+MAX_EVENT_ID = 2**63 - 1  # event ids are BIGINT
+
+
 def _last_id(*values: str | None) -> int | None:
+    """The first value that is an event id; anything else (not ASCII digits, or past BIGINT) is ignored."""
     for value in values:
-        if value and value.strip().isdigit():
-            return int(value.strip())
+        text = (value or "").strip()
+        if text.isascii() and text.isdigit() and int(text) <= MAX_EVENT_ID:
+            return int(text)
     return None
 
 

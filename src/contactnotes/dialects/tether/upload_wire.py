@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from contactnotes.http.inputs import NoNulText
+
 from .wire import WireModel
 
 
@@ -22,7 +24,7 @@ class UploadOut(WireModel):
     files: list[UploadedFileOut]
 
 
-class PresignIn(WireModel):
+class PresignIn(WireModel, NoNulText):
     name: Annotated[str, StringConstraints(min_length=1, max_length=255)] = Field(description="The file's name.")
     size: Annotated[int, Field(ge=1)] = Field(description="Bytes the client is about to send.")
     type: str | None = Field(default=None, description="Claimed content type (informative; the bytes decide).")
@@ -39,7 +41,7 @@ class PresignOut(WireModel):
     max_size: int = Field(alias="maxSize")
 
 
-class CompleteIn(WireModel):
+class CompleteIn(WireModel, NoNulText):
     key: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
 
 

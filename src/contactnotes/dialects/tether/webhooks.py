@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from contactnotes.http.auth import PrincipalDep
 from contactnotes.http.deps import SessionDep, SettingsDep
+from contactnotes.http.inputs import JsonBool, NoNulText
 from contactnotes.jobs.events import PUBLIC_EVENTS
 from contactnotes.kit.clock import iso_millis
 from contactnotes.notes.schemas import UNSET
@@ -21,6 +22,7 @@ from contactnotes.webhooks.schemas import (
     WebhookUpdate,
     WebhookView,
 )
+from contactnotes.webhooks.service import MAX_SECRET, MIN_SECRET
 
 from .errors import TetherRoute
 from .mapping import note_out
@@ -43,22 +45,30 @@ router = APIRouter(prefix="/api/webhooks", route_class=TetherRoute, tags=["Webho
 # ---- wire -------------------------------------------------------------------------------------------
 
 
-class WebhookIn(WireModel):
+# What webhooks/service.py checks, in the document too: known event types, and a secret of 16-200 characters
+# (on create, an empty one is as good as none: one is made).
+EventName = Annotated[str, WithJsonSchema({"type": "string", "enum": EVENT_TYPES})]
+SECRET = {"type": "string", "minLength": MIN_SECRET, "maxLength": MAX_SECRET}
+NewSecret = Annotated[str, WithJsonSchema({"anyOf": [SECRET, {"type": "string", "maxLength": 0}]})]
+Secret = Annotated[str, WithJsonSchema(SECRET)]
+
+
+class WebhookIn(WireModel, NoNulText):
     url: Annotated[str, Field(max_length=2000, description="Receiver; must be public unless allowed by config.")]
-    events: list[str] = Field(
+    events: list[EventName] = Field(
         default_factory=lambda: list(EVENT_TYPES), description=f"Event types wanted: {', '.join(EVENT_TYPES)}."
     )
-    secret: str | None = Field(default=None, description="16-200 characters; made for you when absent.")
+    secret: NewSecret | None = Field(default=None, description="16-200 characters; made for you when absent.")
     description: str = Field(default="", max_length=500)
-    active: bool = True
+    active: JsonBool = True
 
 
-class WebhookPatchIn(WireModel):
+class WebhookPatchIn(WireModel, NoNulText):
     url: str | None = Field(default=None, max_length=2000)
-    events: list[str] | None = None
-    secret: str | None = None
+    events: list[EventName] | None = None
+    secret: Secret | None = Field(default=None, description="16-200 characters; null keeps the current one.")
     description: str | None = Field(default=None, max_length=500)
-    active: bool | None = None
+    active: JsonBool | None = None
 
 
 class WebhookOut(WireModel):

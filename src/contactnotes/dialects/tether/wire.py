@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
+from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from pydantic import (
     AfterValidator,
     AliasChoices,
@@ -17,8 +18,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from contactnotes.http.inputs import DateTimeText, JsonBool, JsonInt, NoNulText, not_null
 from contactnotes.kit.ids import parse_oid
-from contactnotes.notes.schemas import MAX_ATTACHMENTS, MAX_MENTIONS, MAX_NOTE_LENGTH
+from contactnotes.notes.schemas import MAX_ATTACHMENTS, MAX_MENTIONS, MAX_NOTE_LENGTH, MAX_TIME_SPENT_MINUTES
 
 
 def _object_id(value: object) -> str:
@@ -40,7 +42,7 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
+AwareDatetime = Annotated[DateTimeText, AfterValidator(_aware)]
 T = TypeVar("T")
 
 
@@ -51,33 +53,38 @@ class WireModel(BaseModel):
 # ---- input ------------------------------------------------------------------------------------------
 
 
-class AttachmentIn(WireModel):
+class AttachmentIn(WireModel, NoNulText):
     key: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
     name: Annotated[str, StringConstraints(min_length=1, max_length=255)]
-    size: Annotated[int, Field(ge=0)]
+    size: Annotated[JsonInt, Field(ge=0)]
     type: Annotated[str, StringConstraints(min_length=1, max_length=255)]
 
 
-class ReminderIn(WireModel):
+class ReminderIn(WireModel, NoNulText):
     """A follow-up the note carries. [extension of both vendors]"""
 
     message: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
-    target_date: datetime = Field(alias="targetDate", description="When it is due; without a zone, UTC.")
+    target_date: DateTimeText = Field(alias="targetDate", description="When it is due; without a zone, UTC.")
     owner: ObjectId | None = Field(default=None, description="User _id; default the note's author.")
     description: Annotated[str, StringConstraints(max_length=10_000)] | None = None
 
 
-class NoteFieldsIn(WireModel):
+class NoteFieldsIn(WireModel, NoNulText):
     """Fields both create and update take. The Virtuous fields are accepted too, so one API sets all."""
 
     type: str | None = Field(default=None, description="Note type, matched ignoring case (GET /api/note-types).")
-    important: bool | None = None
-    private: bool | None = Field(
+    important: JsonBool | None = None
+    private: JsonBool | None = Field(
         default=None,
         validation_alias=AliasChoices("private", "isPrivate"),
         description="Visible to its author only. `isPrivate` is accepted as well.",
     )
-    time_spent: int | None = Field(default=None, alias="timeSpent", description="Minutes.")
+    time_spent: JsonInt | None = Field(
+        default=None,
+        alias="timeSpent",
+        description="Minutes.",
+        json_schema_extra={"minimum": 0, "maximum": MAX_TIME_SPENT_MINUTES},
+    )
     note_date_time: AwareDatetime | None = Field(
         default=None,
         validation_alias=AliasChoices("noteDateTime", "noteDate"),
@@ -104,7 +111,15 @@ class NoteCreateIn(NoteFieldsIn):
 
 
 class NoteUpdateIn(NoteFieldsIn):
-    """Only the fields sent change; `mentions` and `attachments`, when sent, replace the lists."""
+    """Only the fields sent change; `mentions` and `attachments`, when sent, replace the lists.
+
+    Absent is not null: only `type`, `timeSpent`, `noteDateTime` and `reminder` may be sent as null (to clear
+    them); null for the fields below is 400 (mapping.to_note_update), so the document does not offer it.
+    """
+
+    model_config = ConfigDict(
+        json_schema_extra=not_null("contactId", "note", "mentions", "attachments", "important", "private")
+    )
 
     contact_id: ObjectId | None = Field(
         default=None, alias="contactId", description="May be restated; naming another contact is 400."
@@ -112,30 +127,44 @@ class NoteUpdateIn(NoteFieldsIn):
     note: Annotated[str, StringConstraints(max_length=MAX_NOTE_LENGTH)] | None = Field(
         default=None, description="Replacement body for the note; flips isEdited to true on save."
     )
-    mentions: list[ObjectId] | None = Field(
+    mentions: Annotated[list[ObjectId], Field(max_length=MAX_MENTIONS)] | None = Field(
+        default=None, description="User _ids mentioned; only users not mentioned before are notified."
+    )
+    attachments: Annotated[list[AttachmentIn], Field(max_length=MAX_ATTACHMENTS)] | None = Field(
+        default=None, description="Replaces the existing attachment list."
+    )
+    important: JsonBool | None = None
+    private: JsonBool | None = Field(
         default=None,
-        max_length=MAX_MENTIONS,
-        description="User _ids mentioned; only users not mentioned before are notified.",
-    )
-    attachments: list[AttachmentIn] | None = Field(
-        default=None, max_length=MAX_ATTACHMENTS, description="Replaces the existing attachment list."
+        validation_alias=AliasChoices("private", "isPrivate"),
+        description="Visible to its author only. `isPrivate` is accepted as well.",
     )
 
 
-class ReactionIn(WireModel):
+class ReactionIn(WireModel, NoNulText):
     emoji: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
         description="One emoji; the first toggle adds the caller's reaction, the second removes it.",
         examples=["👍"],
     )
 
 
-class ContactCreateIn(WireModel):
+# An empty email and a blank avatarUrl are taken as none (contacts/service.py), so the document allows them.
+# Addresses at special-use domains (RFC 6761: .test, .local, ...) are refused, as email-validator does.
+_SPECIAL_USE = "|".join("".join(f"[{c}{c.upper()}]" for c in name) for name in SPECIAL_USE_DOMAIN_NAMES)
+_EMAIL = {"type": "string", "format": "email", "not": {"pattern": f"[@.]({_SPECIAL_USE})$"}}
+_BLANK_OR_EMAIL = {"anyOf": [_EMAIL, {"type": "string", "maxLength": 0}]}
+_BLANK_OR_WEB_URL = {"type": "string", "maxLength": 2000, "pattern": r"^\s*([hH][tT][tT][pP][sS]?://[\s\S]*)?$"}
+
+
+class ContactCreateIn(WireModel, NoNulText):
     display_name: Annotated[str, StringConstraints(min_length=1, max_length=300)] = Field(
         validation_alias=AliasChoices("displayName", "fullName", "name"),
         description="Shown in timelines. `fullName` and `name` are accepted as well.",
     )
-    email: Annotated[str, StringConstraints(max_length=320)] | None = None
-    avatar_url: Annotated[str, StringConstraints(max_length=2000)] | None = Field(default=None, alias="avatarUrl")
+    email: Annotated[str, StringConstraints(max_length=320), WithJsonSchema(_BLANK_OR_EMAIL)] | None = None
+    avatar_url: Annotated[str, StringConstraints(max_length=2000), WithJsonSchema(_BLANK_OR_WEB_URL)] | None = Field(
+        default=None, alias="avatarUrl", description="An http(s) address shown as the contact's picture."
+    )
 
 
 # ---- output -----------------------------------------------------------------------------------------

@@ -10,9 +10,10 @@ from fastapi import Depends, Query
 from contactnotes.errors import NotFound
 from contactnotes.http.deps import SettingsDep
 
+from .wire import MAX_ID
+
 MAX_TAKE = 1000
 DEFAULT_TAKE = 10
-_MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class VirtuousPaging:
 
 
 async def paging(
-    skip: Annotated[int, Query(ge=0, le=_MAX_ID, description="Records to skip. Default 0.")] = 0,
+    skip: Annotated[int, Query(ge=0, le=MAX_ID, description="Records to skip. Default 0.")] = 0,
     take: Annotated[int, Query(ge=1, le=MAX_TAKE, description="Records to return. Default 10, at most 1000.")] = (
         DEFAULT_TAKE
     ),
@@ -36,7 +37,8 @@ PagingDep = Annotated[VirtuousPaging, Depends(paging)]
 def integer_id(raw: str, what: str) -> int:
     """Virtuous ids are integers; anything else names nothing, so it is 404 as the real API answers."""
     text = raw.strip()
-    if not text.isdigit() or int(text) > _MAX_ID:
+    # isdigit() alone admits digits int() refuses ("²"), so only ASCII digits count.
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_ID:
         raise NotFound(f"{what} not found")
     return int(text)
 

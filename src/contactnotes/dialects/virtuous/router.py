@@ -29,7 +29,16 @@ from .mapping import (
     to_note_create,
     to_note_update,
 )
-from .wire import ListOut, NoteIn, QueryIn, QueryOptionsOut, VirtuousErrorOut, VirtuousNoteOut
+from .wire import (
+    ListOut,
+    NoteIn,
+    QueryIn,
+    QueryOptionsOut,
+    VirtuousErrorOut,
+    VirtuousNoteCreateIn,
+    VirtuousNoteOut,
+    any_case,
+)
 
 E: dict[int | str, dict[str, Any]] = {
     400: {"model": VirtuousErrorOut, "description": "Bad input; `error.details` names each field at fault"},
@@ -49,6 +58,26 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 router = APIRouter(route_class=VirtuousRoute, tags=["Virtuous: Contact Notes"])
 NULL_BODY = "The argument cannot be null"  # the real API's answer to an empty body
+# mapping.parse_sort and parse_bool: any case, surrounding blanks ignored; blank is the default.
+SortByQuery = Annotated[
+    str | None,
+    Query(
+        description="CreatedDateTime, NoteDate or ModifiedDateTime (any case). Default NoteDate.",
+        json_schema_extra={"pattern": rf"^\s*({any_case(*SORT_BY_NAMES)})?\s*$"},
+    ),
+]
+DescendingQuery = Annotated[
+    str | None,
+    Query(
+        description="True or False (or 1 or 0), any case. Default True.",
+        json_schema_extra={"pattern": rf"^(\s*({any_case('true', 'false', '1', '0')})\s*)?$"},
+    ),
+]
+# A missing or null note is taken in (to answer NULL_BODY as the real API does), but the document says it is
+# required: a client must send a note.
+NoteBody = Annotated[NoteIn | None, Body()]
+VirtuousNoteCreateBody = Annotated[VirtuousNoteCreateIn | None, Body()]
+BODY_REQUIRED: dict[str, Any] = {"requestBody": {"required": True}}  # and so not null (http/openapi.py)
 
 
 def _page(page: NotePage, principal: Principal, base: str) -> ListOut[VirtuousNoteOut]:
@@ -100,8 +129,8 @@ async def list_by_contact(
     principal: PrincipalDep,
     base: BaseUrlDep,
     paging: PagingDep,
-    sortBy: Annotated[str | None, Query(description="CreatedDateTime, NoteDate or ModifiedDateTime")] = None,
-    descending: Annotated[str | None, Query(description="True or False, any case. Default True.")] = None,
+    sortBy: SortByQuery = None,
+    descending: DescendingQuery = None,
 ) -> ListOut[VirtuousNoteOut]:
     """A contact's notes the caller can see, a page at a time."""
     page = await notes.list_notes(
@@ -140,12 +169,14 @@ async def list_important_by_contact(
     return _page(page, principal, base)
 
 
-@router.post("/api/ContactNote", response_model=VirtuousNoteOut, responses=errors(400, 404, 413))
+@router.post(
+    "/api/ContactNote", response_model=VirtuousNoteOut, responses=errors(400, 404, 413), openapi_extra=BODY_REQUIRED
+)
 async def create_note(
     session: SessionDep,
     principal: PrincipalDep,
     base: BaseUrlDep,
-    body: Annotated[NoteIn | None, Body()] = None,
+    body: VirtuousNoteCreateBody = None,
 ) -> VirtuousNoteOut:
     """Create a note for a contact (200, as Virtuous answers)."""
     if body is None:
@@ -161,13 +192,18 @@ async def get_note(noteId: str, session: SessionDep, principal: PrincipalDep, ba
     return note_out(view, principal, base, utc_now())
 
 
-@router.put("/api/ContactNote/{noteId}", response_model=VirtuousNoteOut, responses=errors(400, 403, 404, 413))
+@router.put(
+    "/api/ContactNote/{noteId}",
+    response_model=VirtuousNoteOut,
+    responses=errors(400, 403, 404, 413),
+    openapi_extra=BODY_REQUIRED,
+)
 async def update_note(
     noteId: str,
     session: SessionDep,
     principal: PrincipalDep,
     base: BaseUrlDep,
-    body: Annotated[NoteIn | None, Body()] = None,
+    body: NoteBody = None,
 ) -> VirtuousNoteOut:
     """Replace a note with the full model sent: an omitted optional field is cleared. Author only."""
     if body is None:

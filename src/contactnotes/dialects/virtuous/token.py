@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 
 from contactnotes.auth import oauth
 from contactnotes.http.deps import SessionDep, SettingsDep
+from contactnotes.http.inputs import NUL, NUL_MESSAGE
 from contactnotes.http.ratelimit import limiter_of
 
 from .errors import VirtuousPublicRoute
@@ -45,6 +46,10 @@ async def token(
     refresh_token: Annotated[str | None, Form()] = None,
 ) -> Response:
     """Trade an email and password, or a refresh token, for an access token (form-encoded)."""
+    fields = {"grant_type": grant_type, "username": username, "password": password, "refresh_token": refresh_token}
+    for name, value in fields.items():
+        if value is not None and NUL in value:  # PostgreSQL cannot even look such a name up
+            return _oauth_error(400, "invalid_request", f"{name} {NUL_MESSAGE}")
     try:
         if grant_type == oauth.PASSWORD:
             granted = await oauth.password_grant(session, limiter_of(request), settings, username, password)

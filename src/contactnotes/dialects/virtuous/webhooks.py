@@ -9,13 +9,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from contactnotes.http.auth import PrincipalDep
 from contactnotes.http.deps import SessionDep, SettingsDep
+from contactnotes.http.inputs import NoNulText
 from contactnotes.jobs.events import EventType
 from contactnotes.notes.schemas import UNSET
 from contactnotes.webhooks import service as webhooks
 from contactnotes.webhooks.schemas import Format, WebhookCreate, WebhookUpdate, WebhookView
+from contactnotes.webhooks.service import MAX_SECRET, MIN_SECRET
 
 from .errors import VirtuousRoute
-from .wire import VirtuousErrorOut
+from .wire import MAX_ID, LenientBool, VirtuousErrorOut
 
 TOGGLES = {
     "contactNoteCreate": EventType.NOTE_CREATED.value,
@@ -34,18 +36,34 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     503: {"model": VirtuousErrorOut, "description": "Database unavailable; retry after `Retry-After` seconds"},
 }
 
+
+def _webhook_ref(raw: str) -> int:
+    """The id as an integer; one that is no integer (or too large for one) names nothing, so it becomes 0, which
+    no row has: the service still refuses a non-admin with 403 first, and answers an admin 404."""
+    text = raw.strip()
+    return int(text) if text.isascii() and text.isdigit() and int(text) <= MAX_ID else 0
+
+
 router = APIRouter(prefix="/api/Webhook", route_class=VirtuousRoute, tags=["Virtuous Webhook"])
 
 
-class VirtuousWebhookIn(BaseModel):
+class VirtuousWebhookIn(NoNulText):
     model_config = ConfigDict(extra="ignore")
 
     payload_url: str = Field(alias="payloadUrl", max_length=2000)
-    secret: str = Field(description="Signs each delivery (16-200 characters).")
-    contact_note_create: bool = Field(default=False, alias="contactNoteCreate")
-    contact_note_update: bool = Field(default=False, alias="contactNoteUpdate")
-    contact_note_delete: bool = Field(default=False, alias="contactNoteDelete")
-    active: bool = True
+    secret: str = Field(
+        description="Signs each delivery (16-200 characters; empty: one is made).",
+        json_schema_extra={
+            "anyOf": [
+                {"type": "string", "minLength": MIN_SECRET, "maxLength": MAX_SECRET},
+                {"type": "string", "maxLength": 0},
+            ]
+        },
+    )
+    contact_note_create: LenientBool = Field(default=False, alias="contactNoteCreate")
+    contact_note_update: LenientBool = Field(default=False, alias="contactNoteUpdate")
+    contact_note_delete: LenientBool = Field(default=False, alias="contactNoteDelete")
+    active: LenientBool = True
 
     def event_types(self) -> list[str]:
         chosen = (self.contact_note_create, self.contact_note_update, self.contact_note_delete)
@@ -95,21 +113,21 @@ async def create_webhook(
 
 
 @router.get("/{webhook_id}", response_model=VirtuousWebhookOut, responses=ERRORS)
-async def get_webhook(webhook_id: int, session: SessionDep, principal: PrincipalDep) -> VirtuousWebhookOut:
+async def get_webhook(webhook_id: str, session: SessionDep, principal: PrincipalDep) -> VirtuousWebhookOut:
     """Get a webhook subscription."""
-    return webhook_out(await webhooks.get(session, principal, Format.VIRTUOUS, webhook_id))
+    return webhook_out(await webhooks.get(session, principal, Format.VIRTUOUS, _webhook_ref(webhook_id)))
 
 
 @router.put("/{webhook_id}", response_model=VirtuousWebhookOut, responses=ERRORS)
 async def update_webhook(
-    webhook_id: int, body: VirtuousWebhookIn, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
+    webhook_id: str, body: VirtuousWebhookIn, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
 ) -> VirtuousWebhookOut:
     """Replace a webhook subscription (send the full model)."""
     view = await webhooks.update(
         session,
         principal,
         Format.VIRTUOUS,
-        webhook_id,
+        _webhook_ref(webhook_id),
         WebhookUpdate(
             payload_url=body.payload_url, event_types=body.event_types(), secret=body.secret, active=body.active
         ),
@@ -121,14 +139,14 @@ async def update_webhook(
 
 @router.put("/{webhook_id}/Active", response_model=VirtuousWebhookOut, responses=ERRORS)
 async def set_active(
-    webhook_id: int, session: SessionDep, principal: PrincipalDep, settings: SettingsDep, active: bool = Query()
+    webhook_id: str, session: SessionDep, principal: PrincipalDep, settings: SettingsDep, active: bool = Query()
 ) -> VirtuousWebhookOut:
     """Turn a webhook subscription on or off."""
     view = await webhooks.update(
         session,
         principal,
         Format.VIRTUOUS,
-        webhook_id,
+        _webhook_ref(webhook_id),
         WebhookUpdate(active=active, description=UNSET),
         allow_private=settings.webhooks_allow_private_urls,
     )
@@ -136,6 +154,6 @@ async def set_active(
 
 
 @router.delete("/{webhook_id}", status_code=204, response_model=None, responses=ERRORS)
-async def delete_webhook(webhook_id: int, session: SessionDep, principal: PrincipalDep) -> None:
+async def delete_webhook(webhook_id: str, session: SessionDep, principal: PrincipalDep) -> None:
     """Delete a webhook subscription."""
-    await webhooks.delete(session, principal, Format.VIRTUOUS, webhook_id)
+    await webhooks.delete(session, principal, Format.VIRTUOUS, _webhook_ref(webhook_id))
