@@ -180,10 +180,11 @@ async def page_timeline(
     offset: int = 0,
     after: tuple[datetime, int] | None = None,
     important_only: bool = False,
+    with_total: bool = False,
 ) -> list[Row[Any]]:
     """One page of a contact's notes as view rows (see view_rows): by offset, or by keyset after a cursor
-    (same cost at any depth)."""
-    statement = view_rows.timeline(_dialect(session), sort, descending, after is not None, important_only)
+    (same cost at any depth). `with_total`: each row also carries count_timeline's answer as `total`."""
+    statement = view_rows.timeline(_dialect(session), sort, descending, after is not None, important_only, with_total)
     params: dict[str, Any] = {
         "org_id": principal.org_id,
         "user_id": principal.user_id,

@@ -213,11 +213,16 @@ async def list_notes(
         offset=offset,
         after=after,
         important_only=important_only,
+        with_total=total is None,
     )
+    if total is None:  # a first page: counted in the same statement, unless the page is empty
+        total = (
+            notes[0].total
+            if notes
+            else await repository.count_timeline(session, principal, contact.id, important_only=important_only)
+        )
     has_more = len(notes) > limit
     notes = notes[:limit]
-    if total is None:
-        total = await repository.count_timeline(session, principal, contact.id, important_only=important_only)
     next_cursor = None
     if has_more:
         next_cursor = repository.encode_cursor(repository.sort_value(notes[-1], sort), notes[-1].id, total)
