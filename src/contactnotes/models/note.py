@@ -26,8 +26,9 @@ class NoteType(CreatedAtMixin, Base):
 class Note(DualIdMixin, CreatedAtMixin, Base):
     __tablename__ = "notes"
     __table_args__ = (
-        # Serves a contact's timeline, newest first, at the same cost for any history length.
-        Index("ix_notes_timeline", "org_id", "contact_id", "note_date", "id"),
+        # Serves a contact's timeline, newest first, at the same cost for any history length. The last three
+        # columns are what visibility checks, so an OFFSET walk is an index-only scan (migration 0009).
+        Index("ix_notes_timeline", "org_id", "contact_id", "note_date", "id", "is_private", "author_id", "deleted_at"),
         # A timeline's total is the contact's public-note counter plus the viewer's own private notes,
         # which this small index counts (see ContactNoteCount).
         Index(
