@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
-from typing import cast as type_cast
 
 from sqlalchemy import (
     JSON,
@@ -20,7 +19,6 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
-    Table,
     and_,
     bindparam,
     cast,
@@ -34,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
+from contactnotes.db.core import table_of
 from contactnotes.models import (
     Contact,
     ContactNoteCount,
@@ -47,16 +46,15 @@ from contactnotes.models import (
 from contactnotes.notes.schemas import AttachmentView, ContactSummary, NoteSort, NoteView, ReactionGroup, UserSummary
 from contactnotes.reminders.schemas import ReminderView
 
-# Plain tables, not ORM entities: a statement made only of Core columns skips the ORM's compile and
-# loading layers on every execution.
-notes = type_cast(Table, Note.__table__)
-users = type_cast(Table, User.__table__)
-contacts = type_cast(Table, Contact.__table__)
-note_mentions = type_cast(Table, NoteMention.__table__)
-note_attachments = type_cast(Table, NoteAttachment.__table__)
-note_reactions = type_cast(Table, NoteReaction.__table__)
-reminders = type_cast(Table, Reminder.__table__)
-note_counts = type_cast(Table, ContactNoteCount.__table__)
+# Plain tables, not ORM entities (see db/core.py).
+notes = table_of(Note)
+users = table_of(User)
+contacts = table_of(Contact)
+note_mentions = table_of(NoteMention)
+note_attachments = table_of(NoteAttachment)
+note_reactions = table_of(NoteReaction)
+reminders = table_of(Reminder)
+note_counts = table_of(ContactNoteCount)
 Author = users.alias("author")
 Editor = users.alias("editor")
 
