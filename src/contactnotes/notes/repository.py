@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, delete, false, func, insert, or_, select
+from sqlalchemy import ColumnElement, Row, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.auth.principal import Principal
@@ -27,11 +27,7 @@ from contactnotes.reminders import repository as reminders_repository
 
 def visible_to(principal: Principal) -> ColumnElement[bool]:
     """Live notes of the caller's organization, minus other people's private notes."""
-    return and_(
-        Note.org_id == principal.org_id,
-        Note.deleted_at.is_(None),
-        or_(Note.is_private == false(), Note.author_id == principal.user_id),
-    )
+    return view_rows.visible(principal.org_id, principal.user_id)
 
 
 def _by_ref(ref: int | str) -> ColumnElement[bool]:

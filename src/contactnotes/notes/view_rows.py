@@ -136,13 +136,18 @@ def _views(dialect: str) -> Select[Any]:
     )
 
 
-def _visible() -> ColumnElement[bool]:
-    """notes.repository.visible_to with bound parameters, for statements built once."""
+def visible(org_id: Any, user_id: Any) -> ColumnElement[bool]:
+    """The one visibility rule for notes: live notes of the organization, minus other people's private
+    notes. Takes values, or bound parameters for statements built once."""
     return and_(
-        notes.c.org_id == bindparam("org_id"),
+        notes.c.org_id == org_id,
         notes.c.deleted_at.is_(None),
-        or_(notes.c.is_private == false(), notes.c.author_id == bindparam("user_id")),
+        or_(notes.c.is_private == false(), notes.c.author_id == user_id),
     )
+
+
+def _visible() -> ColumnElement[bool]:
+    return visible(bindparam("org_id"), bindparam("user_id"))
 
 
 def _order(sort: str, descending: bool, table: Any) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
