@@ -43,7 +43,6 @@ from contactnotes.http.docs import mount_docs
 from contactnotes.http.errors import ErrorRenderer, to_failure
 from contactnotes.http.middleware import BodySizeLimit, SecurityHeaders
 from contactnotes.http.openapi import truthful_openapi
-from contactnotes.jobs.handlers import default_registry
 from contactnotes.jobs.registry import JobContext
 from contactnotes.jobs.worker import Worker
 from contactnotes.ratelimit import build_limiter
@@ -51,6 +50,7 @@ from contactnotes.realtime.hub import StreamHub
 from contactnotes.settings import Settings, get_settings
 from contactnotes.webhooks.delivery import RENDERERS
 from contactnotes.webhooks.schemas import Format, PayloadRenderers
+from contactnotes.wiring import default_registry
 
 # Virtuous's paths are PascalCase (/api/ContactNote, /api/Reminder, /api/Webhook, /Token); TetherAI's are
 # kebab-case. A request no route claimed (unknown path, wrong method) is answered in the shape of the
@@ -106,7 +106,7 @@ def job_context(settings: Settings, database: Database) -> JobContext:
 
 
 async def run_worker(settings: Settings, database: Database, stop: asyncio.Event) -> None:
-    await Worker(job_context(settings, database), default_registry()).run(stop)
+    await Worker(job_context(settings, database), default_registry(settings)).run(stop)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:

@@ -242,8 +242,8 @@ def worker(once: Annotated[bool, typer.Option("--once", help="Handle what is due
     import signal
 
     from contactnotes.app import job_context, run_worker
-    from contactnotes.jobs.handlers import default_registry
     from contactnotes.jobs.worker import Worker
+    from contactnotes.wiring import default_registry
 
     settings = get_settings()
 
@@ -251,7 +251,7 @@ def worker(once: Annotated[bool, typer.Option("--once", help="Handle what is due
         database = Database(settings)
         try:
             if once:
-                handled = await Worker(job_context(settings, database), default_registry()).run_once()
+                handled = await Worker(job_context(settings, database), default_registry(settings)).run_once()
                 typer.echo(f"handled {handled} events")
                 return
             stop = asyncio.Event()

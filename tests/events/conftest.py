@@ -9,9 +9,9 @@ import pytest
 
 from contactnotes.app import job_context
 from contactnotes.db.engine import Database
-from contactnotes.jobs.handlers import default_registry
 from contactnotes.jobs.worker import Worker
 from contactnotes.settings import Settings
+from contactnotes.wiring import default_registry
 from tests.events.receiver import Receiver, running_receiver
 
 
@@ -36,7 +36,7 @@ def receiver() -> Iterator[Receiver]:
 
 async def work(settings: Settings, database: Database) -> int:
     """One worker pass, in this process: every event due now is handled."""
-    return await Worker(job_context(settings, database), default_registry()).run_once()
+    return await Worker(job_context(settings, database), default_registry(settings)).run_once()
 
 
 async def subscribe(client: httpx.AsyncClient, headers: dict[str, str], url: str, **fields: object) -> dict:  # type: ignore[type-arg]

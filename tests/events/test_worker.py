@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from contactnotes.jobs.events import EventType
 from contactnotes.jobs.queue import enqueue
 from contactnotes.jobs.registry import JobContext, OutboxItem, Registry
 from contactnotes.jobs.worker import Worker
+from contactnotes.kit import clock
 from contactnotes.kit.clock import utc_now
 from contactnotes.models import OutboxEvent
 from contactnotes.settings import Settings
@@ -36,13 +36,19 @@ async def test_a_failing_handler_is_retried_then_given_up_with_its_error(
     async with unit_of_work(database) as session:
         event_id = await enqueue(session, world.acme.id, EventType.NOTE_CREATED, note_id=1)
 
-    for _ in range(500):
+    async def run_and_read() -> OutboxEvent:
         await Worker(job_context(bounded, database), registry).run_once()
         async with unit_of_work(database) as session:
-            row = (await session.scalars(select(OutboxEvent))).one()
-        if row.processed_at is not None:
-            break
-        await asyncio.sleep(0.01)
+            return (await session.scalars(select(OutboxEvent))).one()
+
+    with clock.using(clock.ManualClock()) as now:
+        row = await run_and_read()
+        assert calls == [event_id] and row.processed_at is None
+        row = await run_and_read()  # the retry is not due until the clock has moved on
+        assert calls == [event_id]
+        for _ in range(2):
+            now.advance(seconds=1)
+            row = await run_and_read()
 
     assert calls == [event_id] * 3
     assert row.attempts == 2 and row.processed_at is not None

@@ -1,4 +1,4 @@
-"""Event type -> handlers. The composition root (app.py, cli.py) builds one and hands it to the workers.
+"""Event type -> handlers, and periodic tasks. The composition root (wiring.py) builds one for the workers.
 
 A handler receives ids only (an OutboxItem) and re-loads what it needs in its own unit of work: by the time
 it runs, the change that caused the event has committed and may have been changed again since.
@@ -60,11 +60,24 @@ class JobContext:
 
 
 Handler = Callable[[JobContext, OutboxItem], Awaitable[None]]
+# A periodic task answers whether it enqueued events, so that the worker looks for them at once.
+Task = Callable[[JobContext], Awaitable[bool]]
+
+
+@dataclass(frozen=True, slots=True)
+class Periodic:
+    name: str
+    every_seconds: float
+    run: Task
 
 
 class Registry:
     def __init__(self) -> None:
         self._handlers: dict[str, list[Handler]] = defaultdict(list)
+        self.periodic: list[Periodic] = []
+
+    def every(self, seconds: float, name: str, task: Task) -> None:
+        self.periodic.append(Periodic(name, seconds, task))
 
     def add(self, types: Iterable[EventType], handler: Handler) -> None:
         for event_type in types:

@@ -14,6 +14,7 @@ import logging
 import os
 import random
 import socket
+import time
 import uuid
 from datetime import timedelta
 
@@ -22,14 +23,12 @@ from contactnotes.db.listen import listen_forever
 from contactnotes.db.uow import unit_of_work
 from contactnotes.jobs import repository
 from contactnotes.jobs.queue import NOTIFY_CHANNEL
-from contactnotes.jobs.registry import JobContext, OutboxItem, Registry, Retry
+from contactnotes.jobs.registry import JobContext, OutboxItem, Periodic, Registry, Retry
 from contactnotes.kit.clock import utc_now
-from contactnotes.notifications import due_reminders
 from contactnotes.settings import Settings
 
 log = logging.getLogger("contactnotes.worker")
 
-OUTBOX_RETENTION = timedelta(days=7)
 MAX_RETRY_DELAY = 3600.0
 
 
@@ -56,8 +55,9 @@ class Worker:
     # ---- one pass ---------------------------------------------------------------------------------------
 
     async def run_once(self) -> int:
-        """Look for due reminders, then handle every event that is due now; returns how many were handled."""
-        await due_reminders.scan(self.database)
+        """Run every periodic task, then handle every event that is due now; returns how many were handled."""
+        for task in self.registry.periodic:
+            await self._run_periodic(task)
         handled = 0
         try:
             while True:
@@ -74,7 +74,7 @@ class Worker:
     async def run(self, stop: asyncio.Event) -> None:
         """Work until `stop` is set; then finish what is in hand (within the lease) and release the rest."""
         log.info("worker %s started", self.name)
-        helpers = [asyncio.create_task(self._heartbeat()), asyncio.create_task(self._reminders(stop))]
+        helpers = [asyncio.create_task(self._heartbeat()), asyncio.create_task(self._periodic(stop))]
         if not self.database.is_sqlite:
             helpers.append(
                 asyncio.create_task(listen_forever(self.database.url, NOTIFY_CHANNEL, lambda _p: self._wake.set()))
@@ -135,16 +135,25 @@ class Worker:
             except Exception:  # a missed beat only shortens the lease; the next one tries again
                 log.warning("could not extend leases", exc_info=True)
 
-    async def _reminders(self, stop: asyncio.Event) -> None:
+    async def _periodic(self, stop: asyncio.Event) -> None:
+        """Run each periodic task when its interval has passed (monotonic time: a clock change skips none)."""
+        last_run: dict[str, float] = {}
         while not stop.is_set():
-            try:
-                if await due_reminders.scan(self.database):
+            now = time.monotonic()
+            due = [t for t in self.registry.periodic if now - last_run.get(t.name, -t.every_seconds) >= t.every_seconds]
+            for task in due:
+                last_run[task.name] = now
+                if await self._run_periodic(task):
                     self._wake.set()
-                async with unit_of_work(self.database) as session:
-                    await repository.prune(session, utc_now() - OUTBOX_RETENTION)
-            except Exception:
-                log.warning("reminder scan failed", exc_info=True)
-            await asyncio.sleep(self.settings.reminder_scan_seconds)
+            intervals = [t.every_seconds for t in self.registry.periodic] or [self.settings.worker_poll_seconds]
+            await asyncio.sleep(min(intervals))
+
+    async def _run_periodic(self, task: Periodic) -> bool:
+        try:
+            return await task.run(self.context)
+        except Exception:  # the next interval tries again
+            log.warning("periodic task %s failed", task.name, exc_info=True)
+            return False
 
     # ---- claiming and handling --------------------------------------------------------------------------
 

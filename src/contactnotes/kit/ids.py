@@ -9,7 +9,8 @@ import itertools
 import os
 import re
 import threading
-import time
+
+from contactnotes.kit.clock import epoch_seconds
 
 _OID_RE = re.compile(r"^[0-9a-f]{24}$")
 _process_random = os.urandom(5)
@@ -18,7 +19,7 @@ _lock = threading.Lock()
 
 
 def new_oid(at: float | None = None) -> str:
-    seconds = int(time.time() if at is None else at)
+    seconds = int(epoch_seconds() if at is None else at)
     with _lock:
         count = next(_counter) & 0xFFFFFF
     return (seconds.to_bytes(4, "big") + _process_random + count.to_bytes(3, "big")).hex()

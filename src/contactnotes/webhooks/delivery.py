@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import random
-import time
 from dataclasses import dataclass
 
 import httpx
@@ -19,7 +18,7 @@ from contactnotes.db.uow import unit_of_work
 from contactnotes.jobs.events import EventType
 from contactnotes.jobs.queue import enqueue
 from contactnotes.jobs.registry import JobContext, OutboxItem, Retry
-from contactnotes.kit.clock import utc_now
+from contactnotes.kit.clock import epoch_seconds, utc_now
 from contactnotes.kit.signing import sign, signed_message
 from contactnotes.models import DeliveryStatus
 from contactnotes.webhooks import repository
@@ -137,7 +136,7 @@ async def deliver(context: JobContext, item: OutboxItem) -> None:
         body, event_id, event_type = delivery.body.encode(), delivery.event_id, delivery.event_type
         attempt, requested_at = delivery.attempts + 1, delivery.requested_at
 
-    headers = headers_for(format_name, secret, body, event_id, event_type, int(time.time()))
+    headers = headers_for(format_name, secret, body, event_id, event_type, int(epoch_seconds()))
     outcome = await post(context, url, body, headers)
 
     now = utc_now()

@@ -62,14 +62,12 @@ async def test_a_virtuous_note_reads_identically_through_tether(client: httpx.As
         noteDateTime="2026-02-03T04:05:06Z",
         reminder={"message": "Call again", "targetDate": "2031-01-01T00:00:00Z"},
     )
-    from contactnotes.db.uow import unit_of_work
-    from contactnotes.notes import service as notes
-
-    async with unit_of_work(client._transport.app.state.database) as session:  # type: ignore[attr-defined]
-        view = await notes.get_note(session, world.alice.principal, virtuous["id"])
-    from contactnotes.dialects.tether.mapping import note_out
-
-    tether = note_out(view).model_dump(by_alias=True)
+    by_tether = f"/api/contact-notes?contactId={world.contact.oid}"
+    listed_by_tether = await client.get(by_tether, headers=world.alice.headers)
+    assert listed_by_tether.status_code == 200, listed_by_tether.text
+    tether = next(n for n in listed_by_tether.json()["data"] if n["note"] == "From Virtuous")
+    one = await client.get(f"/api/contact-notes/{tether['_id']}", headers=world.alice.headers)
+    assert one.json()["data"] == tether
     _same(tether, virtuous, world)
     assert tether["reminder"]["_id"] and tether["reminder"]["status"] == "Active"
     # The Tether reminders endpoint shows the same reminder, and completing it there shows through Virtuous.

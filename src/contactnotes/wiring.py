@@ -1,0 +1,54 @@
+"""What every worker runs: event handlers by type, and periodic upkeep. Part of the composition root.
+
+The job machinery (`jobs/`) is generic; the features that react to events plug in here, so `jobs` knows
+none of them and each feature package stays below the worker that calls it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from contactnotes.db.uow import unit_of_work
+from contactnotes.idempotency import service as idempotency
+from contactnotes.jobs import repository as outbox
+from contactnotes.jobs.events import PUBLIC_EVENTS, EventType
+from contactnotes.jobs.registry import JobContext, Registry
+from contactnotes.kit.clock import utc_now
+from contactnotes.notifications import due_reminders, email
+from contactnotes.realtime import broker
+from contactnotes.settings import Settings
+from contactnotes.webhooks import delivery
+
+# The stream replays from the outbox, so delivered events stay this long (docs/events.md).
+OUTBOX_RETENTION = timedelta(days=7)
+UPKEEP_SECONDS = 600.0
+
+
+async def scan_due_reminders(context: JobContext) -> bool:
+    return await due_reminders.scan(context.database) > 0
+
+
+async def prune_outbox(context: JobContext) -> bool:
+    async with unit_of_work(context.database) as session:
+        await outbox.prune(session, utc_now() - OUTBOX_RETENTION)
+    return False
+
+
+async def purge_idempotency_keys(context: JobContext) -> bool:
+    async with unit_of_work(context.database) as session:
+        await idempotency.purge_expired(session)
+    return False
+
+
+def default_registry(settings: Settings) -> Registry:
+    registry = Registry()
+    # First: the stream is the latency-sensitive path (Redis deployments only; a no-op otherwise).
+    registry.add(PUBLIC_EVENTS, broker.publish_handler)
+    registry.add(PUBLIC_EVENTS, delivery.fan_out)
+    registry.add([EventType.WEBHOOK_DELIVERY], delivery.deliver)
+    registry.add([EventType.USER_MENTIONED, EventType.REMINDER_DUE], email.notify)
+    registry.add([EventType.EMAIL_DIGEST], email.send_digest)
+    registry.every(settings.reminder_scan_seconds, "due reminders", scan_due_reminders)
+    registry.every(UPKEEP_SECONDS, "outbox retention", prune_outbox)
+    registry.every(UPKEEP_SECONDS, "idempotency keys", purge_idempotency_keys)
+    return registry
