@@ -65,3 +65,124 @@ def test_only_app_knows_every_dialect() -> None:
             continue
         bad = {name for name in imports_of(path) if name.startswith("contactnotes.dialects")}
         assert not bad, f"{path.relative_to(SRC)} imports {sorted(bad)}"
+
+
+# Repository reads that are not scoped by an organization or principal of their own, each with the reason it
+# is safe. Anything else that reads must take `org_id` or `principal` and use it in its statement.
+SCOPED_BY_CALLER = {
+    # Credentials: the token or e-mail is the secret that names the organization; nothing is known before it.
+    "auth.find_token_with_owner": "looks up a bearer token's hash",
+    "auth.find_credential": "looks up a bearer token's hash",
+    "auth.list_tokens_of_user": "the user id comes from an authenticated principal",
+    "users.find_by_email": "sign-in: the e-mail is what identifies the account",
+    "orgs.find_by_oid_or_name": "CLI and demo set-up, run by the operator",
+    "orgs.find_by_name": "CLI and demo set-up, run by the operator",
+    # Keys and links: the storage key carries the organization's prefix and is checked against it by the caller.
+    "attachments.by_key": "the key was checked against the caller's organization prefix",
+    "attachments.servable": "serves a signed link; the signature names the key",
+    "attachments.stale_ids": "the clean-up job sweeps every organization",
+    # The worker: events carry ids written in the scoped transaction that enqueued them.
+    "jobs.claim": "the worker serves every organization",
+    "jobs.items_by_id": "the stream filters items by the reader's organization and visibility",
+    "jobs.last_id": "a position in the outbox, no data",
+    "jobs.ids_after": "the stream filters items by the reader's organization and visibility",
+    # Rows reached through a note already loaded by a scoped query (the note id is the caller's).
+    "notes.mentioned_user_ids": "the note was loaded by get_visible",
+    "notes.reaction_exists": "the note was loaded by get_visible",
+    "notes.distinct_emoji": "the note was loaded by get_visible",
+    "notes.load_views": "renders notes already loaded by a scoped query",
+    "notes.get_by_id_any_state": "event handlers: the id comes from an outbox row of the note's organization",
+    "reminders.get_for_note": "the note was loaded by get_visible",
+    "reminders.load_views": "renders reminders already loaded by a scoped query",
+    "reminders.views_for_notes": "the notes were loaded by a scoped query",
+    "notifications.due_reminder_ids": "the reminder scan serves every organization",
+    "notifications.claim_due_reminder": "the reminder scan serves every organization",
+    "notifications.get_by_id": "event handlers: the id comes from an outbox row",
+    "notifications.find_mention": "event handlers: the ids come from an outbox row",
+    "notifications.count_emailed_since": "e-mail bookkeeping of one recipient, from an outbox row",
+    "notifications.oldest_emailed_since": "e-mail bookkeeping of one recipient, from an outbox row",
+    "notifications.count_held": "e-mail bookkeeping of one recipient, from an outbox row",
+    "notifications.take_held": "e-mail bookkeeping of one recipient, from an outbox row",
+    "notifications.lock_recipient": "e-mail bookkeeping of one recipient, from an outbox row",
+    "notifications.get_reminder": "event handlers: the id comes from an outbox row",
+    "webhooks.delivery_with_subscription": "delivery job: the id comes from an outbox row",
+    "webhooks.get_delivery": "the subscription was loaded by a scoped get",
+    "webhooks.page_deliveries": "the subscription was loaded by a scoped get",
+}
+SCOPE_NAMES = {"org_id", "principal"}
+
+
+WRITES = {"insert", "update", "delete"}
+RUNS = {"execute", "scalar", "scalars", "stream", "stream_scalars"}
+
+
+def _root_call(node: ast.expr) -> str:
+    """The name of the call a statement is built from: `update` in `update(T).where(...).values(...)`."""
+    while isinstance(node, ast.Call | ast.Attribute):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            return node.func.id
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return ""
+
+
+def _reads(function: ast.AsyncFunctionDef | ast.FunctionDef, constants: dict[str, ast.expr]) -> bool:
+    """Whether the function selects rows: builds a SELECT, gets by key, or runs a prepared statement that reads."""
+    local = {
+        target.id: node.value
+        for node in ast.walk(function)
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    constants = {**constants, **local}
+    for node in ast.walk(function):
+        if not isinstance(node, ast.Call):
+            continue
+        callee = node.func
+        if isinstance(callee, ast.Name) and callee.id in {"select", "text"}:
+            return True
+        receiver = callee.value if isinstance(callee, ast.Attribute) else None
+        if isinstance(receiver, ast.Name) and receiver.id == "session" and callee.attr == "get":  # type: ignore[union-attr]
+            return True
+        if isinstance(callee, ast.Attribute) and callee.attr in RUNS and node.args:
+            statement = node.args[0]
+            if isinstance(statement, ast.Name) and statement.id in constants:
+                statement = constants[statement.id]
+            if _root_call(statement) not in WRITES:
+                return True
+    return False
+
+
+def _uses_its_scope(function: ast.AsyncFunctionDef | ast.FunctionDef) -> bool:
+    arguments = function.args.args + function.args.kwonlyargs
+    scope = {a.arg for a in arguments} & SCOPE_NAMES
+    used = {n.id for n in ast.walk(function) if isinstance(n, ast.Name)}
+    return bool(scope & used)
+
+
+def repository_reads() -> list[tuple[str, ast.AsyncFunctionDef | ast.FunctionDef]]:
+    found = []
+    for path in sorted(SRC.glob("*/repository.py")):
+        module = ast.parse(path.read_text()).body
+        constants = {
+            target.id: node.value
+            for node in module
+            if isinstance(node, ast.Assign)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+        for node in module:
+            public = isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef) and not node.name.startswith("_")
+            if public and _reads(node, constants):  # type: ignore[arg-type]
+                found.append((f"{path.parent.name}.{node.name}", node))
+    return found
+
+
+def test_every_repository_read_is_scoped_to_an_organization_or_listed_with_its_reason() -> None:
+    unscoped = sorted(name for name, node in repository_reads() if not _uses_its_scope(node))
+    assert [name for name in unscoped if name not in SCOPED_BY_CALLER] == []
+
+
+def test_the_allow_list_names_only_reads_that_exist_and_need_it() -> None:
+    unscoped = {name for name, node in repository_reads() if not _uses_its_scope(node)}
+    assert sorted(set(SCOPED_BY_CALLER) - unscoped) == []
