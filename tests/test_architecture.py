@@ -142,7 +142,7 @@ def _reads(function: ast.AsyncFunctionDef | ast.FunctionDef, constants: dict[str
         if isinstance(callee, ast.Name) and callee.id in {"select", "text"}:
             return True
         receiver = callee.value if isinstance(callee, ast.Attribute) else None
-        if isinstance(receiver, ast.Name) and receiver.id == "session" and callee.attr == "get":  # type: ignore[union-attr]
+        if isinstance(receiver, ast.Name) and receiver.id == "session" and callee.attr == "get":
             return True
         if isinstance(callee, ast.Attribute) and callee.attr in RUNS and node.args:
             statement = node.args[0]
@@ -173,7 +173,7 @@ def repository_reads() -> list[tuple[str, ast.AsyncFunctionDef | ast.FunctionDef
         }
         for node in module:
             public = isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef) and not node.name.startswith("_")
-            if public and _reads(node, constants):  # type: ignore[arg-type]
+            if public and _reads(node, constants):
                 found.append((f"{path.parent.name}.{node.name}", node))
     return found
 
