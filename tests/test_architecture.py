@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,87 @@ def test_every_repository_read_is_scoped_to_an_organization_or_listed_with_its_r
 def test_the_allow_list_names_only_reads_that_exist_and_need_it() -> None:
     unscoped = {name for name, node in repository_reads() if not _uses_its_scope(node)}
     assert sorted(set(SCOPED_BY_CALLER) - unscoped) == []
+
+
+# The packages under src/contactnotes from the top down. A package imports only packages of its own layer or
+# below (imports under TYPE_CHECKING and inside functions count too), and the graph has no cycle at all.
+LAYERS: list[set[str]] = [
+    {"__main__"},
+    {"cli"},
+    {"app"},
+    {"wiring", "demo", "db.migrations"},  # the composition root's parts, and the schema's history
+    {"dialects"},  # the adapters
+    {"http"},  # what every adapter shares
+    {"realtime"},  # delivery of events, above what they tell about
+    {"mail", "webhooks"},
+    {"notes"},
+    {"notifications", "reminders"},
+    {"contacts", "attachments", "idempotency", "orgs", "jobs"},
+    {"users"},
+    {"auth", "storage", "visibility", "ratelimit"},
+    {"models"},
+    {"db"},
+    {"kit", "errors", "settings", "__init__"},
+]
+
+
+def _package_of(path: Path) -> str:
+    parts = path.relative_to(SRC).parts
+    if parts[:2] == ("db", "migrations"):
+        return "db.migrations"
+    return parts[0] if len(parts) > 1 else path.stem
+
+
+def _package_named(module: str) -> str | None:
+    parts = module.split(".")
+    if parts[0] != "contactnotes" or len(parts) < 2:
+        return None
+    if parts[1:3] == ["db", "migrations"]:
+        return "db.migrations"
+    is_module = (SRC / parts[1]).is_dir() or (SRC / f"{parts[1]}.py").exists()
+    return parts[1] if is_module else "__init__"  # a name the package root exports
+
+
+def package_graph() -> dict[str, dict[str, set[str]]]:
+    """package -> imported package -> the files that import it."""
+    graph: dict[str, dict[str, set[str]]] = {}
+    for path in sorted(SRC.rglob("*.py")):
+        source = _package_of(path)
+        graph.setdefault(source, {})
+        for name in imports_of(path):
+            target = _package_named(name)
+            if target and target != source:
+                graph[source].setdefault(target, set()).add(str(path.relative_to(SRC)))
+    return graph
+
+
+def test_the_package_graph_has_no_cycle() -> None:
+    graph = package_graph()
+    done: set[str] = set()
+
+    def visit(package: str, trail: list[str]) -> None:
+        if package in trail:
+            cycle = [*trail[trail.index(package) :], package]
+            hops = [f"{a} -> {b} ({sorted(graph[a][b])[0]})" for a, b in itertools.pairwise(cycle)]
+            pytest.fail("import cycle: " + "; ".join(hops))
+        if package in done:
+            return
+        for target in graph.get(package, {}):
+            visit(target, [*trail, package])
+        done.add(package)
+
+    for package in graph:
+        visit(package, [])
+
+
+def test_every_package_has_a_layer_and_imports_only_downwards() -> None:
+    layer_of = {package: index for index, layer in enumerate(LAYERS) for package in layer}
+    graph = package_graph()
+    assert sorted(set(graph) - set(layer_of)) == [], "place each new package in LAYERS"
+    upwards = [
+        f"{source} -> {target} ({sorted(files)[0]})"
+        for source, targets in graph.items()
+        for target, files in targets.items()
+        if layer_of[target] < layer_of[source]
+    ]
+    assert upwards == []

@@ -71,8 +71,8 @@ class TestAttach:
         theirs = await upload_pdf(client, world.carol)
         created = (await create_note(client, world.alice, world.contact.oid, [as_attachment(first)])).json()["data"]
         from contactnotes.attachments import service as attachments
+        from contactnotes.attachments.schemas import AttachmentIn
         from contactnotes.errors import Invalid
-        from contactnotes.notes.schemas import AttachmentIn
 
         async with unit_of_work(database) as session:
             try:

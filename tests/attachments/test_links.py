@@ -10,12 +10,13 @@ import pytest
 
 from contactnotes.attachments import links
 from contactnotes.attachments.files import Files
+from contactnotes.attachments.schemas import AttachmentIn
 from contactnotes.db.engine import Database
 from contactnotes.db.uow import unit_of_work
 from contactnotes.kit.clock import utc_now
 from contactnotes.kit.signing import Signer
 from contactnotes.notes import service as notes
-from contactnotes.notes.schemas import AttachmentIn, NoteUpdate
+from contactnotes.notes.schemas import NoteUpdate
 from contactnotes.settings import Settings
 from tests.attachments.conftest import BASE_URL, fetch
 from tests.attachments.helpers import as_attachment, assert_tether_error, create_note, upload, upload_pdf

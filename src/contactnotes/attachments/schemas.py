@@ -53,3 +53,21 @@ class Download:
 class CleanupReport:
     unattached: int
     orphaned: int
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentIn:
+    key: str
+    name: str
+    size: int
+    content_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentView:
+    key: str
+    name: str
+    size: int
+    content_type: str
+    # A fresh download link, set by the presenter after the note was read with access checks.
+    signed_url: str | None = None

@@ -12,13 +12,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contactnotes.attachments import links, repository
 from contactnotes.attachments.files import Files
 from contactnotes.attachments.keys import new_key
-from contactnotes.attachments.schemas import Download, IncomingFile, UploadGrant, UploadView
+from contactnotes.attachments.schemas import (
+    AttachmentIn,
+    AttachmentView,
+    Download,
+    IncomingFile,
+    UploadGrant,
+    UploadView,
+)
 from contactnotes.attachments.sniffing import SNIFF_BYTES, served_disposition, sniff
 from contactnotes.auth.principal import Principal
 from contactnotes.errors import FieldProblem, Invalid, NotFound, TooLarge
 from contactnotes.kit.clock import utc_now
 from contactnotes.models import Upload, UploadStatus
-from contactnotes.notes.schemas import AttachmentIn, NotePage, NoteView
 
 log = logging.getLogger("contactnotes")
 
@@ -233,20 +239,15 @@ async def attachments_for_note(
 # ---- links --------------------------------------------------------------------------------------------
 
 
-def sign_view(files: Files, view: NoteView) -> NoteView:
-    """The note with a fresh link on each attachment. Call only with a view read through the access check."""
+def sign_links(files: Files, items: Sequence[AttachmentView]) -> list[AttachmentView]:
+    """The attachments with a fresh download link each. Call only for a note read through the access check."""
     expires = _expires(files)
-    signed = [
+    return [
         dataclasses.replace(
             item, signed_url=links.download_link(files.base_url, files.signer, item.key, item.name, expires=expires)
         )
-        for item in view.attachments
+        for item in items
     ]
-    return dataclasses.replace(view, attachments=signed)
-
-
-def sign_page(files: Files, page: NotePage) -> NotePage:
-    return dataclasses.replace(page, items=[sign_view(files, view) for view in page.items])
 
 
 async def open_download(session: AsyncSession, files: Files, key: str, params: Mapping[str, str]) -> Download:

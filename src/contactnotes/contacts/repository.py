@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contactnotes.contacts.schemas import ContactSummary
 from contactnotes.db.core import table_of
 from contactnotes.kit.search import LIKE_ESCAPE, contains_pattern
 from contactnotes.models import Contact
-from contactnotes.notes.schemas import ContactSummary
 
 
 async def get(session: AsyncSession, org_id: int, ref: int | str) -> Contact | None:

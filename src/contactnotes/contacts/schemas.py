@@ -20,3 +20,11 @@ class ContactView:
 class ContactPage:
     items: list[ContactView]
     total: int
+
+
+@dataclass(frozen=True, slots=True)
+class ContactSummary:
+    id: int
+    oid: str
+    display_name: str
+    avatar_url: str | None

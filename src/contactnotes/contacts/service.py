@@ -6,11 +6,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.auth.principal import Principal
 from contactnotes.contacts import repository
-from contactnotes.contacts.schemas import ContactPage, ContactView
+from contactnotes.contacts.schemas import ContactPage, ContactSummary, ContactView
 from contactnotes.errors import Invalid, NotFound
 from contactnotes.kit.clock import utc_now
 from contactnotes.models import Contact
-from contactnotes.notes.schemas import ContactSummary
 from contactnotes.users.service import normalize_email
 
 MAX_DISPLAY_NAME = 300

@@ -37,6 +37,6 @@ class Notification(DualIdMixin, CreatedAtMixin, Base):
         BigInteger, ForeignKey("reminders.id", ondelete="CASCADE"), index=True
     )
     read_at: Mapped[datetime | None]
-    # Email bookkeeping (notifications/email.py): claimed with a conditional update, so mailed at most once.
+    # Email bookkeeping (mail/delivery.py): claimed with a conditional update, so mailed at most once.
     email_status: Mapped[str | None] = mapped_column(String(16))
     emailed_at: Mapped[datetime | None]

@@ -12,22 +12,20 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contactnotes.attachments.schemas import AttachmentIn
 from contactnotes.auth.principal import Principal
 from contactnotes.db.core import table_of
 from contactnotes.kit.ids import new_oid
 from contactnotes.models import Note, NoteAttachment, NoteMention, NoteReaction
 from contactnotes.notes import view_rows
-from contactnotes.notes.schemas import (
-    AttachmentIn,
-    NoteSort,
-    NoteView,
-)
+from contactnotes.notes.schemas import NoteSort, NoteView
 from contactnotes.reminders import repository as reminders_repository
+from contactnotes.visibility import visible
 
 
 def visible_to(principal: Principal) -> ColumnElement[bool]:
     """Live notes of the caller's organization, minus other people's private notes."""
-    return view_rows.visible(principal.org_id, principal.user_id)
+    return visible(principal.org_id, principal.user_id)
 
 
 def _by_ref(ref: int | str) -> ColumnElement[bool]:

@@ -4,10 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from contactnotes.reminders.schemas import ReminderInput, ReminderView
+from contactnotes.attachments.schemas import AttachmentIn, AttachmentView
+from contactnotes.contacts.schemas import ContactSummary
+from contactnotes.kit.unset import UNSET, Unset
+from contactnotes.reminders.schemas import ReminderInput, ReminderView
+from contactnotes.users.schemas import UserSummary
+
+__all__ = [
+    "UNSET",
+    "AttachmentIn",
+    "AttachmentView",
+    "ContactSummary",
+    "NoteCreate",
+    "NotePage",
+    "NoteSort",
+    "NoteUpdate",
+    "NoteView",
+    "ReactionGroup",
+    "Unset",
+    "UserSummary",
+]
 
 # Limits shared by every dialect (docs/compat.md lists them).
 MAX_NOTE_LENGTH = 100_000
@@ -15,24 +32,6 @@ MAX_MENTIONS = 50
 MAX_ATTACHMENTS = 10
 MAX_DISTINCT_EMOJI = 20
 MAX_TIME_SPENT_MINUTES = 100_000
-
-
-class Unset:
-    """Marks a field an update leaves alone (distinct from None, which clears it)."""
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET = Unset()
-
-
-@dataclass(frozen=True, slots=True)
-class AttachmentIn:
-    key: str
-    name: str
-    size: int
-    content_type: str
 
 
 @dataclass(slots=True)
@@ -62,33 +61,6 @@ class NoteUpdate:
     # A client may restate the note's contact (a full-model PATCH); naming another contact is refused.
     contact: int | str | Unset = UNSET
     reminder: ReminderInput | Unset | None = UNSET  # None removes the note's reminder
-
-
-@dataclass(frozen=True, slots=True)
-class UserSummary:
-    id: int
-    oid: str
-    full_name: str
-    email: str
-    avatar_url: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class ContactSummary:
-    id: int
-    oid: str
-    display_name: str
-    avatar_url: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class AttachmentView:
-    key: str
-    name: str
-    size: int
-    content_type: str
-    # A fresh download link, set by attachments.service.sign_view after the note was read with access checks.
-    signed_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,12 +6,14 @@ import emoji as emoji_lib
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.attachments import service as attachments
+from contactnotes.attachments.schemas import AttachmentIn, AttachmentView
 from contactnotes.auth.principal import Principal
 from contactnotes.contacts import service as contacts
 from contactnotes.errors import FieldProblem, Forbidden, Invalid, NotFound
 from contactnotes.jobs.events import EventType
 from contactnotes.jobs.queue import Event, enqueue
 from contactnotes.kit.clock import utc_now
+from contactnotes.kit.unset import Unset
 from contactnotes.models import Note
 from contactnotes.notes import repository
 from contactnotes.notes.mentions import handles_in
@@ -21,21 +23,18 @@ from contactnotes.notes.schemas import (
     MAX_MENTIONS,
     MAX_NOTE_LENGTH,
     MAX_TIME_SPENT_MINUTES,
-    AttachmentIn,
-    AttachmentView,
     NoteCreate,
     NotePage,
     NoteSort,
     NoteUpdate,
     NoteView,
-    Unset,
-    UserSummary,
 )
 from contactnotes.notifications import service as notifications
 from contactnotes.orgs import service as orgs
 from contactnotes.reminders import service as reminders
 from contactnotes.users import repository as users_repository
 from contactnotes.users.repository import Member
+from contactnotes.users.schemas import UserSummary
 
 NOT_FOUND = "Contact note not found"
 

@@ -19,19 +19,18 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
-    and_,
     bindparam,
     cast,
     exists,
-    false,
     func,
-    or_,
     select,
     tuple_,
     type_coerce,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
+from contactnotes.attachments.schemas import AttachmentView
+from contactnotes.contacts.schemas import ContactSummary
 from contactnotes.db.core import table_of
 from contactnotes.models import (
     Contact,
@@ -43,8 +42,10 @@ from contactnotes.models import (
     Reminder,
     User,
 )
-from contactnotes.notes.schemas import AttachmentView, ContactSummary, NoteSort, NoteView, ReactionGroup, UserSummary
+from contactnotes.notes.schemas import NoteSort, NoteView, ReactionGroup
 from contactnotes.reminders.schemas import ReminderView
+from contactnotes.users.schemas import UserSummary
+from contactnotes.visibility import visible
 
 # Plain tables, not ORM entities (see db/core.py).
 notes = table_of(Note)
@@ -133,16 +134,6 @@ def _views(dialect: str) -> Select[Any]:
         .join(contacts, contacts.c.id == notes.c.contact_id)
         .join(Author, Author.c.id == notes.c.author_id)
         .join(Editor, Editor.c.id == notes.c.modified_by_id)
-    )
-
-
-def visible(org_id: Any, user_id: Any) -> ColumnElement[bool]:
-    """The one visibility rule for notes: live notes of the organization, minus other people's private
-    notes. Takes values, or bound parameters for statements built once."""
-    return and_(
-        notes.c.org_id == org_id,
-        notes.c.deleted_at.is_(None),
-        or_(notes.c.is_private == false(), notes.c.author_id == user_id),
     )
 
 

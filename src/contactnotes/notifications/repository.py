@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from contactnotes.auth.principal import Principal
+from contactnotes.contacts.schemas import ContactSummary
 from contactnotes.db.core import table_of
 from contactnotes.kit.ids import new_oid
 from contactnotes.models import (
@@ -23,9 +24,9 @@ from contactnotes.models import (
     ReminderStatus,
     User,
 )
-from contactnotes.notes.repository import visible_to
-from contactnotes.notes.schemas import ContactSummary, UserSummary
 from contactnotes.notifications.schemas import EXCERPT_LENGTH, NotificationView
+from contactnotes.users.schemas import UserSummary
+from contactnotes.visibility import visible
 
 _INSERT = insert(table_of(Notification))  # Core, built once (db/core.py)
 
@@ -64,7 +65,10 @@ def _inbox(principal: Principal) -> ColumnElement[bool]:
     """The recipient's rows, minus those about a note they can no longer see (deleted, made private):
     an inbox entry must never lead to a 404 or reveal what a hidden note says."""
     note_still_visible = (
-        select(Note.id).where(Note.id == Notification.note_id, visible_to(principal)).correlate(Notification).exists()
+        select(Note.id)
+        .where(Note.id == Notification.note_id, visible(principal.org_id, principal.user_id))
+        .correlate(Notification)
+        .exists()
     )
     return and_(
         Notification.user_id == principal.user_id,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from contactnotes.notes.schemas import ContactSummary, UserSummary
+from contactnotes.contacts.schemas import ContactSummary
+from contactnotes.users.schemas import UserSummary
 
 EXCERPT_LENGTH = 140
 

@@ -11,9 +11,10 @@ from contactnotes.auth.principal import Principal
 from contactnotes.jobs.events import EventType
 from contactnotes.jobs.registry import OutboxItem
 from contactnotes.notes import repository as notes_repository
-from contactnotes.notes.schemas import NoteView, UserSummary
+from contactnotes.notes.schemas import NoteView
 from contactnotes.notifications import repository as notifications_repository
 from contactnotes.users import repository as users_repository
+from contactnotes.users.schemas import UserSummary
 from contactnotes.webhooks.schemas import ReminderSummary
 
 NOTE_EVENTS = (EventType.NOTE_CREATED, EventType.NOTE_UPDATED, EventType.NOTE_DELETED, EventType.REACTION_TOGGLED)

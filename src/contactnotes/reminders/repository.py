@@ -4,25 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, Select, and_, delete, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.auth.principal import Principal
+from contactnotes.contacts.schemas import ContactSummary
 from contactnotes.models import Contact, Note, Reminder, ReminderStatus, User
-from contactnotes.notes.schemas import ContactSummary, UserSummary
 from contactnotes.reminders.schemas import ReminderView
+from contactnotes.users.schemas import UserSummary
+from contactnotes.visibility import visible
 
 
 def _note_visible(principal: Principal) -> ColumnElement[bool]:
-    # The same rule as notes.repository.visible_to, applied through an outer join: a reminder without a
-    # note is visible to its organization; one with a note only while that note is.
-    return or_(
-        Reminder.note_id.is_(None),
-        and_(
-            Note.deleted_at.is_(None),
-            or_(Note.is_private == false(), Note.author_id == principal.user_id),
-        ),
-    )
+    # Through an outer join: a reminder without a note is visible to its organization; one with a note only
+    # while that note is.
+    return or_(Reminder.note_id.is_(None), visible(principal.org_id, principal.user_id))
 
 
 def _visible(principal: Principal) -> Select[Reminder]:

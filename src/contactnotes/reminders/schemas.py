@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from contactnotes.auth.principal import Principal
+from contactnotes.contacts.schemas import ContactSummary
 from contactnotes.models.reminder import ReminderStatus
-from contactnotes.notes.schemas import ContactSummary, UserSummary
+from contactnotes.users.schemas import UserSummary
 
 MAX_MESSAGE_LENGTH = 1000
 MAX_DESCRIPTION_LENGTH = 10_000

@@ -29,3 +29,12 @@ class MeView:
 class MemberPage:
     items: list[MemberView]
     total: int
+
+
+@dataclass(frozen=True, slots=True)
+class UserSummary:
+    id: int
+    oid: str
+    full_name: str
+    email: str
+    avatar_url: str | None

@@ -6,9 +6,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.jobs.registry import OutboxItem
 from contactnotes.notes import repository as notes_repository
-from contactnotes.notes.schemas import NoteView, UserSummary
+from contactnotes.notes.schemas import NoteView
 from contactnotes.notifications import repository as notifications_repository
 from contactnotes.users import repository as users_repository
+from contactnotes.users.schemas import UserSummary
 from contactnotes.webhooks.schemas import ReminderSummary, WebhookEvent
 
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from contactnotes.notes.schemas import UNSET, NoteView, Unset, UserSummary
+from contactnotes.kit.unset import UNSET, Unset
+from contactnotes.notes.schemas import NoteView
+from contactnotes.users.schemas import UserSummary
 
 
 class Format:

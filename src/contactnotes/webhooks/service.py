@@ -11,8 +11,8 @@ from contactnotes.errors import Forbidden, Invalid, NotFound
 from contactnotes.jobs.events import PUBLIC_EVENTS, EventType
 from contactnotes.jobs.queue import enqueue
 from contactnotes.kit.clock import utc_now
+from contactnotes.kit.unset import Unset
 from contactnotes.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
-from contactnotes.notes.schemas import Unset
 from contactnotes.webhooks import repository
 from contactnotes.webhooks.schemas import (
     DeliveryPage,

@@ -6,11 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 
+from contactnotes.contacts.schemas import ContactSummary
 from contactnotes.dialects.tether.mapping import notification_out, to_note_update
 from contactnotes.dialects.tether.wire import NoteUpdateIn
 from contactnotes.errors import Invalid
-from contactnotes.notes.schemas import UNSET, ContactSummary, UserSummary
+from contactnotes.kit.unset import UNSET
 from contactnotes.notifications.schemas import NotificationView
+from contactnotes.users.schemas import UserSummary
 
 
 def test_an_absent_field_is_left_alone_and_null_clears_where_it_may() -> None:

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from contactnotes.auth.oauth import GrantedTokens
 from contactnotes.dialects.virtuous.mapping import (
     note_type_key,
     parse_bool,
@@ -19,7 +18,9 @@ from contactnotes.dialects.virtuous.mapping import (
 )
 from contactnotes.dialects.virtuous.wire import NoteIn
 from contactnotes.errors import Invalid
-from contactnotes.notes.schemas import UNSET, NoteSort
+from contactnotes.kit.unset import UNSET
+from contactnotes.notes.schemas import NoteSort
+from contactnotes.users.signin import GrantedTokens
 
 
 @pytest.mark.parametrize(

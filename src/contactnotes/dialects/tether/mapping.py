@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from contactnotes.attachments.schemas import AttachmentIn as CoreAttachment
 from contactnotes.auth.principal import Principal
 from contactnotes.contacts.schemas import ContactPage, ContactView
 from contactnotes.errors import Invalid
 from contactnotes.kit.clock import iso_millis, utc_now
 from contactnotes.notes.rendering import render_markdown
-from contactnotes.notes.schemas import AttachmentIn as CoreAttachment
-from contactnotes.notes.schemas import NoteCreate, NotePage, NoteUpdate, NoteView, UserSummary
+from contactnotes.notes.schemas import NoteCreate, NotePage, NoteUpdate, NoteView
 from contactnotes.notifications.schemas import NotificationPage, NotificationView
 from contactnotes.reminders.schemas import ReminderInput, ReminderView
-from contactnotes.users.schemas import MemberPage, MemberView, MeView
+from contactnotes.users.schemas import MemberPage, MemberView, MeView, UserSummary
 
 from .wire import (
     AttachmentIn,

@@ -12,7 +12,7 @@ from contactnotes.http.deps import SessionDep, SettingsDep
 from contactnotes.http.inputs import JsonBool, NoNulText
 from contactnotes.jobs.events import PUBLIC_EVENTS
 from contactnotes.kit.clock import iso_millis
-from contactnotes.notes.schemas import UNSET
+from contactnotes.kit.unset import UNSET
 from contactnotes.webhooks import service as webhooks
 from contactnotes.webhooks.schemas import (
     DeliveryView,

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
-from contactnotes.auth.oauth import GrantedTokens
 from contactnotes.auth.principal import Principal
 from contactnotes.errors import Invalid
 from contactnotes.kit.clock import iso_millis
-from contactnotes.notes.schemas import UNSET, NoteCreate, NoteSort, NoteUpdate, NoteView
+from contactnotes.kit.unset import UNSET
+from contactnotes.notes.schemas import NoteCreate, NoteSort, NoteUpdate, NoteView
 from contactnotes.notes.search import ConditionInput, ParameterOption
 from contactnotes.reminders.schemas import ReminderInput, ReminderView
+from contactnotes.users.signin import GrantedTokens
 
 from .wire import (
     ConditionIn,

@@ -11,10 +11,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import JSONResponse
 
-from contactnotes.auth import oauth
 from contactnotes.http.deps import SessionDep, SettingsDep
 from contactnotes.http.inputs import NUL, NUL_MESSAGE
 from contactnotes.http.ratelimit import limiter_of
+from contactnotes.users import signin
 
 from .errors import VirtuousPublicRoute
 from .mapping import token_out
@@ -51,17 +51,17 @@ async def token(
         if value is not None and NUL in value:  # PostgreSQL cannot even look such a name up
             return _oauth_error(400, "invalid_request", f"{name} {NUL_MESSAGE}")
     try:
-        if grant_type == oauth.PASSWORD:
-            granted = await oauth.password_grant(session, limiter_of(request), settings, username, password)
-        elif grant_type == oauth.REFRESH_TOKEN:
-            granted = await oauth.refresh_grant(session, settings, refresh_token)
+        if grant_type == signin.PASSWORD:
+            granted = await signin.password_grant(session, limiter_of(request), settings, username, password)
+        elif grant_type == signin.REFRESH_TOKEN:
+            granted = await signin.refresh_grant(session, settings, refresh_token)
         elif not grant_type:
             return _oauth_error(400, "invalid_request", "grant_type is required")
         else:
             return _oauth_error(400, "unsupported_grant_type", f"grant_type {grant_type!r} is not supported")
-    except oauth.GrantError as exc:
+    except signin.GrantError as exc:
         return _oauth_error(400, exc.code, exc.message)
-    except oauth.TooManyAttempts as exc:
+    except signin.TooManyAttempts as exc:
         return _oauth_error(429, "too_many_attempts", exc.message, {"Retry-After": str(exc.retry_after)})
     body = token_out(granted).model_dump(mode="json", by_alias=True)
     return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})

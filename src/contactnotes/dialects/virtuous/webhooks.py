@@ -11,7 +11,7 @@ from contactnotes.http.auth import PrincipalDep
 from contactnotes.http.deps import SessionDep, SettingsDep
 from contactnotes.http.inputs import NoNulText
 from contactnotes.jobs.events import EventType
-from contactnotes.notes.schemas import UNSET
+from contactnotes.kit.unset import UNSET
 from contactnotes.webhooks import service as webhooks
 from contactnotes.webhooks.schemas import Format, WebhookCreate, WebhookUpdate, WebhookView
 from contactnotes.webhooks.service import MAX_SECRET, MIN_SECRET
