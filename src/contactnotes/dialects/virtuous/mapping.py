@@ -97,6 +97,7 @@ def to_note_update(body: NoteIn) -> NoteUpdate:
         time_spent_minutes=body.time_spent,
         note_date=utc(body.note_date_time) if body.note_date_time else None,
         reminder=reminder_input(body.reminder) if "reminder" in body.model_fields_set else UNSET,
+        contact=body.contact_id if body.contact_id is not None else UNSET,  # restated; another one is refused
     )
 
 

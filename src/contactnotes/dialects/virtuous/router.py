@@ -208,12 +208,7 @@ async def update_note(
     """Replace a note with the full model sent: an omitted optional field is cleared. Author only."""
     if body is None:
         raise Invalid(NULL_BODY, [FieldProblem("body", NULL_BODY, "REQUIRED")])
-    note_id = integer_id(noteId, "Contact note")
-    if body.contact_id is not None:
-        current = await notes.get_note(session, principal, note_id)
-        if current.contact.id != body.contact_id:
-            raise Invalid.field("contactId", "A note cannot be moved to another contact", "IMMUTABLE")
-    view, _ = await notes.update_note(session, principal, note_id, to_note_update(body))
+    view, _ = await notes.update_note(session, principal, integer_id(noteId, "Contact note"), to_note_update(body))
     return note_out(view, principal, base, utc_now())
 
 
