@@ -20,25 +20,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from contactnotes import __version__
 from contactnotes.attachments.files import Files
 from contactnotes.db.engine import Database
-from contactnotes.dialects.tether.errors import render_error as tether_error
 from contactnotes.dialects.tether.files import FILES_PREFIX
-from contactnotes.dialects.tether.files import router as tether_files_router
-from contactnotes.dialects.tether.note_types import router as tether_note_types_router
-from contactnotes.dialects.tether.reminders import router as tether_reminders_router
+from contactnotes.dialects.tether.route import render_error as tether_error
 from contactnotes.dialects.tether.router import router as tether_router
-from contactnotes.dialects.tether.stream import router as tether_stream_router
 from contactnotes.dialects.tether.uploads import UPLOAD_PATH
-from contactnotes.dialects.tether.uploads import router as tether_uploads_router
-from contactnotes.dialects.tether.webhooks import router as tether_webhooks_router
 from contactnotes.dialects.tether.webhooks import webhook_payload as tether_webhook_payload
-from contactnotes.dialects.virtuous.errors import VirtuousRoute
-from contactnotes.dialects.virtuous.errors import render_error as virtuous_error
 from contactnotes.dialects.virtuous.paths import CaseInsensitivePaths, under
-from contactnotes.dialects.virtuous.reminders import router as virtuous_reminders_router
+from contactnotes.dialects.virtuous.route import VirtuousRoute
+from contactnotes.dialects.virtuous.route import render_error as virtuous_error
 from contactnotes.dialects.virtuous.router import router as virtuous_router
-from contactnotes.dialects.virtuous.token import router as virtuous_token_router
 from contactnotes.dialects.virtuous.webhook_payload import webhook_payload as virtuous_webhook_payload
-from contactnotes.dialects.virtuous.webhooks import router as virtuous_webhooks_router
 from contactnotes.http.docs import mount_docs
 from contactnotes.http.errors import ErrorRenderer, to_failure
 from contactnotes.http.middleware import BodySizeLimit, SecurityHeaders
@@ -207,16 +198,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             return JSONResponse({"status": "unavailable"}, status_code=503, headers={"Retry-After": "5"})
         return JSONResponse({"status": "ok"})
 
-    app.include_router(tether_router)
-    app.include_router(tether_uploads_router)
-    app.include_router(tether_files_router)
-    app.include_router(tether_reminders_router)
-    app.include_router(tether_note_types_router)
+    app.include_router(tether_router)  # one router per adapter
     app.include_router(virtuous_router)
-    app.include_router(virtuous_reminders_router)
-    app.include_router(virtuous_token_router)
     app.openapi = lambda: truthful_openapi(app)  # type: ignore[method-assign]
-    app.include_router(tether_webhooks_router)
-    app.include_router(tether_stream_router)
-    app.include_router(virtuous_webhooks_router)
     return app

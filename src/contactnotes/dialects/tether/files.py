@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import RedirectResponse, StreamingResponse
@@ -11,18 +11,21 @@ from contactnotes.attachments import service as attachments
 from contactnotes.http.deps import FilesDep, SessionDep
 from contactnotes.storage.base import MAX_KEY_LENGTH
 
-from .errors import TetherPublicRoute
+from .route import TetherPublicRoute, errors
 from .upload_wire import StoredOut
-from .wire import ErrorOut
 
 FILES_PREFIX = "/api/files/"
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorOut, "description": "The path is not a storage key (`..`, absolute, odd characters)"},
-    403: {"model": ErrorOut, "description": "The link has expired or was altered"},
-    404: {"model": ErrorOut, "description": "The file is gone (its note was deleted, or it was never attached)"},
-    500: {"model": ErrorOut, "description": "Unexpected failure (no internals are shown)"},
-}
+ERRORS = errors(
+    403,
+    404,
+    always=(400, 500),
+    described={
+        400: "The path is not a storage key (`..`, absolute, odd characters)",
+        403: "The link has expired or was altered",
+        404: "The file is gone (its note was deleted, or it was never attached)",
+    },
+)
 
 router = APIRouter(prefix="/api", route_class=TetherPublicRoute, tags=["Upload"])
 
@@ -61,7 +64,7 @@ async def download_file(key: StorageKey, request: Request, session: SessionDep, 
     return StreamingResponse(download.chunks, media_type=download.content_type, headers=headers)
 
 
-@router.put("/files/{key:path}", response_model=StoredOut, responses={413: {"model": ErrorOut}, **ERRORS})
+@router.put("/files/{key:path}", response_model=StoredOut, responses={**ERRORS, **errors(413, always=())})
 async def put_file(key: StorageKey, request: Request, session: SessionDep, files: FilesDep) -> StoredOut:
     """Receive a directly uploaded file (local store) through the signed URL from /api/uploads/presign."""
     size = await attachments.receive_direct(session, files, key, request.query_params, request.stream())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, status
 from pydantic import StringConstraints
@@ -12,15 +12,11 @@ from contactnotes.http.deps import SessionDep
 from contactnotes.http.inputs import NoNulText
 from contactnotes.orgs import service as orgs
 
-from .errors import TetherRoute
-from .wire import Envelope, ErrorOut, WireModel
+from .route import TetherRoute, errors
+from .wire import Envelope, WireModel
 
 router = APIRouter(prefix="/api", route_class=TetherRoute, tags=["Note Types"])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorOut, "description": "Bad input; `errors` names each field at fault"},
-    401: {"model": ErrorOut, "description": "Missing, malformed, unknown, expired or revoked token"},
-    403: {"model": ErrorOut, "description": "Only an organization admin changes note types"},
-}
+ADMIN_ONLY = {403: "Only an organization admin changes note types"}
 
 
 class NoteTypeIn(WireModel, NoNulText):
@@ -31,7 +27,7 @@ class NoteTypeOut(WireModel):
     name: str
 
 
-@router.get("/note-types", response_model=Envelope[list[NoteTypeOut]], responses={401: ERRORS[401]})
+@router.get("/note-types", response_model=Envelope[list[NoteTypeOut]], responses=errors())
 async def list_note_types(session: SessionDep, principal: PrincipalDep) -> Envelope[list[NoteTypeOut]]:
     """The organization's note types, in display order."""
     types = await orgs.list_note_types(session, principal.org_id)
@@ -42,7 +38,7 @@ async def list_note_types(session: SessionDep, principal: PrincipalDep) -> Envel
     "/note-types",
     status_code=status.HTTP_201_CREATED,
     response_model=Envelope[NoteTypeOut],
-    responses={**ERRORS, 409: {"model": ErrorOut, "description": "A type of that name (any case) exists"}},
+    responses=errors(403, 409, described={**ADMIN_ONLY, 409: "A type of that name (any case) exists"}),
 )
 async def add_note_type(body: NoteTypeIn, session: SessionDep, principal: PrincipalDep) -> Envelope[NoteTypeOut]:
     """Add a note type (admins only)."""
@@ -53,7 +49,7 @@ async def add_note_type(body: NoteTypeIn, session: SessionDep, principal: Princi
 @router.delete(
     "/note-types/{name}",
     response_model=Envelope[None],
-    responses={**ERRORS, 404: {"model": ErrorOut, "description": "No such note type"}},
+    responses=errors(403, 404, described={**ADMIN_ONLY, 404: "No such note type"}),
 )
 async def remove_note_type(name: str, session: SessionDep, principal: PrincipalDep) -> Envelope[None]:
     """Remove a note type (admins only); notes of that type keep it."""

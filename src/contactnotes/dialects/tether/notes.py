@@ -12,10 +12,9 @@ from contactnotes.http.deps import SessionDep
 from contactnotes.notes import service as notes
 
 from .deps import NoteId, PagingDep
-from .errors import TetherRoute
 from .mapping import to_note_create, to_note_update
 from .presenter import PresenterDep
-from .responses import errors
+from .route import TetherRoute, errors
 from .wire import DeletedOut, Envelope, NoteCreateIn, NoteListEnvelope, NoteOut, NoteUpdateIn, ObjectId, ReactionIn
 
 router = APIRouter(prefix="/api/contact-notes", route_class=TetherRoute, tags=["Contact Notes"])

@@ -11,9 +11,8 @@ from contactnotes.http.deps import SessionDep
 from contactnotes.notifications import service as notifications
 
 from .deps import NotificationId, PagingDep
-from .errors import TetherRoute
 from .mapping import notification_out, notification_page_out
-from .responses import errors
+from .route import TetherRoute, errors
 from .wire import Envelope, NotificationListEnvelope, NotificationOut, ReadAllOut
 
 router = APIRouter(prefix="/api/notifications", route_class=TetherRoute, tags=["Notifications"])

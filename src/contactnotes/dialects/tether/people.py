@@ -10,9 +10,8 @@ from contactnotes.http.deps import SessionDep
 from contactnotes.users import service as users
 
 from .deps import ContactId, PagingDep, Search
-from .errors import TetherRoute
 from .mapping import contact_out, contacts_out, me_out, pagination, users_out
-from .responses import errors
+from .route import TetherRoute, errors
 from .wire import ContactCreateIn, ContactOut, Envelope, ListEnvelope, MeOut, UserOut
 
 users_router = APIRouter(prefix="/api/users", route_class=TetherRoute, tags=["Users"])

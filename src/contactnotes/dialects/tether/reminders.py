@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import Field
 
 from contactnotes.errors import NotFound
 from contactnotes.http.auth import PrincipalDep
@@ -15,28 +14,24 @@ from contactnotes.kit.ids import parse_oid
 from contactnotes.reminders import service as reminders
 
 from .deps import PagingDep
-from .errors import TetherRoute
 from .mapping import reminder_out
-from .wire import Envelope, ErrorOut, ObjectId, ReminderOut, WireModel
+from .route import TetherRoute, errors
+from .wire import Envelope, ObjectId, Pagination, ReminderOut, WireModel
 
 router = APIRouter(prefix="/api", route_class=TetherRoute, tags=["Reminders"])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorOut, "description": "Bad input; `errors` names each field at fault"},
-    401: {"model": ErrorOut, "description": "Missing, malformed, unknown, expired or revoked token"},
-    404: {"model": ErrorOut, "description": "No such reminder (or contact) in the caller's organization"},
-}
-RESOLVE_ERRORS: dict[int | str, dict[str, Any]] = {
-    **ERRORS,
-    403: {"model": ErrorOut, "description": "Only the reminder's owner or an admin may resolve it"},
-    409: {"model": ErrorOut, "description": "Already completed or dismissed"},
-}
-
-
-class Pagination(WireModel):
-    total: int
-    limit: int
-    offset: int
-    has_more: bool = Field(alias="hasMore")
+NOT_FOUND = {404: "No such reminder (or contact) in the caller's organization"}
+ERRORS = errors(404, always=(400, 401), described=NOT_FOUND)
+RESOLVE_ERRORS = errors(
+    403,
+    404,
+    409,
+    always=(400, 401),
+    described={
+        **NOT_FOUND,
+        403: "Only the reminder's owner or an admin may resolve it",
+        409: "Already completed or dismissed",
+    },
+)
 
 
 class ReminderList(WireModel):

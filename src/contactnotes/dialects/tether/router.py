@@ -1,13 +1,19 @@
-"""The TetherAI-compatible API: every router of the dialect, mounted by app.py as one."""
+"""The TetherAI-compatible API: every route of the dialect, mounted by app.py as one router."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import notes, notifications, people
+from . import files, note_types, notes, notifications, people, reminders, stream, uploads, webhooks
 
 router = APIRouter()
 router.include_router(notes.router)
 router.include_router(notifications.router)
 router.include_router(people.users_router)
 router.include_router(people.contacts_router)
+router.include_router(uploads.router)
+router.include_router(files.router)
+router.include_router(reminders.router)
+router.include_router(note_types.router)
+router.include_router(webhooks.router)
+router.include_router(stream.router)

@@ -17,9 +17,8 @@ from contactnotes.kit.clock import iso_millis
 from contactnotes.realtime.events import NotificationView, StreamEvent
 from contactnotes.realtime.hub import StreamHub
 
-from .errors import TetherRoute
 from .mapping import note_out
-from .wire import ErrorOut
+from .route import TetherRoute, errors
 
 KEEPALIVE_SECONDS = 15
 RECONNECT_MILLIS = 2000
@@ -107,8 +106,7 @@ def _last_id(*values: str | None) -> int | None:
     response_class=StreamingResponse,
     responses={
         200: {"content": {"text/event-stream": {}}, "description": "Server-sent events, until the client leaves"},
-        401: {"model": ErrorOut, "description": "Missing, malformed, unknown, expired or revoked token"},
-        503: {"model": ErrorOut, "description": "Database unavailable; retry after `Retry-After` seconds"},
+        **errors(always=(401, 503)),
     },
 )
 async def stream(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
 
 from fastapi import APIRouter, Request
 
@@ -15,20 +14,19 @@ from contactnotes.http.deps import FilesDep, SessionDep
 from contactnotes.http.multipart import MultipartReader
 from contactnotes.kit.clock import iso_millis
 
-from .errors import TetherRoute
+from .route import TetherRoute, errors
 from .upload_wire import CompleteIn, PresignIn, PresignOut, UploadedFileOut, UploadOut
-from .wire import ErrorOut
 
 # Bodies of these paths are streamed to storage under the upload limits, not the 1 MB JSON limit.
 UPLOAD_PATH = "/api/upload"
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorOut, "description": "Bad input, too many files, or a type outside the allowlist"},
-    401: {"model": ErrorOut, "description": "Missing, malformed, unknown, expired or revoked token"},
-    413: {"model": ErrorOut, "description": "A file over the size limit (nothing of the request is kept)"},
-    500: {"model": ErrorOut, "description": "Unexpected failure (no internals are shown)"},
-    503: {"model": ErrorOut, "description": "Database or storage unavailable; retry later"},
-}
+ERRORS = errors(
+    described={
+        400: "Bad input, too many files, or a type outside the allowlist",
+        413: "A file over the size limit (nothing of the request is kept)",
+        503: "Database or storage unavailable; retry later",
+    }
+)
 
 MULTIPART_BODY = {
     "requestBody": {

@@ -24,20 +24,18 @@ from contactnotes.webhooks.schemas import (
 )
 from contactnotes.webhooks.service import MAX_SECRET, MIN_SECRET
 
-from .errors import TetherRoute
 from .mapping import note_out
-from .wire import Envelope, ErrorOut, WireModel
+from .route import TetherRoute, errors
+from .wire import Envelope, Pagination, WireModel
 
 EVENT_TYPES = [e.value for e in PUBLIC_EVENTS]
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorOut, "description": "Bad input; `errors` names each field at fault"},
-    401: {"model": ErrorOut, "description": "Missing, malformed, unknown, expired or revoked token"},
-    403: {"model": ErrorOut, "description": "The caller is not an organization admin"},
-    404: {"model": ErrorOut, "description": "No such webhook in the caller's organization"},
-    500: {"model": ErrorOut, "description": "Unexpected failure (no internals are shown)"},
-    503: {"model": ErrorOut, "description": "Database unavailable; retry after `Retry-After` seconds"},
-}
+ERRORS = errors(
+    403,
+    404,
+    always=(400, 401, 500, 503),
+    described={403: "The caller is not an organization admin", 404: "No such webhook in the caller's organization"},
+)
 
 router = APIRouter(prefix="/api/webhooks", route_class=TetherRoute, tags=["Webhook"])
 
@@ -93,13 +91,6 @@ class DeliveryOut(WireModel):
     created_at: str = Field(alias="createdAt")
     last_attempt_at: str | None = Field(alias="lastAttemptAt")
     delivered_at: str | None = Field(alias="deliveredAt")
-
-
-class Pagination(WireModel):
-    total: int
-    limit: int
-    offset: int
-    has_more: bool = Field(alias="hasMore")
 
 
 class DeliveryList(WireModel):

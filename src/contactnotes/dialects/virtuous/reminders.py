@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
 from contactnotes.auth.principal import Principal
@@ -14,15 +12,12 @@ from contactnotes.reminders import service as reminders
 from contactnotes.reminders.schemas import ReminderPage
 
 from .deps import BaseUrlDep, PagingDep, integer_id
-from .errors import VirtuousRoute
 from .mapping import reminder_out
-from .router import E, errors
-from .wire import ListOut, VirtuousErrorOut, VirtuousReminderOut
+from .route import VirtuousRoute, errors
+from .wire import ListOut, VirtuousReminderOut
 
 router = APIRouter(route_class=VirtuousRoute, tags=["Virtuous: Reminders"])
-CONFLICT: dict[int | str, dict[str, Any]] = {
-    409: {"model": VirtuousErrorOut, "description": "Already completed or dismissed"}
-}
+RESOLVE_ERRORS = errors(403, 404, 409, described={409: "Already completed or dismissed"})
 
 
 def _page(page: ReminderPage, principal: Principal, base: str) -> ListOut[VirtuousReminderOut]:
@@ -66,7 +61,7 @@ async def active_reminders_by_contact(
 @router.post(
     "/api/Reminder/{reminderId}/Complete",
     response_model=VirtuousReminderOut,
-    responses={**errors(403, 404), **CONFLICT},
+    responses=RESOLVE_ERRORS,
 )
 async def complete_reminder(
     reminderId: str,
@@ -79,9 +74,7 @@ async def complete_reminder(
     return reminder_out(view, principal, base, utc_now())
 
 
-@router.post(
-    "/api/Reminder/{reminderId}/Dismiss", response_model=VirtuousReminderOut, responses={**errors(403, 404), **CONFLICT}
-)
+@router.post("/api/Reminder/{reminderId}/Dismiss", response_model=VirtuousReminderOut, responses=RESOLVE_ERRORS)
 async def dismiss_reminder(
     reminderId: str,
     session: SessionDep,
@@ -93,4 +86,4 @@ async def dismiss_reminder(
     return reminder_out(view, principal, base, utc_now())
 
 
-__all__ = ["E", "router"]
+__all__ = ["router"]

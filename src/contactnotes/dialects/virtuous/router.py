@@ -1,4 +1,5 @@
-"""Virtuous-compatible /api/ContactNote: parse, call one service function, render."""
+"""The Virtuous-compatible API, mounted by app.py as one router: /api/ContactNote here (parse, call one service
+function, render), and the dialect's other routes included at the end."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from contactnotes.notes import service as notes
 from contactnotes.notes.schemas import NotePage
 from contactnotes.orgs import service as orgs
 
+from . import reminders, token, webhooks
 from .deps import BaseUrlDep, PagingDep, integer_id
-from .errors import VirtuousRoute
 from .mapping import (
     SORT_BY_NAMES,
     conditions,
@@ -29,32 +30,16 @@ from .mapping import (
     to_note_create,
     to_note_update,
 )
+from .route import VirtuousRoute, errors
 from .wire import (
     ListOut,
     NoteIn,
     QueryIn,
     QueryOptionsOut,
-    VirtuousErrorOut,
     VirtuousNoteCreateIn,
     VirtuousNoteOut,
     any_case,
 )
-
-E: dict[int | str, dict[str, Any]] = {
-    400: {"model": VirtuousErrorOut, "description": "Bad input; `error.details` names each field at fault"},
-    401: {"model": VirtuousErrorOut, "description": "Missing, unknown, expired or revoked token"},
-    403: {"model": VirtuousErrorOut, "description": "Visible, but not the caller's to change"},
-    404: {"model": VirtuousErrorOut, "description": "No such note or contact in the caller's organization"},
-    413: {"model": VirtuousErrorOut, "description": "Request body over the size limit (1 MB by default)"},
-    429: {"model": VirtuousErrorOut, "description": "Organization over its rate limit; see `Retry-After`"},
-    500: {"model": VirtuousErrorOut, "description": "Unexpected failure (no internals are shown)"},
-    503: {"model": VirtuousErrorOut, "description": "Database unavailable; retry after `Retry-After` seconds"},
-}
-
-
-def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return {status: E[status] for status in (401, 429, 500, 503, *statuses)}
-
 
 router = APIRouter(route_class=VirtuousRoute, tags=["Virtuous: Contact Notes"])
 NULL_BODY = "The argument cannot be null"  # the real API's answer to an empty body
@@ -222,3 +207,8 @@ async def delete_note(noteId: str, session: SessionDep, principal: PrincipalDep)
     """Delete a note (author or admin); it is 404 from then on."""
     await notes.delete_note(session, principal, integer_id(noteId, "Contact note"))
     return Response(status_code=200)
+
+
+router.include_router(reminders.router)
+router.include_router(token.router)
+router.include_router(webhooks.router)

@@ -16,8 +16,8 @@ from contactnotes.http.inputs import NUL, NUL_MESSAGE
 from contactnotes.http.ratelimit import limiter_of
 from contactnotes.users import signin
 
-from .errors import VirtuousPublicRoute
 from .mapping import token_out
+from .route import VirtuousPublicRoute
 from .wire import TokenErrorOut, TokenOut
 
 router = APIRouter(route_class=VirtuousPublicRoute, tags=["Virtuous: Authentication"])

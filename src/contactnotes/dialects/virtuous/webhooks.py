@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,8 +14,8 @@ from contactnotes.webhooks import service as webhooks
 from contactnotes.webhooks.schemas import Format, WebhookCreate, WebhookUpdate, WebhookView
 from contactnotes.webhooks.service import MAX_SECRET, MIN_SECRET
 
-from .errors import VirtuousRoute
-from .wire import MAX_ID, LenientBool, VirtuousErrorOut
+from .route import VirtuousRoute, errors
+from .wire import MAX_ID, LenientBool
 
 TOGGLES = {
     "contactNoteCreate": EventType.NOTE_CREATED.value,
@@ -27,14 +25,13 @@ TOGGLES = {
 FIELD_NAMES = {"payload_url": "payloadUrl", "event_types": "contactNoteCreate", "secret": "secret"}
 
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": VirtuousErrorOut, "description": "Bad input; `error.details` names each field at fault"},
-    401: {"model": VirtuousErrorOut, "description": "Missing or unusable token"},
-    403: {"model": VirtuousErrorOut, "description": "The caller is not an organization admin"},
-    404: {"model": VirtuousErrorOut, "description": "No such webhook in the caller's organization"},
-    500: {"model": VirtuousErrorOut, "description": "Unexpected failure"},
-    503: {"model": VirtuousErrorOut, "description": "Database unavailable; retry after `Retry-After` seconds"},
-}
+ERRORS = errors(
+    400,
+    403,
+    404,
+    always=(401, 500, 503),
+    described={403: "The caller is not an organization admin", 404: "No such webhook in the caller's organization"},
+)
 
 
 def _webhook_ref(raw: str) -> int:

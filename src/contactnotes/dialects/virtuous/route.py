@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from contactnotes.http.errors import DialectRoute, Failure
 
 from .limits import add_headers, limit_client, limit_organization
+from .wire import VirtuousErrorOut
 
 CODES = {
     400: "BAD_REQUEST",
@@ -36,6 +37,30 @@ CODES = {
 
 def error_code(status: int) -> str:
     return CODES.get(status, "INTERNAL_ERROR" if status >= 500 else "BAD_REQUEST")
+
+
+_ERRORS: dict[int, str] = {
+    400: "Bad input; `error.details` names each field at fault",
+    401: "Missing, unknown, expired or revoked token",
+    403: "Visible, but not the caller's to change",
+    404: "No such note or contact in the caller's organization",
+    409: "The request clashes with the object's current state",
+    413: "Request body over the size limit (1 MB by default)",
+    429: "Organization over its rate limit; see `Retry-After`",
+    500: "Unexpected failure (no internals are shown)",
+    503: "Database unavailable; retry after `Retry-After` seconds",
+}
+# Every endpoint parses a token, counts against the rate limit, and may fail unexpectedly.
+_ALWAYS = (401, 429, 500, 503)
+
+
+def errors(
+    *statuses: int, described: dict[int, str] | None = None, always: Sequence[int] = _ALWAYS
+) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for an endpoint: the statuses every endpoint has, plus these, each described once here
+    unless the endpoint says more precisely what it means for it."""
+    texts = {**_ERRORS, **(described or {})}
+    return {code: {"model": VirtuousErrorOut, "description": texts[code]} for code in sorted({*always, *statuses})}
 
 
 def render_error(request: Request, failure: Failure) -> Response:

@@ -20,6 +20,28 @@ from .wire import ErrorOut
 
 RATE_LIMITED = {"model": ErrorOut, "description": "Over the caller's or the organization's rate limit; see Retry-After"}
 
+_ERRORS: dict[int, str] = {
+    400: "Bad input; `errors` names each field at fault",
+    401: "Missing, malformed, unknown, expired or revoked token",
+    403: "The caller can see the object but may not do this to it",
+    404: "No such object in the caller's organization (absent, deleted, or someone else's private note)",
+    409: "The request clashes with the object's current state",
+    413: "Request body over 1 MB",
+    500: "Unexpected failure (no internals are shown)",
+    503: "Database unavailable; retry after `Retry-After` seconds",
+}
+# Every endpoint with a token parses it, may meet an oversized body, and may fail unexpectedly.
+_ALWAYS = (400, 401, 413, 500, 503)
+
+
+def errors(
+    *statuses: int, described: dict[int, str] | None = None, always: Sequence[int] = _ALWAYS
+) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for an endpoint: the statuses every endpoint has, plus these, each described once here
+    unless the endpoint says more precisely what it means for it."""
+    texts = {**_ERRORS, **(described or {})}
+    return {code: {"model": ErrorOut, "description": texts[code]} for code in sorted({*always, *statuses})}
+
 
 def render_error(request: Request, failure: Failure) -> Response:
     body = {
