@@ -9,8 +9,8 @@ from contactnotes.auth.principal import Principal
 from contactnotes.errors import Invalid
 from contactnotes.kit.clock import iso_millis
 from contactnotes.kit.unset import UNSET
+from contactnotes.notes.conditions import ConditionInput, ParameterOption
 from contactnotes.notes.schemas import NoteCreate, NoteSort, NoteUpdate, NoteView
-from contactnotes.notes.search import ConditionInput, ParameterOption
 from contactnotes.reminders.schemas import ReminderInput, ReminderView
 from contactnotes.users.signin import GrantedTokens
 

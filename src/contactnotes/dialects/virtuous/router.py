@@ -12,7 +12,7 @@ from contactnotes.errors import FieldProblem, Invalid
 from contactnotes.http.auth import PrincipalDep
 from contactnotes.http.deps import SessionDep
 from contactnotes.kit.clock import utc_now
-from contactnotes.notes import search
+from contactnotes.notes import conditions as condition_query
 from contactnotes.notes import service as notes
 from contactnotes.notes.schemas import NotePage
 from contactnotes.orgs import service as orgs
@@ -79,7 +79,7 @@ async def get_note_types(session: SessionDep, principal: PrincipalDep) -> dict[s
 @router.get("/api/ContactNote/QueryOptions", response_model=QueryOptionsOut, responses=errors())
 async def get_query_options(session: SessionDep, principal: PrincipalDep) -> QueryOptionsOut:
     """The parameters a Query may use, each with its operators (and the values of Type)."""
-    options = await search.query_options(session, principal)
+    options = await condition_query.query_options(session, principal)
     return QueryOptionsOut(parameters=[option_out(o) for o in options], sort_by=SORT_BY_NAMES)
 
 
@@ -93,7 +93,7 @@ async def query_notes(
 ) -> ListOut[VirtuousNoteOut]:
     """Notes matching any group of conditions (conditions in a group are ANDed, groups ORed)."""
     body = body or QueryIn()
-    page = await search.query_notes(
+    page = await condition_query.query_notes(
         session,
         principal,
         conditions(body),
