@@ -18,7 +18,7 @@ from contactnotes.auth.principal import Principal
 from contactnotes.errors import FieldProblem, Invalid, NotFound, TooLarge
 from contactnotes.kit.clock import utc_now
 from contactnotes.models import Upload, UploadStatus
-from contactnotes.notes.schemas import AttachmentIn, NotePage, NoteView
+from contactnotes.notes.schemas import AttachmentIn, NotePage, NoteView, StoredAttachment
 
 log = logging.getLogger("contactnotes")
 
@@ -211,7 +211,7 @@ async def complete_upload(session: AsyncSession, principal: Principal, files: Fi
 
 async def attachments_for_note(
     session: AsyncSession, principal: Principal, items: Sequence[AttachmentIn]
-) -> list[AttachmentIn]:
+) -> list[StoredAttachment]:
     """The attachments a note may carry: each key a stored upload of the caller's organization.
 
     Size and type come from the stored upload (what the bytes are), the name from the caller (a label).
@@ -227,7 +227,9 @@ async def attachments_for_note(
     if problems:
         raise Invalid(problems[0].message, problems)
     await repository.mark_attached(session, [u.id for u in uploads.values()], utc_now())
-    return [AttachmentIn(item.key, item.name, uploads[item.key].size, uploads[item.key].content_type) for item in items]
+    return [
+        StoredAttachment(item.key, item.name, uploads[item.key].size, uploads[item.key].content_type) for item in items
+    ]
 
 
 # ---- links --------------------------------------------------------------------------------------------

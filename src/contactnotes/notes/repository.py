@@ -18,9 +18,9 @@ from contactnotes.kit.ids import new_oid
 from contactnotes.models import Note, NoteAttachment, NoteMention, NoteReaction
 from contactnotes.notes import view_rows
 from contactnotes.notes.schemas import (
-    AttachmentIn,
     NoteSort,
     NoteView,
+    StoredAttachment,
 )
 from contactnotes.reminders import repository as reminders_repository
 
@@ -83,7 +83,7 @@ async def mentioned_user_ids(session: AsyncSession, note_id: int) -> list[int]:
 
 
 async def replace_attachments(
-    session: AsyncSession, note_id: int, attachments: Sequence[AttachmentIn], *, existing: bool
+    session: AsyncSession, note_id: int, attachments: Sequence[StoredAttachment], *, existing: bool
 ) -> None:
     if existing:
         await session.execute(delete(NoteAttachment).where(NoteAttachment.note_id == note_id))
