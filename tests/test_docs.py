@@ -351,6 +351,21 @@ def test_settings_blocks_are_valid_settings(block: Block, tmp_path: Path) -> Non
             assert shown in (str(actual), getattr(actual, "value", None)), (name, actual, shown)
 
 
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+@pytest.mark.parametrize("path", DOC_PATHS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_links_and_citations_stay_inside_the_repository(path: Path) -> None:
+    """A reader can open every file a doc points to; nothing cites files outside the repository."""
+    text = path.read_text()
+    for target in LINK.findall(text):
+        if target.startswith(("http://", "https://", "mailto:", "#")):
+            continue
+        assert (path.parent / target.split("#")[0]).exists(), f"{path.name} links to missing {target}"
+    for internal in ("shared/reference", "/work/", "shared/seeds"):
+        assert internal not in text, f"{path.name} cites {internal}, which is not part of the repository"
+
+
 # ---- running them --------------------------------------------------------------------------------------
 
 
