@@ -47,7 +47,8 @@ serve: install
 test: install-dev chromium
 	$(BIN)/pytest -q -n auto || [ $$? -eq 5 ]
 
-# Fault injection: SIGKILL of the API under load, PostgreSQL stopped and restarted under load.
+# Fault injection: SIGKILL of the API under load; a throw-away PostgreSQL cluster of the test's own (never the
+# configured server) stopped and restarted under load.
 test-faults: install-dev
 	$(BIN)/pytest -q -m faults tests/faults || [ $$? -eq 5 ]
 

@@ -71,7 +71,7 @@ def main() -> None:
     env = environment(url)
     cli(env, "migrate")
     demo = cli(env, "demo")
-    author = demo[2]
+    author = next(line.removeprefix("export TOKEN=") for line in demo if line.startswith("export TOKEN="))
     contact = "65c2d0e0f0a0b0c0d0e0f0a0"
     alice = "65b1f0a2c3d4e5f6a7b8c9d0"
     reader = cli(env, "token", "create", "--user", "alice@example.com", "--name", "bench")[-1]

@@ -40,16 +40,16 @@ def _postgres_reachable() -> bool:
         return False
 
 
-def _asyncpg_dsn(database: str) -> str:
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + database
+def _asyncpg_dsn(database: str, admin_url: str = PG_ADMIN_URL) -> str:
+    return admin_url.rsplit("/", 1)[0] + "/" + database
 
 
-def sqlalchemy_pg_url(database: str) -> str:
-    return _asyncpg_dsn(database).replace("postgresql://", "postgresql+asyncpg://", 1)
+def sqlalchemy_pg_url(database: str, admin_url: str = PG_ADMIN_URL) -> str:
+    return _asyncpg_dsn(database, admin_url).replace("postgresql://", "postgresql+asyncpg://", 1)
 
 
-async def _recreate_pg_database(name: str) -> None:
-    connection = await asyncpg.connect(PG_ADMIN_URL)
+async def _recreate_pg_database(name: str, admin_url: str) -> None:
+    connection = await asyncpg.connect(admin_url)
     try:
         await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await connection.execute(f'CREATE DATABASE "{name}"')
@@ -57,10 +57,33 @@ async def _recreate_pg_database(name: str) -> None:
         await connection.close()
 
 
-def fresh_pg_database(name: str) -> str:
+# Databases this process made on the shared server; dropped when its session ends (see pytest_sessionfinish).
+_created_on_shared_server: set[str] = set()
+
+
+def fresh_pg_database(name: str, admin_url: str = PG_ADMIN_URL) -> str:
     """An empty PostgreSQL database (dropped first if left over); returns its SQLAlchemy URL."""
-    asyncio.run(_recreate_pg_database(name))
-    return sqlalchemy_pg_url(name)
+    if admin_url == PG_ADMIN_URL:
+        _created_on_shared_server.add(name)
+    asyncio.run(_recreate_pg_database(name, admin_url))
+    return sqlalchemy_pg_url(name, admin_url)
+
+
+async def _drop_pg_databases(names: set[str]) -> None:
+    connection = await asyncpg.connect(PG_ADMIN_URL)
+    try:
+        for name in sorted(names):
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Leave no test database behind on the shared server. Runs in every xdist worker (each drops its own)
+    after all fixtures are torn down."""
+    if _created_on_shared_server and _postgres_reachable():
+        asyncio.run(_drop_pg_databases(_created_on_shared_server))
+        _created_on_shared_server.clear()
 
 
 def require_postgres() -> None:

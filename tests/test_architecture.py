@@ -78,6 +78,7 @@ SCOPED_BY_CALLER = {
     "users.find_by_email": "sign-in: the e-mail is what identifies the account",
     "orgs.find_by_oid_or_name": "CLI and demo set-up, run by the operator",
     "orgs.find_by_name": "CLI and demo set-up, run by the operator",
+    "orgs.all_orgs": "`contactnotes org list`, run by the operator",
     # Keys and links: the storage key carries the organization's prefix and is checked against it by the caller.
     "attachments.by_key": "the key was checked against the caller's organization prefix",
     "attachments.servable": "serves a signed link; the signature names the key",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
@@ -44,6 +45,20 @@ def fail(message: str) -> None:
     raise typer.Exit(1)
 
 
+Row = dict[str, str | int | None]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON array (for scripts)")]
+
+
+def print_rows(rows: list[Row], columns: list[str], as_json: bool) -> None:
+    """A list command's answer: tab-separated columns under a header, or a JSON array of objects."""
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    typer.echo("\t".join(column.upper() for column in columns))
+    for row in rows:
+        typer.echo("\t".join("-" if row[column] is None else str(row[column]) for column in columns))
+
+
 def run_in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """Run one unit of work against the configured database, turning domain errors into one stderr line."""
 
@@ -64,9 +79,17 @@ def run_in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
 
 @app.command()
 def migrate() -> None:
-    """Bring the configured database to the latest schema."""
-    migrations.upgrade(get_settings().database_url)
-    typer.echo("database is at the latest schema")
+    """Bring the configured database to the latest schema, and say what was done."""
+    url = get_settings().database_url
+    before = migrations.current_revision(url)
+    migrations.upgrade(url)
+    head = migrations.head_revision()
+    if before is None:
+        typer.echo(f"created the schema at revision {head}")
+    elif before == head:
+        typer.echo(f"database is already at the latest schema (revision {head}); nothing to do")
+    else:
+        typer.echo(f"migrated the database from revision {before} to {head}")
 
 
 @org_app.command("create")
@@ -74,6 +97,16 @@ def org_create(name: str) -> None:
     """Create an organization; prints its ObjectId."""
     org = run_in_transaction(lambda s: orgs.create_org(s, name))
     typer.echo(org.oid)
+
+
+@org_app.command("list")
+def org_list(as_json: JsonOption = False) -> None:
+    """List organizations: integer id, ObjectId and name."""
+
+    async def work(session: AsyncSession) -> list[Row]:
+        return [{"id": o.id, "objectId": o.oid, "name": o.name} for o in await orgs.list_orgs(session)]
+
+    print_rows(run_in_transaction(work), ["id", "objectId", "name"], as_json)
 
 
 @user_app.command("create")
@@ -92,6 +125,29 @@ def user_create(
         return user.oid
 
     typer.echo(run_in_transaction(work))
+
+
+@user_app.command("list")
+def user_list(
+    org: Annotated[str, typer.Option(help="Organization ObjectId or name")], as_json: JsonOption = False
+) -> None:
+    """List an organization's users: integer id, ObjectId, email, @handle, name and role."""
+
+    async def work(session: AsyncSession) -> list[Row]:
+        found = await orgs.find_org(session, org)
+        return [
+            {
+                "id": u.id,
+                "objectId": u.oid,
+                "email": u.email,
+                "handle": u.handle,
+                "name": u.full_name,
+                "role": "admin" if u.is_admin else "member",
+            }
+            for u in await users.users_of_org(session, found.id)
+        ]
+
+    print_rows(run_in_transaction(work), ["id", "objectId", "email", "handle", "name", "role"], as_json)
 
 
 @user_app.command("set-password")
@@ -120,6 +176,22 @@ def contact_create(
 
     oid, integer_id = run_in_transaction(work)
     typer.echo(f"{oid} {integer_id}")
+
+
+@contact_app.command("list")
+def contact_list(
+    org: Annotated[str, typer.Option(help="Organization ObjectId or name")], as_json: JsonOption = False
+) -> None:
+    """List an organization's contacts: integer id (Virtuous), ObjectId (TetherAI), name and email."""
+
+    async def work(session: AsyncSession) -> list[Row]:
+        found = await orgs.find_org(session, org)
+        return [
+            {"id": c.id, "objectId": c.oid, "name": c.display_name, "email": c.email}
+            for c in await contacts.contacts_of_org(session, found.id)
+        ]
+
+    print_rows(run_in_transaction(work), ["id", "objectId", "name", "email"], as_json)
 
 
 @token_app.command("create")
@@ -268,18 +340,22 @@ def worker(once: Annotated[bool, typer.Option("--once", help="Handle what is due
 
 @app.command()
 def demo() -> None:
-    """Load a demo organization if absent; print a token and a curl to try."""
+    """Load a demo organization if absent; print `export` lines with tokens for Cory and Alice, and a curl."""
     from contactnotes.demo import load_demo
 
     result = run_in_transaction(load_demo)
     base = get_settings().public_base_url.rstrip("/")
     typer.echo(f"demo organization: {result.org_name} ({'created' if result.created else 'already present'})")
-    typer.echo(f"signed in as {result.email}; token:")
-    typer.echo(result.token)
-    typer.echo("\ntry:")
+    typer.echo(
+        f"tokens for {result.email} (an admin) and {result.alice_email}; "
+        "paste these two lines into the shell you will use:"
+    )
+    typer.echo(f"export TOKEN={result.token}")
+    typer.echo(f"export ALICE_TOKEN={result.alice_token}")
+    typer.echo("\nthen try:")
     typer.echo(
         f"curl -s -X POST {base}/api/contact-notes \\\n"
-        f"  -H 'Authorization: Bearer {result.token}' \\\n"
+        '  -H "Authorization: Bearer $TOKEN" \\\n'
         "  -H 'Content-Type: application/json' \\\n"
         f'  -d \'{{"contactId": "{result.contact_oid}", "note": "@alice please review the W2 attached.", '
         f'"mentions": ["{result.mention_oid}"]}}\''

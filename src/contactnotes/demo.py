@@ -21,6 +21,8 @@ DEMO_ORG = "Demo Accounting"
 CORY_OID = "65b1f0a2c3d4e5f6a7b8c9d3"  # the author in TetherAI's example
 ALICE_OID = "65b1f0a2c3d4e5f6a7b8c9d0"  # the mentioned user in TetherAI's example
 CONTACT_OID = "65c2d0e0f0a0b0c0d0e0f0a0"  # the contact in TetherAI's example
+CORY_EMAIL = "cory@example.com"
+ALICE_EMAIL = "alice@example.com"
 
 
 @dataclass(frozen=True)
@@ -28,19 +30,19 @@ class DemoResult:
     org_name: str
     created: bool
     email: str
-    token: str
+    token: str  # Cory's, an admin
     contact_oid: str
     mention_oid: str
+    alice_email: str
+    alice_token: str  # Alice's, a member: the one mentioned in the example
 
 
 async def _create(session: AsyncSession) -> None:
     org = await orgs.create_org(session, DEMO_ORG)
     cory = await users.create_user(
-        session, org, email="cory@example.com", full_name="Cory Tan", handle="cory", admin=True, oid=CORY_OID
+        session, org, email=CORY_EMAIL, full_name="Cory Tan", handle="cory", admin=True, oid=CORY_OID
     )
-    await users.create_user(
-        session, org, email="alice@example.com", full_name="Alice Moreau", handle="alice", oid=ALICE_OID
-    )
+    await users.create_user(session, org, email=ALICE_EMAIL, full_name="Alice Moreau", handle="alice", oid=ALICE_OID)
     jordan = await contacts.create_contact(
         session, org.id, display_name="Jordan Lee", email="jordan.lee@example.net", oid=CONTACT_OID
     )
@@ -75,7 +77,11 @@ async def load_demo(session: AsyncSession) -> DemoResult:
     created = await orgs_repository.find_by_name(session, DEMO_ORG) is None
     if created:
         await _create(session)
-    cory = await users_repository.find_by_email(session, "cory@example.com")
-    assert cory is not None
+    cory = await users_repository.find_by_email(session, CORY_EMAIL)
+    alice = await users_repository.find_by_email(session, ALICE_EMAIL)
+    assert cory is not None and alice is not None
     issued = await auth.issue_token(session, cory, name="demo")
-    return DemoResult(DEMO_ORG, created, cory.email, issued.secret, CONTACT_OID, ALICE_OID)
+    alice_issued = await auth.issue_token(session, alice, name="demo")
+    return DemoResult(
+        DEMO_ORG, created, cory.email, issued.secret, CONTACT_OID, ALICE_OID, alice.email, alice_issued.secret
+    )

@@ -64,6 +64,30 @@ class TestAttach:
             upload = (await session.scalars(select(Upload).where(Upload.key == uploaded["key"]))).one()
         assert upload.attached_at is not None
 
+    async def test_size_and_type_may_be_left_out_on_create_and_on_edit(
+        self, client: httpx.AsyncClient, world: World
+    ) -> None:
+        first = await upload_pdf(client, world.alice, "first.pdf", size=4321)
+        second = await upload_pdf(client, world.alice, "second.pdf", size=1234)
+        response = await create_note(
+            client, world.alice, world.contact.oid, [{"key": first["key"], "name": "Engagement.pdf"}]
+        )
+        assert response.status_code == 201, response.text
+        [attachment] = response.json()["data"]["attachments"]
+        assert (attachment["name"], attachment["size"], attachment["type"]) == (
+            "Engagement.pdf",
+            4321,
+            "application/pdf",
+        )
+        edited = await client.patch(
+            f"/api/contact-notes/{response.json()['data']['_id']}",
+            json={"attachments": [{"key": second["key"], "name": "Return.pdf"}]},
+            headers=world.alice.headers,
+        )
+        assert edited.status_code == 200, edited.text
+        [attachment] = edited.json()["data"]["attachments"]
+        assert (attachment["name"], attachment["size"], attachment["type"]) == ("Return.pdf", 1234, "application/pdf")
+
     async def test_an_edit_checks_keys_and_replaces_the_list(
         self, client: httpx.AsyncClient, world: World, database: Database
     ) -> None:
@@ -80,7 +104,7 @@ class TestAttach:
                     session,
                     world.alice.principal,
                     created["_id"],
-                    NoteUpdate(attachments=[AttachmentIn(theirs["key"], "x.pdf", 1, "application/pdf")]),
+                    NoteUpdate(attachments=[AttachmentIn(theirs["key"], "x.pdf")]),
                 )
                 raise AssertionError("another organization's key was attached")
             except Invalid as refused:

@@ -71,7 +71,7 @@ class TestNoteAnswers:
         old_link = created["data"]["attachments"][0]["signedUrl"]
 
         async with unit_of_work(database) as session:
-            keep = AttachmentIn(second["key"], "second.pdf", second["size"], second["type"])
+            keep = AttachmentIn(second["key"], "second.pdf")
             await notes.update_note(
                 session, world.alice.principal, created["data"]["_id"], NoteUpdate(attachments=[keep])
             )

@@ -6,6 +6,7 @@ Commands run in-process through Click's runner (a new interpreter per command co
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from contactnotes.cli import app as cli
+from contactnotes.db.migrate import head_revision, upgrade
 from contactnotes.settings import get_settings
 from tests.conftest import fresh_pg_database, require_postgres
 
@@ -53,7 +55,8 @@ def ok(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
 
 
 def test_the_documented_setup_sequence(cli_env: dict[str, str]) -> None:
-    assert "latest schema" in ok(cli_env, "migrate")
+    assert ok(cli_env, "migrate").strip() == f"created the schema at revision {head_revision()}"
+    assert "already at the latest schema" in ok(cli_env, "migrate")
     org_oid = ok(cli_env, "org", "create", "Acme Tax").strip()
     assert OBJECT_ID.match(org_oid)
 
@@ -95,10 +98,48 @@ def test_the_documented_setup_sequence(cli_env: dict[str, str]) -> None:
 
     assert "password set" in ok(cli_env, "user", "set-password", "dana@example.com", stdin="correct horse battery\n")
 
+    # The lists show both id forms: the integer id (Virtuous paths) and the ObjectId (TetherAI bodies).
+    assert ok(cli_env, "contact", "list", "--org", "Acme Tax").splitlines() == [
+        "ID\tOBJECTID\tNAME\tEMAIL",
+        f"{contact_id}\t{contact_oid}\tJordan Lee\tj@example.net",
+    ]
+    assert json.loads(ok(cli_env, "contact", "list", "--org", org_oid, "--json")) == [
+        {"id": int(contact_id), "objectId": contact_oid, "name": "Jordan Lee", "email": "j@example.net"}
+    ]
+    users = json.loads(ok(cli_env, "user", "list", "--org", "Acme Tax", "--json"))
+    assert [(u["objectId"], u["email"], u["handle"], u["name"], u["role"]) for u in users] == [
+        (user_oid, "dana@example.com", "dana", "Dana Diaz", "admin"),
+        (users[1]["objectId"], "eli@example.com", "eli", "Eli", "member"),
+    ]
+    assert all(isinstance(u["id"], int) for u in users)
+    assert ok(cli_env, "user", "list", "--org", org_oid).splitlines()[1].split("\t") == [
+        str(users[0]["id"]),
+        user_oid,
+        "dana@example.com",
+        "dana",
+        "Dana Diaz",
+        "admin",
+    ]
+    ok(cli_env, "org", "create", "Globex")
+    organizations = json.loads(ok(cli_env, "org", "list", "--json"))
+    assert (organizations[0]["objectId"], organizations[0]["name"]) == (org_oid, "Acme Tax")
+    assert [o["name"] for o in organizations] == ["Acme Tax", "Globex"]
+    assert ok(cli_env, "org", "list").splitlines()[0] == "ID\tOBJECTID\tNAME"
+    assert json.loads(ok(cli_env, "contact", "list", "--org", "Globex", "--json")) == []  # another org's: none
+
+
+def test_migrate_says_which_revision_it_came_from(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0007")
+    output = ok({"CONTACTNOTES_DATABASE_URL": url}, "migrate").strip()
+    assert output == f"migrated the database from revision 0007 to {head_revision()}"
+
 
 ERROR_CASES = [
     (("user", "create", "--org", "Nope", "--email", "x@example.com", "--name", "X"), "No organization 'Nope'"),
     (("contact", "create", "--org", "Nope", "--name", "X"), "No organization 'Nope'"),
+    (("contact", "list", "--org", "Nope"), "No organization 'Nope'"),
+    (("user", "list", "--org", "Nope", "--json"), "No organization 'Nope'"),
     (("token", "create", "--user", "ghost@example.com"), "No user with email ghost@example.com"),
     (("org", "create", "Acme Tax"), "already exists"),
     (("user", "create", "--org", "Acme Tax", "--email", "dup@example.com", "--name", "Again"), "already exists"),
@@ -127,5 +168,6 @@ def test_demo_is_idempotent_and_prints_a_token_and_curl(cli_env: dict[str, str])
     second = ok(cli_env, "demo")
     assert "(created)" in first and "(already present)" in second
     for output in (first, second):
-        assert re.search(r"^cn_[A-Za-z0-9_-]{43}$", output, re.MULTILINE)
+        assert re.search(r"^export TOKEN=cn_[A-Za-z0-9_-]{43}$", output, re.MULTILINE)
+        assert re.search(r"^export ALICE_TOKEN=cn_[A-Za-z0-9_-]{43}$", output, re.MULTILINE)
         assert "curl -s -X POST http://127.0.0.1:9/api/contact-notes" in output

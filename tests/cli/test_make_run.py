@@ -1,4 +1,4 @@
-"""What `make run` does, end to end: migrate, demo, serve; then the printed curl creates a note."""
+"""What `make run` does, end to end: migrate, demo, serve; then the printed lines, pasted, create a note."""
 
 from __future__ import annotations
 
@@ -31,17 +31,27 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
         yield base, demo.stdout
 
 
-def test_the_printed_curl_creates_a_note(served: tuple[str, str]) -> None:
+def test_the_printed_export_lines_and_curl_work_when_pasted(served: tuple[str, str]) -> None:
     base, demo_output = served
+    exports = re.findall(r"^export (?:TOKEN|ALICE_TOKEN)=cn_\S+$", demo_output, re.MULTILINE)
+    assert len(exports) == 2
     curl = demo_output[demo_output.index("curl ") :].strip()
-    result = subprocess.run(["bash", "-c", curl], capture_output=True, text=True, timeout=30, check=True)
-    body = json.loads(result.stdout)
-    assert body["success"] is True and body["message"] == "Contact note created"
-    assert body["data"]["userId"]["fullName"] == "Cory Tan"
-    assert body["data"]["mentions"] == ["65b1f0a2c3d4e5f6a7b8c9d0"]
+    pasted = "\n".join([*exports, curl, 'echo; curl -s "$0/api/users/me" -H "Authorization: Bearer $ALICE_TOKEN"'])
+    # A clean environment: the exports, not the test's own variables, must supply the tokens.
+    result = subprocess.run(
+        ["bash", "-c", pasted, base],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+        env={"PATH": os.environ["PATH"]},
+    )
+    created, alice = (json.loads(line) for line in result.stdout.splitlines())
+    assert created["success"] is True and created["message"] == "Contact note created"
+    assert created["data"]["userId"]["fullName"] == "Cory Tan"
+    assert created["data"]["mentions"] == ["65b1f0a2c3d4e5f6a7b8c9d0"]
+    assert alice["data"]["email"] == "alice@example.com"
 
-    token = re.search(r"^(cn_\S+)$", demo_output, re.MULTILINE)
-    assert token
     assert httpx.get(f"{base}/healthz").json() == {"status": "ok"}
     spec = httpx.get(f"{base}/openapi.json").json()
     assert "/api/contact-notes" in spec["paths"]

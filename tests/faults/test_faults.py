@@ -1,5 +1,7 @@
 """Faults: the API process killed mid-write, and PostgreSQL stopped under load. Run by `make test-faults`.
 
+The outage test stops a PostgreSQL cluster it started itself (tests/faults/cluster.py), never the shared one.
+
 The promise under test: every create answered 2xx is in the database afterwards; while the database is away,
 clients get 503 with Retry-After (never a 500, a stack trace or SQL); service resumes once it is back.
 """
@@ -7,22 +9,24 @@ clients get 503 with Retry-After (never a 500, a stack trace or SQL); service re
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import select
 
+from contactnotes.db import migrate
 from contactnotes.db.engine import Database
 from contactnotes.db.uow import unit_of_work
 from contactnotes.models import Note
 from contactnotes.settings import Settings
-from tests.factories import World
+from tests.conftest import IN_CI, fresh_pg_database
+from tests.factories import World, build_world
+from tests.faults.cluster import Cluster, postgres_bin_dir, throwaway_cluster
 from tests.live import start_server, stop_server
 
 pytestmark = pytest.mark.faults
@@ -110,40 +114,49 @@ async def test_sigkill_under_sixteen_writers_loses_no_acknowledged_write(
         stop_server(restarted)
 
 
-def pg_cluster(action: str) -> None:
-    version = sorted(os.listdir("/etc/postgresql"))[-1]
-    extra = ["-m", "fast"] if action == "stop" else []
-    subprocess.run(
-        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action, *extra],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+@pytest.fixture
+def own_postgres(tmp_path: Path) -> Iterator[tuple[Cluster, Settings]]:
+    """A PostgreSQL cluster of this test's own, migrated: the one the outage test stops (never a shared one)."""
+    bin_dir = postgres_bin_dir()
+    if bin_dir is None:
+        message = "PostgreSQL's programs (initdb, pg_ctl) are not installed"
+        if IN_CI:
+            pytest.fail(message + " (CI=true: the outage test is required)")
+        pytest.skip(message)
+    with throwaway_cluster(bin_dir) as cluster:
+        url = fresh_pg_database("contactnotes_faults", admin_url=cluster.admin_url())
+        migrate.upgrade(url)
+        yield cluster, Settings(database_url=url, var_dir=tmp_path / "var", _env_file=None)  # type: ignore[call-arg]
 
 
 async def test_postgresql_outage_gives_503_then_service_resumes_with_nothing_lost(
-    settings: Settings, world: World, database: Database
+    own_postgres: tuple[Cluster, Settings],
 ) -> None:
-    if database.is_sqlite:
-        pytest.skip("a database server outage is a PostgreSQL scenario")
-    await database.dispose()
+    cluster, settings = own_postgres
+    database = Database(settings)
+    try:
+        world = await build_world(database)
+    finally:
+        await database.dispose()
     server = start_server({"CONTACTNOTES_DATABASE_URL": settings.database_url})
     load = Load()
     try:
         writing = asyncio.create_task(write_for(server.url, world, 20.0, load))
         await asyncio.sleep(3)
-        await asyncio.to_thread(pg_cluster, "stop")
+        await asyncio.to_thread(cluster.stop)
         stopped_at = time.monotonic()
         try:
             await asyncio.sleep(4)
         finally:
             restarting_at = time.monotonic()  # PostgreSQL may accept again before `start` returns
-            await asyncio.to_thread(pg_cluster, "start")
+            await asyncio.to_thread(cluster.start)
         back_at = time.monotonic()
         try:
             await writing
         except AssertionError as failure:
-            raise AssertionError(f"{failure}\n--- server log ---\n{server.log_tail()}") from failure
+            raise AssertionError(
+                f"{failure}\n--- server log ---\n{server.log_tail()}\n--- PostgreSQL log ---\n{cluster.log_tail()}"
+            ) from failure
     finally:
         stop_server(server)
 

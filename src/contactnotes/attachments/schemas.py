@@ -57,6 +57,17 @@ class CleanupReport:
 
 @dataclass(frozen=True, slots=True)
 class AttachmentIn:
+    """A file a client attaches: the key of its upload and a label. Size and type are never taken from the
+    client: they are the stored file's (StoredAttachment)."""
+
+    key: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAttachment:
+    """An attachment checked against its stored upload: the size and sniffed type are the file's own."""
+
     key: str
     name: str
     size: int

@@ -17,6 +17,7 @@ from contactnotes.attachments.schemas import (
     AttachmentView,
     Download,
     IncomingFile,
+    StoredAttachment,
     UploadGrant,
     UploadView,
 )
@@ -217,7 +218,7 @@ async def complete_upload(session: AsyncSession, principal: Principal, files: Fi
 
 async def attachments_for_note(
     session: AsyncSession, principal: Principal, items: Sequence[AttachmentIn]
-) -> list[AttachmentIn]:
+) -> list[StoredAttachment]:
     """The attachments a note may carry: each key a stored upload of the caller's organization.
 
     Size and type come from the stored upload (what the bytes are), the name from the caller (a label).
@@ -233,7 +234,9 @@ async def attachments_for_note(
     if problems:
         raise Invalid(problems[0].message, problems)
     await repository.mark_attached(session, [u.id for u in uploads.values()], utc_now())
-    return [AttachmentIn(item.key, item.name, uploads[item.key].size, uploads[item.key].content_type) for item in items]
+    return [
+        StoredAttachment(item.key, item.name, uploads[item.key].size, uploads[item.key].content_type) for item in items
+    ]
 
 
 # ---- links --------------------------------------------------------------------------------------------

@@ -47,6 +47,10 @@ async def list_in_org(
     return list(await session.scalars(statement)), total
 
 
+async def all_in_org(session: AsyncSession, org_id: int) -> list[Contact]:
+    return list(await session.scalars(select(Contact).where(Contact.org_id == org_id).order_by(Contact.id)))
+
+
 async def add(session: AsyncSession, contact: Contact) -> Contact:
     session.add(contact)
     await session.flush()

@@ -62,6 +62,11 @@ async def list_contacts(
     return await repository.list_in_org(session, org_id, search=search, limit=limit, offset=offset)
 
 
+async def contacts_of_org(session: AsyncSession, org_id: int) -> list[Contact]:
+    """Every contact of an organization, oldest first (an operator's view: the command line)."""
+    return await repository.all_in_org(session, org_id)
+
+
 def contact_view(contact: Contact) -> ContactView:
     return ContactView(
         id=contact.id,

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, pool
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from contactnotes.db.engine import is_sqlite, prepare_sqlite_file
 
@@ -25,6 +30,31 @@ def alembic_config(database_url: str) -> Config:
     config.set_section_option("post_write_hooks", "ruff.executable", "ruff")
     config.set_section_option("post_write_hooks", "ruff.options", "format REVISION_SCRIPT_FILENAME")
     return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(database_url: str) -> str | None:
+    """The revision the database is at; None for a database without the schema (empty, or a new file)."""
+    if is_sqlite(database_url):
+        prepare_sqlite_file(database_url)
+
+    def read(connection: Connection) -> str | None:
+        return MigrationContext.configure(connection).get_current_revision()
+
+    async def run() -> str | None:
+        engine = create_async_engine(database_url, poolclass=pool.NullPool)
+        try:
+            async with engine.connect() as connection:
+                return await connection.run_sync(read)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contactnotes.attachments.schemas import AttachmentIn
+from contactnotes.attachments.schemas import StoredAttachment
 from contactnotes.auth.principal import Principal
 from contactnotes.db.core import table_of
 from contactnotes.kit.ids import new_oid
@@ -81,7 +81,7 @@ async def mentioned_user_ids(session: AsyncSession, note_id: int) -> list[int]:
 
 
 async def replace_attachments(
-    session: AsyncSession, note_id: int, attachments: Sequence[AttachmentIn], *, existing: bool
+    session: AsyncSession, note_id: int, attachments: Sequence[StoredAttachment], *, existing: bool
 ) -> None:
     if existing:
         await session.execute(delete(NoteAttachment).where(NoteAttachment.note_id == note_id))

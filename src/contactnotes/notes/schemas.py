@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from contactnotes.attachments.schemas import AttachmentIn, AttachmentView
+from contactnotes.attachments.schemas import AttachmentIn, AttachmentView, StoredAttachment
 from contactnotes.contacts.schemas import ContactSummary
 from contactnotes.kit.unset import UNSET, Unset
 from contactnotes.reminders.schemas import ReminderInput, ReminderView
@@ -22,6 +22,7 @@ __all__ = [
     "NoteUpdate",
     "NoteView",
     "ReactionGroup",
+    "StoredAttachment",
     "Unset",
     "UserSummary",
 ]

@@ -17,6 +17,10 @@ async def find_by_name(session: AsyncSession, name: str) -> Organization | None:
     return (await session.scalars(select(Organization).where(Organization.name == name))).first()
 
 
+async def all_orgs(session: AsyncSession) -> list[Organization]:
+    return list(await session.scalars(select(Organization).order_by(Organization.id)))
+
+
 async def add(session: AsyncSession, org: Organization) -> Organization:
     session.add(org)
     await session.flush()

@@ -53,6 +53,11 @@ async def find_org(session: AsyncSession, ref: str) -> Organization:
     return org
 
 
+async def list_orgs(session: AsyncSession) -> list[Organization]:
+    """Every organization, oldest first (an operator's view: the command line, never an API)."""
+    return await repository.all_orgs(session)
+
+
 async def list_note_types(session: AsyncSession, org_id: int) -> list[NoteType]:
     return await repository.note_types(session, org_id)
 

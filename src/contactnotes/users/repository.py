@@ -82,6 +82,10 @@ async def list_in_org(
     return list(await session.scalars(statement)), total
 
 
+async def all_in_org(session: AsyncSession, org_id: int) -> list[User]:
+    return list(await session.scalars(select(User).where(User.org_id == org_id).order_by(User.id)))
+
+
 async def get_with_org(session: AsyncSession, org_id: int, user_id: int) -> tuple[User, Organization] | None:
     statement = (
         select(User, Organization)

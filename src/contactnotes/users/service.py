@@ -116,6 +116,11 @@ def member_view(user: User) -> MemberView:
     )
 
 
+async def users_of_org(session: AsyncSession, org_id: int) -> list[User]:
+    """Every user of an organization, oldest first (an operator's view: the command line)."""
+    return await repository.all_in_org(session, org_id)
+
+
 async def get_me(session: AsyncSession, principal: Principal) -> MeView:
     found = await repository.get_with_org(session, principal.org_id, principal.user_id)
     if found is None:  # the token outlived its user

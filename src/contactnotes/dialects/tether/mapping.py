@@ -39,7 +39,7 @@ from .wire import (
 
 
 def _attachments(items: list[AttachmentIn]) -> list[CoreAttachment]:
-    return [CoreAttachment(a.key, a.name, a.size, a.type) for a in items]
+    return [CoreAttachment(a.key, a.name) for a in items]  # size and type: the stored file's, not the client's
 
 
 def to_note_create(body: NoteCreateIn) -> NoteCreate:

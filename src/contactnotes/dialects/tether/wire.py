@@ -54,10 +54,19 @@ class WireModel(BaseModel):
 
 
 class AttachmentIn(WireModel, NoNulText):
-    key: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
-    name: Annotated[str, StringConstraints(min_length=1, max_length=255)]
-    size: Annotated[JsonInt, Field(ge=0)]
-    type: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    """A stored upload attached to the note. `size` and `type` are optional and ignored (TetherAI's clients
+    send them): answers show the stored file's real size and sniffed type."""
+
+    key: Annotated[str, StringConstraints(min_length=1, max_length=1024)] = Field(
+        description="The key POST /api/upload (or uploads/complete) answered."
+    )
+    name: Annotated[str, StringConstraints(min_length=1, max_length=255)] = Field(description="The file's label.")
+    size: Annotated[JsonInt, Field(ge=0)] | None = Field(
+        default=None, description="Optional, ignored: the stored file's size is used."
+    )
+    type: Annotated[str, StringConstraints(min_length=1, max_length=255)] | None = Field(
+        default=None, description="Optional, ignored: the type sniffed from the stored bytes is used."
+    )
 
 
 class ReminderIn(WireModel, NoNulText):
