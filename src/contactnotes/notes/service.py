@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import emoji as emoji_lib
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,7 +15,7 @@ from contactnotes.jobs.events import EventType
 from contactnotes.jobs.queue import Event, enqueue
 from contactnotes.kit.clock import utc_now
 from contactnotes.models import Note
-from contactnotes.notes import repository
+from contactnotes.notes import repository, snapshots
 from contactnotes.notes.mentions import handles_in
 from contactnotes.notes.schemas import (
     MAX_ATTACHMENTS,
@@ -31,6 +33,7 @@ from contactnotes.notes.schemas import (
     Unset,
     UserSummary,
 )
+from contactnotes.notes.snapshots import EventSnapshot
 from contactnotes.notifications import service as notifications
 from contactnotes.orgs import service as orgs
 from contactnotes.reminders import service as reminders
@@ -98,6 +101,11 @@ def _summary(user: Member) -> UserSummary:
     return UserSummary(user.id, user.oid, user.full_name, user.email, user.avatar_url)
 
 
+def _snapshot(view: NoteView) -> dict[str, Any]:
+    """The note as this change leaves it, for the change's event (notes/snapshots.py)."""
+    return snapshots.dump(EventSnapshot(note=view))
+
+
 def _author(principal: Principal) -> UserSummary:
     return UserSummary(
         principal.user_id, principal.user_oid, principal.full_name, principal.email, principal.avatar_url
@@ -134,17 +142,9 @@ async def create_note(session: AsyncSession, principal: Principal, data: NoteCre
     await repository.add_mentions(session, note.id, [u.id for u in mentioned], now)
     await repository.replace_attachments(session, note.id, attached, existing=False)
     reminder = await reminders.set_for_note(session, principal, note, data.reminder) if data.reminder else None
-    await notifications.notify_mentioned(
-        session,
-        principal,
-        note_id=note.id,
-        contact_id=contact.id,
-        user_ids=[u.id for u in mentioned],
-        then=[Event(EventType.NOTE_CREATED, {"note_id": note.id, "actor_id": principal.user_id})],
-    )
     author = _author(principal)
     # Built from what is in hand rather than read back: the create path is the hottest write.
-    return NoteView(
+    view = NoteView(
         id=note.id,
         oid=note.oid,
         contact=contact,
@@ -164,6 +164,9 @@ async def create_note(session: AsyncSession, principal: Principal, data: NoteCre
         reactions=[],
         reminder=reminder,
     )
+    created = Event(EventType.NOTE_CREATED, {"note_id": note.id, "actor_id": principal.user_id}, _snapshot(view))
+    await notifications.notify_mentioned(session, principal, note=view, users=view.mentions, then=[created])
+    return view
 
 
 async def _visible(session: AsyncSession, principal: Principal, ref: int | str, *, lock: bool = False) -> Note:
@@ -286,11 +289,11 @@ async def update_note(
     note.updated_at = now
     note.modified_by_id = principal.user_id
     await session.flush()
-    await notifications.notify_mentioned(
-        session, principal, note_id=note.id, contact_id=note.contact_id, user_ids=added
-    )
-    await enqueue(session, principal.org_id, EventType.NOTE_UPDATED, note_id=note.id, actor_id=principal.user_id)
-    return await _view(session, note), added
+    view = await _view(session, note)
+    updated = Event(EventType.NOTE_UPDATED, {"note_id": note.id, "actor_id": principal.user_id}, _snapshot(view))
+    newly = [_summary(u) for u in mentioned if u.id not in before]
+    await notifications.notify_mentioned(session, principal, note=view, users=newly, then=[updated])
+    return view, added
 
 
 async def delete_note(session: AsyncSession, principal: Principal, ref: int | str) -> NoteView:
@@ -301,7 +304,12 @@ async def delete_note(session: AsyncSession, principal: Principal, ref: int | st
     view = await _view(session, note)
     note.deleted_at = utc_now()
     await session.flush()
-    await enqueue(session, principal.org_id, EventType.NOTE_DELETED, note_id=note.id, actor_id=principal.user_id)
+    # The note as it was: a webhook's note.deleted shows it; the stream tells only its ids, and no event
+    # about this note is shown to anyone any more (notes/events.py).
+    await enqueue(
+        session, principal.org_id, EventType.NOTE_DELETED, snapshot=_snapshot(view),
+        note_id=note.id, actor_id=principal.user_id,
+    )  # fmt: skip
     return view
 
 
@@ -323,7 +331,9 @@ async def toggle_reaction(session: AsyncSession, principal: Principal, ref: int 
         if emoji not in present and len(present) >= MAX_DISTINCT_EMOJI:
             raise Invalid.field("emoji", f"A note carries at most {MAX_DISTINCT_EMOJI} different emoji", "TOO_MANY")
         await repository.add_reaction(session, note.id, emoji, principal.user_id, utc_now())
+    view = await _view(session, note)
     await enqueue(
-        session, principal.org_id, EventType.REACTION_TOGGLED, note_id=note.id, actor_id=principal.user_id, emoji=emoji
-    )
-    return await _view(session, note)
+        session, principal.org_id, EventType.REACTION_TOGGLED, snapshot=_snapshot(view),
+        note_id=note.id, actor_id=principal.user_id, emoji=emoji,
+    )  # fmt: skip
+    return view

@@ -10,8 +10,9 @@ spends answering it, so one wider statement is the cheap way. Statements are bui
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     JSON,
@@ -143,6 +144,33 @@ def visible(org_id: Any, user_id: Any) -> ColumnElement[bool]:
         notes.c.org_id == org_id,
         notes.c.deleted_at.is_(None),
         or_(notes.c.is_private == false(), notes.c.author_id == user_id),
+    )
+
+
+class NoteAccess(Protocol):
+    """What the visibility rule reads of a note: a Note, a row of `access_of`, or a snapshot's facts."""
+
+    @property
+    def org_id(self) -> int: ...
+    @property
+    def author_id(self) -> int: ...
+    @property
+    def is_private(self) -> bool: ...
+    @property
+    def deleted_at(self) -> datetime | None: ...
+
+
+def can_see(note: NoteAccess, org_id: int, user_id: int | None) -> bool:
+    """`visible` as a Python predicate, for a note already in hand (workers deciding whom they may tell).
+    `user_id` None is nobody in particular (an organization's webhook receiver): public notes only."""
+    return note.org_id == org_id and note.deleted_at is None and (not note.is_private or note.author_id == user_id)
+
+
+@lru_cache(maxsize=1)
+def access_of() -> Select[Any]:
+    """What `can_see` reads of the given notes (parameter: ids), whatever their state."""
+    return select(notes.c.id, notes.c.org_id, notes.c.author_id, notes.c.is_private, notes.c.deleted_at).where(
+        notes.c.id.in_(bindparam("ids", expanding=True))
     )
 
 

@@ -11,6 +11,10 @@ from contactnotes.errors import NotFound
 from contactnotes.jobs.events import EventType
 from contactnotes.jobs.queue import Event, enqueue_many
 from contactnotes.kit.clock import utc_now
+from contactnotes.models import NotificationKind
+from contactnotes.notes import snapshots
+from contactnotes.notes.schemas import NoteView, UserSummary
+from contactnotes.notes.snapshots import EventSnapshot, Notice
 from contactnotes.notifications import repository
 from contactnotes.notifications.schemas import NotificationPage, NotificationView
 
@@ -21,30 +25,35 @@ async def notify_mentioned(
     session: AsyncSession,
     principal: Principal,
     *,
-    note_id: int,
-    contact_id: int,
-    user_ids: Sequence[int],
+    note: NoteView,
+    users: Sequence[UserSummary],
     then: Sequence[Event] = (),
 ) -> list[int]:
     """One inbox row (and one outbox event) per newly mentioned user; the author is never told of
-    their own mention. `then` are the change's own events, written after these in the same statement.
-    Returns the users notified."""
-    recipients = [user_id for user_id in dict.fromkeys(user_ids) if user_id != principal.user_id]
-    await repository.add_mentions(
+    their own mention. `note` is the note as this change leaves it: each event's snapshot. `then` are the
+    change's own events, written after these in the same statement. Returns the users notified."""
+    recipients = list({u.id: u for u in users if u.id != principal.user_id}.values())
+    at = utc_now()
+    oids = await repository.add_mentions(
         session,
         org_id=principal.org_id,
         actor_id=principal.user_id,
-        note_id=note_id,
-        contact_id=contact_id,
-        user_ids=recipients,
-        at=utc_now(),
+        note_id=note.id,
+        contact_id=note.contact.id,
+        user_ids=[u.id for u in recipients],
+        at=at,
     )
+    kind = NotificationKind.MENTION.value
     mentioned = [
-        Event(EventType.USER_MENTIONED, {"note_id": note_id, "user_id": user_id, "actor_id": principal.user_id})
-        for user_id in recipients
+        Event(
+            EventType.USER_MENTIONED,
+            {"note_id": note.id, "user_id": user.id, "actor_id": principal.user_id},
+            snapshots.dump(EventSnapshot(note=note, user=user, notice=Notice(oid, kind, at, note.modified_by))),
+        )
+        for user, oid in zip(recipients, oids, strict=True)
     ]
     await enqueue_many(session, principal.org_id, [*mentioned, *then])
-    return recipients
+    return [u.id for u in recipients]
 
 
 async def list_inbox(

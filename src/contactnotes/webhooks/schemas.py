@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from contactnotes.notes.schemas import UNSET, NoteView, Unset, UserSummary
+from contactnotes.reminders.schemas import ReminderSummary
 
 
 class Format:
@@ -71,17 +72,8 @@ class DeliveryPage:
 
 
 @dataclass(frozen=True, slots=True)
-class ReminderSummary:
-    id: int
-    oid: str
-    message: str
-    target_date: datetime
-    owner: UserSummary
-
-
-@dataclass(frozen=True, slots=True)
 class WebhookEvent:
-    """Everything a payload renderer may show: the event and the current state of what it is about."""
+    """Everything a payload renderer may show: the event and the state it announced (its snapshot)."""
 
     event_id: str
     type: str
