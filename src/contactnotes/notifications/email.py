@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,6 +31,7 @@ from contactnotes.notes import repository as notes_repository
 from contactnotes.notes.schemas import NoteView
 from contactnotes.notes.view_rows import can_see
 from contactnotes.notifications import repository
+from contactnotes.reminders.schemas import ReminderSummary
 from contactnotes.settings import Settings
 from contactnotes.users import repository as users_repository
 
@@ -60,7 +60,9 @@ def note_link(settings: Settings, note_oid: str) -> str:
     return settings.note_url_template.format(base_url=settings.public_base_url.rstrip("/"), note_oid=note_oid)
 
 
-def _line(settings: Settings, kind: str, note: NoteView | None, actor: str, reminder: Any) -> Line | None:
+def _line(
+    settings: Settings, kind: str, note: NoteView | None, actor: str, reminder: ReminderSummary | None
+) -> Line | None:
     """What to say about a notification: a mention of `note` by `actor`, or a reminder come due."""
     link = note_link(settings, note.oid) if note else None
     excerpt = note.body[:EXCERPT] + ("…" if len(note.body) > EXCERPT else "") if note else ""
@@ -103,7 +105,8 @@ async def _held_line(session: AsyncSession, settings: Settings, notification: No
             return None
         note = await events.note_view(session, notification.note_id)
     actor = await users_repository.get_in_org(session, notification.org_id, notification.actor_id or 0)
-    reminder = await repository.get_reminder(session, notification.reminder_id or 0)
+    row = await repository.get_reminder(session, notification.reminder_id or 0)
+    reminder = await events.reminder_summary(session, notification.org_id, row) if row else None
     return _line(settings, notification.kind, note, actor.full_name if actor else "Someone", reminder)
 
 
