@@ -15,7 +15,12 @@ from sqlalchemy import update
 
 from contactnotes.db.engine import Database
 from contactnotes.db.uow import unit_of_work
+from contactnotes.dialects.tether.stream import sse
+from contactnotes.jobs.events import EventType
 from contactnotes.models import OutboxEvent
+from contactnotes.notes import service as notes
+from contactnotes.notes.schemas import NoteCreate
+from contactnotes.realtime.hub import StreamHub
 from contactnotes.settings import Settings
 from tests.events.conftest import create_note, subscribe, work
 from tests.events.processes import server
@@ -161,3 +166,24 @@ async def test_an_event_written_before_snapshots_existed_is_told_as_the_rows_are
     assert len(receiver.received) == 1
     assert request.json["data"]["note"]["_id"] == kept["_id"]
     assert request.json["data"]["note"]["note"] == "edited before the upgrade"
+
+
+async def test_live_stream_events_of_a_note_deleted_before_they_were_dispatched_are_dropped(
+    world: World, settings: Settings, database: Database
+) -> None:
+    hub = StreamHub(database, settings)
+    try:
+        listener = await hub.subscribe(world.bob.principal)
+        async with unit_of_work(database) as session:  # both events commit, and reach the hub, together
+            view = await notes.create_note(
+                session, world.alice.principal, NoteCreate(contact=world.contact.id, body=f"@bob {SECRET}")
+            )
+            await notes.delete_note(session, world.alice.principal, view.id)
+
+        told = []
+        while not told or told[-1].type != EventType.NOTE_DELETED:
+            told.append(await asyncio.wait_for(listener.queue.get(), BOUND_SECONDS))
+    finally:
+        await hub.close()
+    assert [event.type for event in told] == [EventType.NOTE_DELETED]
+    assert all(SECRET not in sse(event) for event in told)
