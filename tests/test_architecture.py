@@ -94,6 +94,7 @@ SCOPED_BY_CALLER = {
     "notes.distinct_emoji": "the note was loaded by get_visible",
     "notes.load_views": "renders notes already loaded by a scoped query",
     "notes.get_by_id_any_state": "event handlers: the id comes from an outbox row of the note's organization",
+    "notes.access_of": "event delivery: the ids come from outbox rows; the visibility rule is applied to what it reads",
     "reminders.get_for_note": "the note was loaded by get_visible",
     "reminders.load_views": "renders reminders already loaded by a scoped query",
     "reminders.views_for_notes": "the notes were loaded by a scoped query",

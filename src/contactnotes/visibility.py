@@ -8,7 +8,6 @@ nothing, so another organization's note is "not found", never "forbidden".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -18,12 +17,6 @@ from contactnotes.db.core import table_of
 from contactnotes.models import Note
 
 notes = table_of(Note)
-
-
-@dataclass(frozen=True, slots=True)
-class Reader:
-    org_id: int
-    user_id: int | None  # None: the organization as a whole (webhooks), which sees public notes only
 
 
 class NoteState(Protocol):
@@ -46,10 +39,11 @@ def visible(org_id: Any, user_id: Any) -> ColumnElement[bool]:
     )
 
 
-def can_see(reader: Reader, note: NoteState) -> bool:
-    """The same rule for a note already loaded (agreement with `visible` is tested case by case)."""
+def can_see(note: NoteState, org_id: int, user_id: int | None) -> bool:
+    """The same rule for a note already in hand (workers deciding whom they may tell); agreement with
+    `visible` is tested case by case. `user_id` None is the organization as a whole (a webhook receiver)."""
     return (
-        note.org_id == reader.org_id
+        note.org_id == org_id
         and note.deleted_at is None
-        and (not note.is_private or (reader.user_id is not None and note.author_id == reader.user_id))
+        and (not note.is_private or (user_id is not None and note.author_id == user_id))
     )

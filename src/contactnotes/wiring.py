@@ -15,7 +15,7 @@ from contactnotes.jobs.events import PUBLIC_EVENTS, EventType
 from contactnotes.jobs.registry import JobContext, Registry
 from contactnotes.kit.clock import utc_now
 from contactnotes.mail import delivery as email
-from contactnotes.notifications import due_reminders
+from contactnotes.notes import due_reminders
 from contactnotes.realtime import broker
 from contactnotes.settings import Settings
 from contactnotes.webhooks import delivery

@@ -12,7 +12,7 @@ from contactnotes.db.uow import unit_of_work
 from contactnotes.jobs.events import EventType
 from contactnotes.kit.clock import utc_now
 from contactnotes.models import Notification, NotificationKind, OutboxEvent, Reminder
-from contactnotes.notifications import due_reminders
+from contactnotes.notes import due_reminders
 from contactnotes.realtime.hub import StreamHub
 from contactnotes.settings import Settings
 from tests.factories import World

@@ -20,6 +20,7 @@ from contactnotes.models import Note, Reminder
 from contactnotes.settings import Settings
 from tests.events.conftest import create_note, work
 from tests.events.processes import free_port
+from tests.events.test_event_snapshots import SECRET, delete, patch
 from tests.factories import World
 
 
@@ -146,3 +147,33 @@ async def test_a_due_reminder_is_mailed_to_its_owner_but_never_shows_another_use
     assert "Reminder due: Follow up on the secret" in alice_mail["Subject"]
     assert "alice's secret" in parts(alice_mail)["text/plain"]
     assert box.to("bob@acme.example.com") == []
+
+
+async def test_a_mention_is_mailed_with_the_text_that_mentioned(
+    client: httpx.AsyncClient, world: World, database: Database, mail_settings: Settings,
+    mailbox: tuple[Mailbox, int],
+) -> None:  # fmt: skip
+    box, _ = mailbox
+    note = await create_note(client, world.alice.headers, world.contact.oid, note="@bob the first words")
+    await patch(client, world.alice.headers, note["_id"], note="@bob words written later")
+
+    await work(mail_settings, database)
+
+    [message] = box.to("bob@acme.example.com")
+    assert "the first words" in parts(message)["text/plain"]
+    assert "written later" not in parts(message)["text/plain"]
+
+
+async def test_a_mention_in_a_note_deleted_or_made_private_before_the_worker_ran_is_not_mailed(
+    client: httpx.AsyncClient, world: World, database: Database, mail_settings: Settings,
+    mailbox: tuple[Mailbox, int],
+) -> None:  # fmt: skip
+    box, _ = mailbox
+    gone = await create_note(client, world.alice.headers, world.contact.oid, note=f"@bob {SECRET}")
+    await delete(client, world.alice.headers, gone["_id"])
+    hidden = await create_note(client, world.alice.headers, world.contact.oid, note=f"@ada {SECRET}")
+    await patch(client, world.alice.headers, hidden["_id"], note=SECRET, mentions=[], private=True)
+
+    await work(mail_settings, database)
+
+    assert box.to("bob@acme.example.com") == [] and box.to("ada@acme.example.com") == []

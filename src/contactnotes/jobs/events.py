@@ -1,4 +1,4 @@
-"""Event types that leave the system through the outbox. Payloads carry ids only."""
+"""Event types that leave the system through the outbox. Payloads carry ids; snapshots the state announced."""
 
 from __future__ import annotations
 

@@ -27,6 +27,9 @@ _INSERT = insert(table_of(OutboxEvent))  # Core, built once (db/core.py)
 class Event:
     type: EventType
     ids: dict[str, Any] = field(default_factory=dict)
+    # The state the event announces, as JSON-ready core view data (notes/snapshots.py): taken now, in the
+    # change's transaction, so a later edit cannot change what this event says.
+    snapshot: dict[str, Any] | None = None
 
 
 async def enqueue_many(
@@ -42,6 +45,7 @@ async def enqueue_many(
             "org_id": org_id,
             "type": event.type.value,
             "payload": event.ids,
+            "snapshot": event.snapshot,
             "created_at": now,
             "available_at": available_at or now,
             "attempts": 0,
@@ -54,7 +58,13 @@ async def enqueue_many(
 
 
 async def enqueue(
-    session: AsyncSession, org_id: int, event_type: EventType, *, available_at: datetime | None = None, **ids: Any
+    session: AsyncSession,
+    org_id: int,
+    event_type: EventType,
+    *,
+    available_at: datetime | None = None,
+    snapshot: dict[str, Any] | None = None,
+    **ids: Any,
 ) -> str:
     """Record one event for the workers; returns its stable event id."""
-    return (await enqueue_many(session, org_id, [Event(event_type, ids)], available_at=available_at))[0]
+    return (await enqueue_many(session, org_id, [Event(event_type, ids, snapshot)], available_at=available_at))[0]

@@ -1,7 +1,9 @@
 """Event type -> handlers, and periodic tasks. The composition root (wiring.py) builds one for the workers.
 
-A handler receives ids only (an OutboxItem) and re-loads what it needs in its own unit of work: by the time
-it runs, the change that caused the event has committed and may have been changed again since.
+A handler receives an OutboxItem: the ids of what the event is about and the snapshot of the state it
+announced (notes/events.py loads both for delivery). By the time it runs, the change that caused the event
+has committed and may have been changed again since: what it tells is the snapshot, and whether it may tell
+it at all is decided by the current rows.
 Handlers may run more than once for one event (a worker can die after a handler succeeded), so each one is
 idempotent or keeps its own bookkeeping (webhook deliveries are unique per event; emails are claimed).
 """
@@ -28,6 +30,7 @@ class OutboxItem:
     payload: dict[str, Any]
     created_at: datetime
     attempts: int
+    snapshot: dict[str, Any] | None = None  # the state the event announces (notes/snapshots.py)
 
 
 class Retry(Exception):

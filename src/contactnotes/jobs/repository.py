@@ -43,6 +43,7 @@ async def claim(session: AsyncSession, worker: str, now: datetime, lease: timede
             OutboxEvent.payload,
             OutboxEvent.created_at,
             OutboxEvent.attempts,
+            OutboxEvent.snapshot,
         )
         .execution_options(synchronize_session=False)
     )
@@ -105,7 +106,7 @@ async def prune(session: AsyncSession, before: datetime) -> None:
     )
 
 
-def _items() -> Select[int, str, int, str, dict[str, Any], datetime, int]:
+def _items() -> Select[int, str, int, str, dict[str, Any], datetime, int, dict[str, Any] | None]:
     """The columns an OutboxItem is made of, in its field order."""
     return select(
         OutboxEvent.id,
@@ -115,6 +116,7 @@ def _items() -> Select[int, str, int, str, dict[str, Any], datetime, int]:
         OutboxEvent.payload,
         OutboxEvent.created_at,
         OutboxEvent.attempts,
+        OutboxEvent.snapshot,
     )
 
 

@@ -2,8 +2,9 @@
 
 At most `email_hourly_cap` messages per user per window; past the cap a notification is held, and one digest
 carries every held notification when the window has room again. Each notification's email status is set
-once by a conditional update, so an event handled twice is mailed once. A private note is only ever
-mentioned in mail to its author.
+once by a conditional update, so an event handled twice is mailed once. A mail says what its event's
+snapshot says (a digest: the notes as they are when it is sent), and only to a recipient who may still see
+the note (notes/events.py): a private note is only ever mentioned in mail to its author.
 """
 
 from __future__ import annotations
@@ -25,10 +26,14 @@ from contactnotes.jobs.queue import enqueue
 from contactnotes.jobs.registry import JobContext, OutboxItem
 from contactnotes.kit.clock import utc_now
 from contactnotes.models import EmailStatus, Notification, NotificationKind
+from contactnotes.notes import events
 from contactnotes.notes import repository as notes_repository
+from contactnotes.notes.schemas import NoteView
 from contactnotes.notifications import repository
+from contactnotes.reminders.schemas import ReminderSummary
 from contactnotes.settings import Settings
 from contactnotes.users import repository as users_repository
+from contactnotes.visibility import can_see
 
 EXCERPT = 500
 
@@ -55,31 +60,54 @@ def note_link(settings: Settings, note_oid: str) -> str:
     return settings.note_url_template.format(base_url=settings.public_base_url.rstrip("/"), note_oid=note_oid)
 
 
-async def _line(session: AsyncSession, settings: Settings, notification: Notification) -> Line | None:
-    """What to say about a notification, or None when its recipient may not read the note."""
-    row = await notes_repository.get_by_id_any_state(session, notification.note_id) if notification.note_id else None
-    if row is not None and row.deleted_at is not None:
-        return None
-    note = (await notes_repository.load_views(session, [row]))[0] if row is not None else None
-    if note is not None and note.is_private and note.author.id != notification.user_id:
-        return None
+def _line(
+    settings: Settings, kind: str, note: NoteView | None, actor: str, reminder: ReminderSummary | None
+) -> Line | None:
+    """What to say about a notification: a mention of `note` by `actor`, or a reminder come due."""
     link = note_link(settings, note.oid) if note else None
-    excerpt = note.body[:EXCERPT] + ("…" if note and len(note.body) > EXCERPT else "") if note else ""
-    if notification.kind == NotificationKind.MENTION:
+    excerpt = note.body[:EXCERPT] + ("…" if len(note.body) > EXCERPT else "") if note else ""
+    if kind == NotificationKind.MENTION:
         if note is None:
             return None
-        actor = await users_repository.get_in_org(session, notification.org_id, notification.actor_id or 0)
-        who = actor.full_name if actor else "Someone"
         return Line(
-            f"{who} mentioned you in a note about {note.contact.display_name}", f"{who} mentioned you:", excerpt, link
-        )
-    reminder = await repository.get_reminder(session, notification.reminder_id or 0)
+            f"{actor} mentioned you in a note about {note.contact.display_name}", f"{actor} mentioned you:", excerpt,
+            link,
+        )  # fmt: skip
     if reminder is None:
         return None
     subject = f"Reminder due: {reminder.message}"
     return Line(
         subject, f"Your reminder is due ({reminder.target_date:%Y-%m-%d %H:%M} UTC): {reminder.message}", excerpt, link
     )
+
+
+async def _event_line(session: AsyncSession, settings: Settings, item: OutboxItem, recipient_id: int) -> Line | None:
+    """The line for a notification's own event: what its snapshot says, if the recipient may still see it."""
+    [event] = await events.load(session, [item])
+    if not event.visible_to(item.org_id, recipient_id):
+        return None
+    state = event.state
+    if state.notice is not None:
+        actor = state.notice.actor.full_name if state.notice.actor else "Someone"
+    else:  # written before events carried snapshots
+        found = await users_repository.get_in_org(session, item.org_id, item.payload.get("actor_id") or 0)
+        actor = found.full_name if found else "Someone"
+    kind = NotificationKind.MENTION if item.type == EventType.USER_MENTIONED else NotificationKind.REMINDER_DUE
+    return _line(settings, kind, state.note, actor, state.reminder)
+
+
+async def _held_line(session: AsyncSession, settings: Settings, notification: Notification) -> Line | None:
+    """The line for a notification held for a digest: its note as it is now, if the recipient may see it."""
+    note = None
+    if notification.note_id is not None:
+        access = await notes_repository.access_of(session, [notification.note_id])
+        if not access or not can_see(access[0], notification.org_id, notification.user_id):
+            return None
+        note = await events.note_view(session, notification.note_id)
+    actor = await users_repository.get_in_org(session, notification.org_id, notification.actor_id or 0)
+    row = await repository.get_reminder(session, notification.reminder_id or 0)
+    reminder = await events.reminder_summary(session, notification.org_id, row) if row else None
+    return _line(settings, notification.kind, note, actor.full_name if actor else "Someone", reminder)
 
 
 def _render(to: str, subject: str, lines: list[Line]) -> Mail:
@@ -146,7 +174,7 @@ async def notify(context: JobContext, item: OutboxItem) -> None:
             return
         await repository.lock_recipient(session, notification.user_id)
         recipient = await users_repository.get_in_org(session, notification.org_id, notification.user_id)
-        line = await _line(session, settings, notification)
+        line = await _event_line(session, settings, item, notification.user_id)
         now = utc_now()
         if recipient is None or line is None:
             await repository.claim_for_email(session, notification.id, EmailStatus.SKIPPED, now)
@@ -186,7 +214,7 @@ async def send_digest(context: JobContext, item: OutboxItem) -> None:
         if user is None:
             return
         held = await repository.take_held(session, user.id, utc_now())
-        lines = [line for n in held if (line := await _line(session, settings, n)) is not None]
+        lines = [line for n in held if (line := await _held_line(session, settings, n)) is not None]
         if not lines:
             return
         mail = _render(user.email, f"{len(lines)} more notifications from contactnotes", lines)

@@ -24,8 +24,11 @@ class OutboxEvent(CreatedAtMixin, Base):
     event_id: Mapped[str] = mapped_column(String(36), unique=True)
     org_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("organizations.id"), index=True)
     type: Mapped[str] = mapped_column(String(64))
-    # Ids only: handlers re-load current state; never a serialized ORM object.
+    # Ids: what the event is about, for routing and for the visibility check at delivery.
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The state the event announces, taken in the change's transaction as core view data (notes/snapshots.py),
+    # so every dialect renders what was true then. NULL on rows written before snapshots existed.
+    snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     available_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_by: Mapped[str | None] = mapped_column(String(100))

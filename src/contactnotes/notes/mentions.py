@@ -1,8 +1,23 @@
-"""Finding @handles in a note body."""
+"""Mentions: finding @handles in a note body, and telling the people a note mentions (an inbox row and an
+outbox event each, written with the change)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contactnotes.auth.principal import Principal
+from contactnotes.jobs.events import EventType
+from contactnotes.jobs.queue import Event, enqueue_many
+from contactnotes.kit.clock import utc_now
+from contactnotes.models import NotificationKind
+from contactnotes.notes import snapshots
+from contactnotes.notes.schemas import NoteView
+from contactnotes.notes.snapshots import EventSnapshot, Notice
+from contactnotes.notifications import repository
+from contactnotes.users.schemas import UserSummary
 
 # An @ that starts a word (so "bob@example.com" is an address, not a mention), then a handle.
 _MENTION_RE = re.compile(r"(?<![\w@.+-])@([A-Za-z0-9][A-Za-z0-9_.-]{0,63})")
@@ -14,3 +29,38 @@ def handles_in(body: str) -> list[str]:
     for match in _MENTION_RE.finditer(body):
         seen.setdefault(match.group(1).rstrip(".-").lower(), None)
     return [handle for handle in seen if handle]
+
+
+async def notify_mentioned(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    note: NoteView,
+    users: Sequence[UserSummary],
+    then: Sequence[Event] = (),
+) -> list[int]:
+    """One inbox row (and one outbox event) per newly mentioned user; the author is never told of
+    their own mention. `note` is the note as this change leaves it: each event's snapshot. `then` are the
+    change's own events, written after these in the same statement. Returns the users notified."""
+    recipients = list({u.id: u for u in users if u.id != principal.user_id}.values())
+    at = utc_now()
+    oids = await repository.add_mentions(
+        session,
+        org_id=principal.org_id,
+        actor_id=principal.user_id,
+        note_id=note.id,
+        contact_id=note.contact.id,
+        user_ids=[u.id for u in recipients],
+        at=at,
+    )
+    kind = NotificationKind.MENTION.value
+    mentioned = [
+        Event(
+            EventType.USER_MENTIONED,
+            {"note_id": note.id, "user_id": user.id, "actor_id": principal.user_id},
+            snapshots.dump(EventSnapshot(note=note, user=user, notice=Notice(oid, kind, at, note.modified_by))),
+        )
+        for user, oid in zip(recipients, oids, strict=True)
+    ]
+    await enqueue_many(session, principal.org_id, [*mentioned, *then])
+    return [u.id for u in recipients]

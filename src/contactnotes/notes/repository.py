@@ -216,6 +216,12 @@ async def load_views(session: AsyncSession, notes: Sequence[Note]) -> list[NoteV
     return await views_of_rows(session, [by_id[note.id] for note in notes])
 
 
+async def access_of(session: AsyncSession, note_ids: Sequence[int]) -> list[Row[Any]]:
+    """What the visibility rule reads of these notes (visibility.can_see), whatever their state: for workers
+    deciding whom they may tell about an event, never for requests."""
+    return list((await session.execute(view_rows.access_of(), {"ids": list(note_ids)})).all())
+
+
 async def get_by_id_any_state(session: AsyncSession, note_id: int) -> Note | None:
     """A note by id whatever its state (deleted, private): for workers telling about it, never for requests."""
     return await session.get(Note, note_id)

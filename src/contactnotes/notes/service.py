@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import emoji as emoji_lib
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,7 +17,7 @@ from contactnotes.jobs.queue import Event, enqueue
 from contactnotes.kit.clock import utc_now
 from contactnotes.kit.unset import Unset
 from contactnotes.models import Note
-from contactnotes.notes import repository
+from contactnotes.notes import mentions, repository, snapshots
 from contactnotes.notes.mentions import handles_in
 from contactnotes.notes.schemas import (
     MAX_ATTACHMENTS,
@@ -29,7 +31,7 @@ from contactnotes.notes.schemas import (
     NoteUpdate,
     NoteView,
 )
-from contactnotes.notifications import service as notifications
+from contactnotes.notes.snapshots import EventSnapshot
 from contactnotes.orgs import service as orgs
 from contactnotes.reminders import service as reminders
 from contactnotes.users import repository as users_repository
@@ -97,6 +99,11 @@ def _summary(user: Member) -> UserSummary:
     return UserSummary(user.id, user.oid, user.full_name, user.email, user.avatar_url)
 
 
+def _snapshot(view: NoteView) -> dict[str, Any]:
+    """The note as this change leaves it, for the change's event (notes/snapshots.py)."""
+    return snapshots.dump(EventSnapshot(note=view))
+
+
 def _author(principal: Principal) -> UserSummary:
     return UserSummary(
         principal.user_id, principal.user_oid, principal.full_name, principal.email, principal.avatar_url
@@ -133,17 +140,9 @@ async def create_note(session: AsyncSession, principal: Principal, data: NoteCre
     await repository.add_mentions(session, note.id, [u.id for u in mentioned], now)
     await repository.replace_attachments(session, note.id, attached, existing=False)
     reminder = await reminders.set_for_note(session, principal, note, data.reminder) if data.reminder else None
-    await notifications.notify_mentioned(
-        session,
-        principal,
-        note_id=note.id,
-        contact_id=contact.id,
-        user_ids=[u.id for u in mentioned],
-        then=[Event(EventType.NOTE_CREATED, {"note_id": note.id, "actor_id": principal.user_id})],
-    )
     author = _author(principal)
     # Built from what is in hand rather than read back: the create path is the hottest write.
-    return NoteView(
+    view = NoteView(
         id=note.id,
         oid=note.oid,
         contact=contact,
@@ -163,6 +162,9 @@ async def create_note(session: AsyncSession, principal: Principal, data: NoteCre
         reactions=[],
         reminder=reminder,
     )
+    created = Event(EventType.NOTE_CREATED, {"note_id": note.id, "actor_id": principal.user_id}, _snapshot(view))
+    await mentions.notify_mentioned(session, principal, note=view, users=view.mentions, then=[created])
+    return view
 
 
 async def _visible(session: AsyncSession, principal: Principal, ref: int | str, *, lock: bool = False) -> Note:
@@ -285,11 +287,11 @@ async def update_note(
     note.updated_at = now
     note.modified_by_id = principal.user_id
     await session.flush()
-    await notifications.notify_mentioned(
-        session, principal, note_id=note.id, contact_id=note.contact_id, user_ids=added
-    )
-    await enqueue(session, principal.org_id, EventType.NOTE_UPDATED, note_id=note.id, actor_id=principal.user_id)
-    return await _view(session, note), added
+    view = await _view(session, note)
+    updated = Event(EventType.NOTE_UPDATED, {"note_id": note.id, "actor_id": principal.user_id}, _snapshot(view))
+    newly = [_summary(u) for u in mentioned if u.id not in before]
+    await mentions.notify_mentioned(session, principal, note=view, users=newly, then=[updated])
+    return view, added
 
 
 async def delete_note(session: AsyncSession, principal: Principal, ref: int | str) -> NoteView:
@@ -300,7 +302,12 @@ async def delete_note(session: AsyncSession, principal: Principal, ref: int | st
     view = await _view(session, note)
     note.deleted_at = utc_now()
     await session.flush()
-    await enqueue(session, principal.org_id, EventType.NOTE_DELETED, note_id=note.id, actor_id=principal.user_id)
+    # The note as it was: a webhook's note.deleted shows it; the stream tells only its ids, and no event
+    # about this note is shown to anyone any more (notes/events.py).
+    await enqueue(
+        session, principal.org_id, EventType.NOTE_DELETED, snapshot=_snapshot(view),
+        note_id=note.id, actor_id=principal.user_id,
+    )  # fmt: skip
     return view
 
 
@@ -322,7 +329,9 @@ async def toggle_reaction(session: AsyncSession, principal: Principal, ref: int 
         if emoji not in present and len(present) >= MAX_DISTINCT_EMOJI:
             raise Invalid.field("emoji", f"A note carries at most {MAX_DISTINCT_EMOJI} different emoji", "TOO_MANY")
         await repository.add_reaction(session, note.id, emoji, principal.user_id, utc_now())
+    view = await _view(session, note)
     await enqueue(
-        session, principal.org_id, EventType.REACTION_TOGGLED, note_id=note.id, actor_id=principal.user_id, emoji=emoji
-    )
-    return await _view(session, note)
+        session, principal.org_id, EventType.REACTION_TOGGLED, snapshot=_snapshot(view),
+        note_id=note.id, actor_id=principal.user_id, emoji=emoji,
+    )  # fmt: skip
+    return view

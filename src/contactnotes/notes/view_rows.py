@@ -137,6 +137,14 @@ def _views(dialect: str) -> Select[Any]:
     )
 
 
+@lru_cache(maxsize=1)
+def access_of() -> Select[Any]:
+    """What `can_see` reads of the given notes (parameter: ids), whatever their state."""
+    return select(notes.c.id, notes.c.org_id, notes.c.author_id, notes.c.is_private, notes.c.deleted_at).where(
+        notes.c.id.in_(bindparam("ids", expanding=True))
+    )
+
+
 def _visible() -> ColumnElement[bool]:
     return visible(bindparam("org_id"), bindparam("user_id"))
 

@@ -40,14 +40,16 @@ async def add_mentions(
     contact_id: int,
     user_ids: Sequence[int],
     at: datetime,
-) -> None:
+) -> list[str]:
+    """One mention row per user; returns their ObjectIds, in order."""
     if not user_ids:
-        return
+        return []
+    oids = [new_oid() for _ in user_ids]
     await session.execute(
         _INSERT,
         [
             {
-                "oid": new_oid(),
+                "oid": oid,
                 "org_id": org_id,
                 "user_id": user_id,
                 "kind": NotificationKind.MENTION.value,
@@ -56,9 +58,10 @@ async def add_mentions(
                 "contact_id": contact_id,
                 "created_at": at,
             }
-            for user_id in user_ids
+            for user_id, oid in zip(user_ids, oids, strict=True)
         ],
     )
+    return oids
 
 
 def _inbox(principal: Principal) -> ColumnElement[bool]:
@@ -176,11 +179,13 @@ async def claim_due_reminder(session: AsyncSession, reminder_id: int, now: datet
     return await session.get(Reminder, reminder_id)
 
 
-async def add_reminder_due(session: AsyncSession, reminder: Reminder, at: datetime) -> int:
+async def add_reminder_due(session: AsyncSession, reminder: Reminder, at: datetime) -> tuple[int, str]:
+    """The owner's reminder_due row; returns its id and ObjectId."""
+    oid = new_oid()
     notification_id = await session.scalar(
         insert(Notification)
         .values(
-            oid=new_oid(),
+            oid=oid,
             org_id=reminder.org_id,
             user_id=reminder.owner_id,
             kind=NotificationKind.REMINDER_DUE.value,
@@ -193,7 +198,7 @@ async def add_reminder_due(session: AsyncSession, reminder: Reminder, at: dateti
         .returning(Notification.id)
     )
     assert notification_id is not None
-    return int(notification_id)
+    return int(notification_id), oid
 
 
 # ---- email bookkeeping ------------------------------------------------------------------------------

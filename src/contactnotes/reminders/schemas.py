@@ -51,6 +51,17 @@ class ReminderView:
 
 
 @dataclass(frozen=True, slots=True)
+class ReminderSummary:
+    """What an event about a reminder come due tells: enough to name it, not the whole reminder."""
+
+    id: int
+    oid: str
+    message: str
+    target_date: datetime
+    owner: UserSummary
+
+
+@dataclass(frozen=True, slots=True)
 class ReminderPage:
     items: list[ReminderView]
     total: int

@@ -21,9 +21,10 @@ from contactnotes.jobs.registry import JobContext, OutboxItem, Retry
 from contactnotes.kit.clock import epoch_seconds, utc_now
 from contactnotes.kit.signing import sign, signed_message
 from contactnotes.models import DeliveryStatus
+from contactnotes.notes import events
+from contactnotes.notes.events import LoadedEvent
 from contactnotes.webhooks import repository
-from contactnotes.webhooks.events import load_event
-from contactnotes.webhooks.schemas import Format, PayloadRenderers
+from contactnotes.webhooks.schemas import Format, PayloadRenderers, WebhookEvent
 from contactnotes.webhooks.urls import RefusedUrl, check_destination
 
 log = logging.getLogger("contactnotes.webhooks")
@@ -74,13 +75,26 @@ def headers_for(
     return headers
 
 
+def _webhook_event(loaded: LoadedEvent) -> WebhookEvent | None:
+    """What an organization's receiver (nobody in particular) may be told, from the event's snapshot; None
+    when nothing: a note private then or now, or deleted since (note.deleted excepted), or nothing to say."""
+    state = loaded.state
+    if not loaded.visible_to(loaded.org_id, None):
+        return None
+    about = state.reminder if loaded.type == EventType.REMINDER_DUE else state.note
+    if about is None:
+        return None
+    return WebhookEvent(loaded.event_id, loaded.type, loaded.occurred_at, state.note, state.user, state.reminder)
+
+
 async def fan_out(context: JobContext, item: OutboxItem) -> None:
     renderers: PayloadRenderers = context.service(RENDERERS)
     async with unit_of_work(context.database) as session:
         subscriptions = await repository.active_for(session, item.org_id, item.type)
         if not subscriptions:
             return
-        event = await load_event(session, item)
+        [loaded] = await events.load(session, [item])
+        event = _webhook_event(loaded)
         if event is None:
             return
         now = utc_now()

@@ -9,6 +9,7 @@ from typing import Any
 
 from contactnotes.kit.unset import UNSET, Unset
 from contactnotes.notes.schemas import NoteView
+from contactnotes.reminders.schemas import ReminderSummary
 from contactnotes.users.schemas import UserSummary
 
 
@@ -73,17 +74,8 @@ class DeliveryPage:
 
 
 @dataclass(frozen=True, slots=True)
-class ReminderSummary:
-    id: int
-    oid: str
-    message: str
-    target_date: datetime
-    owner: UserSummary
-
-
-@dataclass(frozen=True, slots=True)
 class WebhookEvent:
-    """Everything a payload renderer may show: the event and the current state of what it is about."""
+    """Everything a payload renderer may show: the event and the state it announced (its snapshot)."""
 
     event_id: str
     type: str

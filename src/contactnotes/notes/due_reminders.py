@@ -7,6 +7,9 @@ from contactnotes.db.uow import unit_of_work
 from contactnotes.jobs.events import EventType
 from contactnotes.jobs.queue import enqueue
 from contactnotes.kit.clock import utc_now
+from contactnotes.models import NotificationKind
+from contactnotes.notes import events, snapshots
+from contactnotes.notes.snapshots import EventSnapshot, Notice
 from contactnotes.notifications import repository
 
 BATCH = 100
@@ -28,11 +31,18 @@ async def scan(database: Database) -> int:
                 reminder = await repository.claim_due_reminder(session, reminder_id, now)
                 if reminder is None:
                     continue  # another worker got there first
-                notification_id = await repository.add_reminder_due(session, reminder, now)
+                notification_id, notification_oid = await repository.add_reminder_due(session, reminder, now)
+                # The event's snapshot: the reminder and its note as they are now (a deleted note is none).
+                snapshot = EventSnapshot(
+                    note=await events.note_view(session, reminder.note_id),
+                    reminder=await events.reminder_summary(session, reminder.org_id, reminder),
+                    notice=Notice(notification_oid, NotificationKind.REMINDER_DUE.value, now),
+                )
                 await enqueue(
                     session,
                     reminder.org_id,
                     EventType.REMINDER_DUE,
+                    snapshot=snapshots.dump(snapshot),
                     reminder_id=reminder.id,
                     user_id=reminder.owner_id,
                     notification_id=notification_id,
