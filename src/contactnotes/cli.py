@@ -206,12 +206,18 @@ def serve(
     """Serve the HTTP APIs."""
     import uvicorn
 
+    from contactnotes.observability import logs
+
+    settings = get_settings()
+    logs.configure(settings.log_level, settings.log_format)
     uvicorn.run(
         "contactnotes.app:create_app",
         factory=True,
         host=host,
         port=port,
-        log_level=get_settings().log_level,
+        log_level=settings.log_level,
+        log_config=logs.uvicorn_log_config(settings.log_level),
+        access_log=False,  # the app logs each request itself (JSON, with its request id, no query string)
         proxy_headers=True,
     )
 
@@ -241,14 +247,17 @@ def worker(once: Annotated[bool, typer.Option("--once", help="Handle what is due
     """Deliver events: webhooks, emails, due reminders. Run as many as you like, on any machines."""
     import signal
 
-    from contactnotes.app import job_context, run_worker
+    from contactnotes.app import job_context, observe_database, run_worker
     from contactnotes.jobs.handlers import default_registry
     from contactnotes.jobs.worker import Worker
+    from contactnotes.observability import logs
 
     settings = get_settings()
+    logs.configure(settings.log_level, settings.log_format)
 
     async def runner() -> None:
         database = Database(settings)
+        observe_database(database)
         try:
             if once:
                 handled = await Worker(job_context(settings, database), default_registry()).run_once()

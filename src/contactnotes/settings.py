@@ -141,6 +141,24 @@ class Settings(BaseSettings):
         description="Link to a note in emails ({base_url}, {note_oid}); point it at your web client's note page.",
     )
 
+    # ---- operations: logs, metrics, health (docs/deploy.md) ----
+    log_format: Literal["json", "text"] = Field(
+        default="json", description="`json`: one JSON object per line on stderr (requests, jobs, errors); `text`."
+    )
+    metrics_enabled: bool = Field(
+        default=False, description="Serve Prometheus metrics at /metrics (open to whoever reaches it)."
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None, description="Serve /metrics only to `Authorization: Bearer <this token>` (enables it)."
+    )
+    health_expect_worker: bool = Field(
+        default=False, description="/readyz also requires a fresh heartbeat from some worker process."
+    )
+    health_worker_max_age_seconds: float = Field(
+        default=60, description="A worker heartbeat older than this makes /readyz fail (when a worker is expected)."
+    )
+    health_timeout_seconds: float = Field(default=2, description="Longest /readyz waits for any one check.")
+
 
 @lru_cache
 def get_settings() -> Settings:

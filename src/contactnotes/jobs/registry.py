@@ -28,6 +28,7 @@ class OutboxItem:
     payload: dict[str, Any]
     created_at: datetime
     attempts: int
+    request_id: str | None = None  # of the request that wrote the event
 
 
 class Retry(Exception):

@@ -27,6 +27,7 @@ from contactnotes.kit.clock import utc_now
 from contactnotes.models import EmailStatus, Notification, NotificationKind
 from contactnotes.notes import repository as notes_repository
 from contactnotes.notifications import repository
+from contactnotes.observability import metrics
 from contactnotes.settings import Settings
 from contactnotes.users import repository as users_repository
 
@@ -129,7 +130,12 @@ def _send_blocking(settings: Settings, mail: Mail) -> None:
 
 async def send(settings: Settings, mail: Mail) -> None:
     """smtplib blocks: run it on a thread so the worker's other events go on."""
-    await asyncio.to_thread(_send_blocking, settings, mail)
+    try:
+        await asyncio.to_thread(_send_blocking, settings, mail)
+    except Exception:
+        metrics.EMAIL_FAILURES.inc()
+        raise
+    metrics.EMAILS_SENT.inc()
 
 
 async def notify(context: JobContext, item: OutboxItem) -> None:

@@ -1,0 +1,41 @@
+"""Database pool metrics: connections in use, and checkouts that had to queue for one."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from contactnotes.observability import metrics
+
+
+def observe_pool(engine: AsyncEngine) -> None:
+    pool: Any = engine.sync_engine.pool
+    if getattr(pool, "_contactnotes_observed", False):
+        return
+    pool._contactnotes_observed = True
+    size = pool.size() if hasattr(pool, "size") else 0
+    capacity = size + max(getattr(pool, "_max_overflow", 0), 0)
+
+    def in_use(*_args: Any) -> None:
+        metrics.DB_POOL_IN_USE.set(pool.checkedout())
+
+    event.listen(pool, "checkout", in_use)
+    event.listen(pool, "checkin", in_use)
+
+    # Pool.connect is what the engine calls for a connection; a checkout that finds every connection taken
+    # queues inside it (QueuePool), so that is where waiting is timed.
+    connect = pool.connect
+
+    def timed_connect() -> Any:
+        if capacity and pool.checkedout() >= capacity:
+            metrics.DB_POOL_WAITS.inc()
+        started = time.perf_counter()
+        try:
+            return connect()
+        finally:
+            metrics.DB_POOL_CHECKOUT_SECONDS.observe(time.perf_counter() - started)
+
+    pool.connect = timed_connect
