@@ -16,11 +16,13 @@ from prometheus_client import (
     Counter,
     Gauge,
     Histogram,
+    disable_created_metrics,
     generate_latest,
     multiprocess,
 )
 from prometheus_client import REGISTRY as DEFAULT_REGISTRY
 
+disable_created_metrics()  # the *_created series only double what a scrape has to read
 MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 UNMATCHED_ROUTE = "<unmatched>"  # a path no route claimed: one label value, whatever was asked for
 

@@ -19,11 +19,15 @@ def observe_pool(engine: AsyncEngine) -> None:
     size = pool.size() if hasattr(pool, "size") else 0
     capacity = size + max(getattr(pool, "_max_overflow", 0), 0)
 
-    def in_use(*_args: Any) -> None:
+    # Set from the pool's own count, so nothing can drift; "checkin" fires before the connection is back.
+    def checked_out(*_args: Any) -> None:
         metrics.DB_POOL_IN_USE.set(pool.checkedout())
 
-    event.listen(pool, "checkout", in_use)
-    event.listen(pool, "checkin", in_use)
+    def checked_in(*_args: Any) -> None:
+        metrics.DB_POOL_IN_USE.set(max(pool.checkedout() - 1, 0))
+
+    event.listen(pool, "checkout", checked_out)
+    event.listen(pool, "checkin", checked_in)
 
     # Pool.connect is what the engine calls for a connection; a checkout that finds every connection taken
     # queues inside it (QueuePool), so that is where waiting is timed.
