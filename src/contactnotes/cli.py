@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
@@ -273,6 +274,39 @@ def worker(once: Annotated[bool, typer.Option("--once", help="Handle what is due
             await database.dispose()
 
     asyncio.run(runner())
+
+
+@app.command()
+def backup(destination: Annotated[Path, typer.Argument(help="An empty or new directory")]) -> None:
+    """Copy the database (and local storage's files) while the service runs."""
+    from contactnotes.backups.archive import BackupError
+    from contactnotes.backups.archive import backup as make_backup
+
+    try:
+        summary = make_backup(get_settings(), destination)
+    except BackupError as exc:
+        fail(str(exc))
+        return
+    files = "files are in the S3 store (not copied)" if summary.files is None else f"{summary.files} files"
+    typer.echo(f"backed up the {summary.database} database and {files} to {destination}")
+
+
+@app.command()
+def restore(
+    source: Annotated[Path, typer.Argument(help="A directory made by `contactnotes backup`")],
+    force: Annotated[bool, typer.Option("--force", help="Replace a database that already holds data")] = False,
+) -> None:
+    """Put a backup back. Stop the API and the workers first."""
+    from contactnotes.backups.archive import BackupError
+    from contactnotes.backups.archive import restore as put_back
+
+    try:
+        summary = put_back(get_settings(), source, force=force)
+    except BackupError as exc:
+        fail(str(exc))
+        return
+    files = "no files (S3 store)" if summary.files is None else f"{summary.files} files"
+    typer.echo(f"restored the {summary.database} database and {files} from {source}")
 
 
 @app.command()

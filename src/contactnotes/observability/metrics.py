@@ -22,7 +22,7 @@ from prometheus_client import (
 )
 from prometheus_client import REGISTRY as DEFAULT_REGISTRY
 
-disable_created_metrics()  # the *_created series only double what a scrape has to read
+disable_created_metrics()  # type: ignore[no-untyped-call]  # the *_created series only double what a scrape has to read
 MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 UNMATCHED_ROUTE = "<unmatched>"  # a path no route claimed: one label value, whatever was asked for
 
