@@ -68,8 +68,10 @@ def provider_from_environment(environ: Mapping[str, str] = os.environ) -> Tracer
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor
 
-    # Resource.create reads OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES; they win over this default.
-    provider = TracerProvider(resource=Resource.create({"service.name": "contactnotes"}))
+    # Resource.create reads OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES; the name defaults to ours (the
+    # SDK's own default is "unknown_service").
+    named = "OTEL_SERVICE_NAME" in environ or "service.name=" in environ.get("OTEL_RESOURCE_ATTRIBUTES", "")
+    provider = TracerProvider(resource=Resource.create({} if named else {"service.name": "contactnotes"}))
     for exporter, batched in _exporters(environ):
         provider.add_span_processor(BatchSpanProcessor(exporter) if batched else SimpleSpanProcessor(exporter))
     use(provider)
