@@ -255,6 +255,10 @@ def worker(once: Annotated[bool, typer.Option("--once", help="Handle what is due
 
     settings = get_settings()
     logs.configure(settings.log_level, settings.log_format)
+    if settings.worker_metrics_address and not once:
+        from contactnotes.observability.metrics import serve_on
+
+        serve_on(settings.worker_metrics_address)
 
     async def runner() -> None:
         database = Database(settings)

@@ -151,6 +151,11 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = Field(
         default=None, description="Serve /metrics only to `Authorization: Bearer <this token>` (enables it)."
     )
+    worker_metrics_address: str | None = Field(
+        default=None,
+        description="host:port where `contactnotes worker` serves its Prometheus metrics (no token: bind it "
+        "to a private address); unset: not served.",
+    )
     health_expect_worker: bool = Field(
         default=False, description="/readyz also requires a fresh heartbeat from some worker process."
     )

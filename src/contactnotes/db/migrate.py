@@ -39,11 +39,20 @@ def downgrade(database_url: str, revision: str) -> None:
 
 
 @functools.cache
-def head_revision() -> str:
-    """The newest revision this code ships (read from the migration scripts once per process)."""
+def _shipped() -> tuple[str, frozenset[str]]:
     from alembic.script import ScriptDirectory
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    heads = ScriptDirectory.from_config(config).get_heads()
-    return ",".join(sorted(heads))
+    scripts = ScriptDirectory.from_config(config)
+    return ",".join(sorted(scripts.get_heads())), frozenset(script.revision for script in scripts.walk_revisions())
+
+
+def head_revision() -> str:
+    """The newest revision this code ships (read from the migration scripts once per process)."""
+    return _shipped()[0]
+
+
+def ships(revision: str) -> bool:
+    """Whether this code knows the revision: a database at one it does not know is newer than the code."""
+    return revision in _shipped()[1]

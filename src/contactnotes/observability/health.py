@@ -1,8 +1,9 @@
 """Readiness: can this process serve? Each check is bounded in time and names what failed.
 
 - database: a connection answers `SELECT 1`;
-- migrations: the database is at the revision this code ships (a process started before `contactnotes
-  migrate` finished, or a database restored from an older backup, is not ready);
+- migrations: the database is not behind the revision this code ships (a process started before `contactnotes
+  migrate` finished, or a database restored from an older backup, is not ready); a database ahead of the
+  code, at a revision it does not know, is fine (old processes during a rolling upgrade);
 - storage: the object store answers (local: its directory is there and writable; S3: a HEAD on the bucket);
 - worker: some worker left a heartbeat within health_worker_max_age_seconds, when one is expected (the
   in-process worker of an embedded server, or health_expect_worker=true for separate worker processes).
@@ -20,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from contactnotes.db.engine import Database
-from contactnotes.db.migrate import head_revision
+from contactnotes.db.migrate import head_revision, ships
 from contactnotes.jobs import repository as jobs
 from contactnotes.kit.clock import utc_now
 from contactnotes.storage.base import ObjectStore
@@ -54,8 +55,13 @@ async def check_migrations(database: Database) -> None:
     async with database.engine.connect() as connection:
         current = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
     shipped = head_revision()
-    if ",".join(sorted(current)) != shipped:
-        raise NotReady(f"database at {','.join(current) or 'no revision'}, code expects {shipped}")
+    if ",".join(sorted(current)) == shipped:
+        return
+    # A database ahead of this code is fine: migrations only add (docs/deploy.md), so during a rolling
+    # upgrade the processes still on the old release keep serving after `contactnotes migrate` ran.
+    if current and not any(ships(revision) for revision in current):
+        return
+    raise NotReady(f"database at {','.join(current) or 'no revision'}, code expects {shipped}")
 
 
 def _writable_directory(root: Path) -> bool:

@@ -86,6 +86,18 @@ def exposition() -> tuple[bytes, str]:
     return generate_latest(registry), CONTENT_TYPE_LATEST
 
 
+def serve_on(address: str) -> None:
+    """A worker's own /metrics (it has no web server): prometheus-client's HTTP server on host:port."""
+    from prometheus_client import start_http_server
+
+    host, _, port = address.rpartition(":")
+    registry: Any = DEFAULT_REGISTRY
+    if MULTIPROCESS:
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    start_http_server(int(port), addr=host.strip("[]") or "127.0.0.1", registry=registry)
+
+
 def process_exited(pid: int) -> None:
     """Multiprocess mode: drop a stopped process's live gauges (its counters stay counted)."""
     if MULTIPROCESS:
