@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     token_touch_interval_seconds: int = Field(
         default=60, description="How stale a token's last-used time may get before a request refreshes it."
     )
-    log_level: str = Field(default="info", description="uvicorn log level.")
+    log_level: str = Field(default="info", description="Log level of every logger (debug, info, warning, error).")
     cors_origins: list[str] = Field(
         default_factory=list,
         description="Browser origins allowed to call the APIs (JSON list); none by default.",
