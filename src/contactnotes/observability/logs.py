@@ -8,11 +8,12 @@ which may hold a signed link's signature), the status and the duration; never a 
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 from contactnotes.observability.context import current_request_id
 
@@ -36,7 +37,7 @@ class JsonFormatter(logging.Formatter):
             line.update(fields)
         if record.exc_info:
             line["exc"] = self.formatException(record.exc_info)
-        return json.dumps(line, default=str, ensure_ascii=False)
+        return orjson.dumps(line, default=str).decode()
 
 
 def handler(fmt: str) -> logging.Handler:
@@ -50,6 +51,8 @@ def handler(fmt: str) -> logging.Handler:
 
 def configure(level: str, fmt: str) -> None:
     """Route every logger (ours, uvicorn's, libraries') through one stderr handler in the chosen format."""
+    # A line per request is on the hot path: skip the record fields no line prints (os.getpid() per record).
+    logging.logProcesses = logging.logThreads = logging.logMultiprocessing = False
     root = logging.getLogger()
     for existing in list(root.handlers):
         root.removeHandler(existing)
