@@ -272,3 +272,7 @@ def test_the_proxy_config_streams_events_and_passes_request_ids() -> None:
     assert "proxy_buffering off" in stream and "proxy_read_timeout 1h" in stream
     assert "proxy_set_header X-Request-ID $request_id" in config
     assert "ssl_certificate " in config and "listen 443 ssl" in config
+
+
+def test_the_readme_links_the_guide() -> None:
+    assert "[docs/deploy.md](docs/deploy.md)" in (ROOT / "README.md").read_text()
