@@ -88,6 +88,8 @@ SCOPED_BY_CALLER = {
     "jobs.items_by_id": "the stream filters items by the reader's organization and visibility",
     "jobs.last_id": "a position in the outbox, no data",
     "jobs.ids_after": "the stream filters items by the reader's organization and visibility",
+    "jobs.backlog": "operators' metrics and health: the outbox of every organization",
+    "jobs.last_beat": "operators' health check: workers serve every organization",
     # Rows reached through a note already loaded by a scoped query (the note id is the caller's).
     "notes.mentioned_user_ids": "the note was loaded by get_visible",
     "notes.reaction_exists": "the note was loaded by get_visible",
@@ -197,11 +199,11 @@ LAYERS: list[set[str]] = [
     {"__main__"},
     {"cli"},
     {"app"},
-    {"wiring", "demo", "db.migrations"},  # the composition root's parts, and the schema's history
+    {"wiring", "demo", "db.migrations", "backups"},  # the composition root's parts, and the schema's history
     {"dialects"},  # the adapters
     {"http"},  # what every adapter shares
     {"realtime"},  # delivery of events, above what they tell about
-    {"mail", "webhooks"},
+    {"mail", "webhooks", "health"},
     {"notes"},
     {"notifications", "reminders"},
     {"contacts", "attachments", "idempotency", "orgs", "jobs"},
@@ -209,7 +211,7 @@ LAYERS: list[set[str]] = [
     {"auth", "storage", "visibility", "ratelimit"},
     {"models"},
     {"db"},
-    {"kit", "errors", "settings", "__init__"},
+    {"kit", "errors", "settings", "__init__", "observability"},
 ]
 
 

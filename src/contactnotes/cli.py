@@ -6,6 +6,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
@@ -278,12 +279,18 @@ def serve(
     """Serve the HTTP APIs."""
     import uvicorn
 
+    from contactnotes.observability import logs
+
+    settings = get_settings()
+    logs.configure(settings.log_level, settings.log_format)
     uvicorn.run(
         "contactnotes.app:create_app",
         factory=True,
         host=host,
         port=port,
-        log_level=get_settings().log_level,
+        log_level=settings.log_level,
+        log_config=logs.uvicorn_log_config(settings.log_level),
+        access_log=False,  # the app logs each request itself (JSON, with its request id, no query string)
         proxy_headers=True,
     )
 
@@ -313,14 +320,21 @@ def worker(once: Annotated[bool, typer.Option("--once", help="Handle what is due
     """Deliver events: webhooks, emails, due reminders. Run as many as you like, on any machines."""
     import signal
 
-    from contactnotes.app import job_context, run_worker
+    from contactnotes.app import job_context, observe_database, run_worker
     from contactnotes.jobs.worker import Worker
+    from contactnotes.observability import logs
     from contactnotes.wiring import default_registry
 
     settings = get_settings()
+    logs.configure(settings.log_level, settings.log_format)
+    if settings.worker_metrics_address and not once:
+        from contactnotes.observability.metrics import serve_on
+
+        serve_on(settings.worker_metrics_address)
 
     async def runner() -> None:
         database = Database(settings)
+        observe_database(database)
         try:
             if once:
                 handled = await Worker(job_context(settings, database), default_registry(settings)).run_once()
@@ -336,6 +350,39 @@ def worker(once: Annotated[bool, typer.Option("--once", help="Handle what is due
             await database.dispose()
 
     asyncio.run(runner())
+
+
+@app.command()
+def backup(destination: Annotated[Path, typer.Argument(help="An empty or new directory")]) -> None:
+    """Copy the database (and local storage's files) while the service runs."""
+    from contactnotes.backups.archive import BackupError
+    from contactnotes.backups.archive import backup as make_backup
+
+    try:
+        summary = make_backup(get_settings(), destination)
+    except BackupError as exc:
+        fail(str(exc))
+        return
+    files = "files are in the S3 store (not copied)" if summary.files is None else f"{summary.files} files"
+    typer.echo(f"backed up the {summary.database} database and {files} to {destination}")
+
+
+@app.command()
+def restore(
+    source: Annotated[Path, typer.Argument(help="A directory made by `contactnotes backup`")],
+    force: Annotated[bool, typer.Option("--force", help="Replace a database that already holds data")] = False,
+) -> None:
+    """Put a backup back. Stop the API and the workers first."""
+    from contactnotes.backups.archive import BackupError
+    from contactnotes.backups.archive import restore as put_back
+
+    try:
+        summary = put_back(get_settings(), source, force=force)
+    except BackupError as exc:
+        fail(str(exc))
+        return
+    files = "no files (S3 store)" if summary.files is None else f"{summary.files} files"
+    typer.echo(f"restored the {summary.database} database and {files} from {source}")
 
 
 @app.command()

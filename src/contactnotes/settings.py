@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     token_touch_interval_seconds: int = Field(
         default=60, description="How stale a token's last-used time may get before a request refreshes it."
     )
-    log_level: str = Field(default="info", description="uvicorn log level.")
+    log_level: str = Field(default="info", description="Log level of every logger (debug, info, warning, error).")
     cors_origins: list[str] = Field(
         default_factory=list,
         description="Browser origins allowed to call the APIs (JSON list); none by default.",
@@ -140,6 +140,29 @@ class Settings(BaseSettings):
         default="{base_url}/api/contact-notes/{note_oid}",
         description="Link to a note in emails ({base_url}, {note_oid}); point it at your web client's note page.",
     )
+
+    # ---- operations: logs, metrics, health (docs/deploy.md) ----
+    log_format: Literal["json", "text"] = Field(
+        default="json", description="`json`: one JSON object per line on stderr (requests, jobs, errors); `text`."
+    )
+    metrics_enabled: bool = Field(
+        default=False, description="Serve Prometheus metrics at /metrics (open to whoever reaches it)."
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None, description="Serve /metrics only to `Authorization: Bearer <this token>` (enables it)."
+    )
+    worker_metrics_address: str | None = Field(
+        default=None,
+        description="host:port where `contactnotes worker` serves its Prometheus metrics (no token: bind it "
+        "to a private address); unset: not served.",
+    )
+    health_expect_worker: bool = Field(
+        default=False, description="/readyz also requires a fresh heartbeat from some worker process."
+    )
+    health_worker_max_age_seconds: float = Field(
+        default=60, description="A worker heartbeat older than this makes /readyz fail (when a worker is expected)."
+    )
+    health_timeout_seconds: float = Field(default=2, description="Longest /readyz waits for any one check.")
 
 
 @lru_cache

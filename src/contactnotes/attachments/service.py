@@ -26,6 +26,7 @@ from contactnotes.auth.principal import Principal
 from contactnotes.errors import FieldProblem, Invalid, NotFound, TooLarge
 from contactnotes.kit.clock import utc_now
 from contactnotes.models import Upload, UploadStatus
+from contactnotes.observability import metrics
 
 log = logging.getLogger("contactnotes")
 
@@ -116,6 +117,7 @@ async def store_uploads(
             _check_type(files, content_type, field, name)
             key = new_key(principal.org_oid, name, utc_now().date())
             size = await files.store.put(key, content, content_type)
+            metrics.UPLOAD_BYTES.inc(size)
             stored.append(key)
             uploads.append(
                 Upload(
@@ -183,7 +185,9 @@ async def receive_direct(
     if upload is None or upload.status != UploadStatus.PENDING:
         raise NotFound("No upload is waiting for this key")
     limit = int(grant.detail.removeprefix("max="))
-    return await files.store.put(grant.key, _capped(chunks, limit, "body"), PENDING_TYPE)
+    size = await files.store.put(grant.key, _capped(chunks, limit, "body"), PENDING_TYPE)
+    metrics.UPLOAD_BYTES.inc(size)
+    return size
 
 
 async def complete_upload(session: AsyncSession, principal: Principal, files: Files, key: str) -> UploadView:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -32,12 +33,6 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
-    assert head is not None
-    return head
-
-
 def current_revision(database_url: str) -> str | None:
     """The revision the database is at; None for a database without the schema (empty, or a new file)."""
     if is_sqlite(database_url):
@@ -65,3 +60,19 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 def downgrade(database_url: str, revision: str) -> None:
     command.downgrade(alembic_config(database_url), revision)
+
+
+@functools.cache
+def _shipped() -> tuple[str, frozenset[str]]:
+    scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return ",".join(sorted(scripts.get_heads())), frozenset(script.revision for script in scripts.walk_revisions())
+
+
+def head_revision() -> str:
+    """The newest revision this code ships (read from the migration scripts once per process)."""
+    return _shipped()[0]
+
+
+def ships(revision: str) -> bool:
+    """Whether this code knows the revision: a database at one it does not know is newer than the code."""
+    return revision in _shipped()[1]

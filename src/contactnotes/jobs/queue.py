@@ -15,6 +15,7 @@ from contactnotes.db.core import table_of
 from contactnotes.jobs.events import EventType
 from contactnotes.kit.clock import utc_now
 from contactnotes.models import OutboxEvent
+from contactnotes.observability.context import current_request_id
 
 # On PostgreSQL a trigger on outbox_events (migration 0007) NOTIFYs this channel with each new row's id.
 # The notification is delivered only when (and if) the inserting transaction commits: workers and stream
@@ -39,6 +40,7 @@ async def enqueue_many(
     if not events:
         return []
     now = utc_now()
+    request_id = current_request_id()  # the request (or job) that caused them: its jobs' log lines name it
     rows: list[dict[str, Any]] = [
         {
             "event_id": str(uuid.uuid4()),
@@ -49,6 +51,7 @@ async def enqueue_many(
             "created_at": now,
             "available_at": available_at or now,
             "attempts": 0,
+            "request_id": request_id,
         }
         for event in events
     ]

@@ -31,6 +31,7 @@ class OutboxItem:
     created_at: datetime
     attempts: int
     snapshot: dict[str, Any] | None = None  # the state the event announces (notes/snapshots.py)
+    request_id: str | None = None  # of the request that wrote the event
 
 
 class Retry(Exception):

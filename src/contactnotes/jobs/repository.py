@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.jobs.registry import OutboxItem
-from contactnotes.models import OutboxEvent
+from contactnotes.models import OutboxEvent, WorkerHeartbeat
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
@@ -44,6 +44,7 @@ async def claim(session: AsyncSession, worker: str, now: datetime, lease: timede
             OutboxEvent.created_at,
             OutboxEvent.attempts,
             OutboxEvent.snapshot,
+            OutboxEvent.request_id,
         )
         .execution_options(synchronize_session=False)
     )
@@ -106,7 +107,7 @@ async def prune(session: AsyncSession, before: datetime) -> None:
     )
 
 
-def _items() -> Select[int, str, int, str, dict[str, Any], datetime, int, dict[str, Any] | None]:
+def _items() -> Select[int, str, int, str, dict[str, Any], datetime, int, dict[str, Any] | None, str | None]:
     """The columns an OutboxItem is made of, in its field order."""
     return select(
         OutboxEvent.id,
@@ -117,6 +118,7 @@ def _items() -> Select[int, str, int, str, dict[str, Any], datetime, int, dict[s
         OutboxEvent.created_at,
         OutboxEvent.attempts,
         OutboxEvent.snapshot,
+        OutboxEvent.request_id,
     )
 
 
@@ -144,3 +146,40 @@ async def last_id(session: AsyncSession) -> int:
 async def ids_after(session: AsyncSession, after_id: int, limit: int) -> list[int]:
     statement = select(OutboxEvent.id).where(OutboxEvent.id > after_id).order_by(OutboxEvent.id).limit(limit)
     return list(await session.scalars(statement))
+
+
+# ---- what operators watch: backlog and worker heartbeats -------------------------------------------------
+
+
+async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:
+    """Events not yet handled, and when the oldest of them was written (ix_outbox_pending leads with
+    processed_at, so both come from the index)."""
+    row = (
+        await session.execute(
+            select(func.count(), func.min(OutboxEvent.created_at)).where(OutboxEvent.processed_at.is_(None))
+        )
+    ).one()
+    count, oldest = row
+    return int(count), oldest
+
+
+async def beat(session: AsyncSession, worker: str, started_at: datetime, now: datetime) -> None:
+    """Record that `worker` is alive (one row per worker process; only that process writes it)."""
+    result = await session.execute(update(WorkerHeartbeat).where(WorkerHeartbeat.name == worker).values(beat_at=now))
+    if not result.rowcount:  # type: ignore[attr-defined]
+        await session.execute(insert(WorkerHeartbeat).values(name=worker, started_at=started_at, beat_at=now))
+
+
+async def forget_worker(session: AsyncSession, worker: str, *, older_than: datetime | None = None) -> None:
+    """A worker that stops removes its row; rows of workers gone for long are pruned too."""
+    statement = delete(WorkerHeartbeat).where(WorkerHeartbeat.name == worker)
+    if older_than is not None:
+        statement = delete(WorkerHeartbeat).where(
+            or_(WorkerHeartbeat.name == worker, WorkerHeartbeat.beat_at < older_than)
+        )
+    await session.execute(statement)
+
+
+async def last_beat(session: AsyncSession) -> datetime | None:
+    beat_at: datetime | None = await session.scalar(select(func.max(WorkerHeartbeat.beat_at)))
+    return beat_at

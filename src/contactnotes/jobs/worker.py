@@ -9,6 +9,7 @@ and are handled again with the same event id.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import os
@@ -25,11 +26,17 @@ from contactnotes.jobs import repository
 from contactnotes.jobs.queue import NOTIFY_CHANNEL
 from contactnotes.jobs.registry import JobContext, OutboxItem, Periodic, Registry, Retry
 from contactnotes.kit.clock import utc_now
+from contactnotes.observability import metrics, tracing
+from contactnotes.observability.context import request_id
+from contactnotes.observability.logs import JOB_LOGGER
 from contactnotes.settings import Settings
 
 log = logging.getLogger("contactnotes.worker")
+job_log = logging.getLogger(JOB_LOGGER)
 
 MAX_RETRY_DELAY = 3600.0
+MAX_HEARTBEAT_INTERVAL = 10.0  # /readyz calls a worker stale after health_worker_max_age_seconds
+FORGET_WORKERS_AFTER = timedelta(days=1)
 
 
 def worker_name() -> str:
@@ -43,6 +50,7 @@ class Worker:
         self.name = name or worker_name()
         self._in_flight: dict[int, asyncio.Task[None]] = {}
         self._wake = asyncio.Event()
+        self._started_at = utc_now()
 
     @property
     def database(self) -> Database:
@@ -74,6 +82,7 @@ class Worker:
     async def run(self, stop: asyncio.Event) -> None:
         """Work until `stop` is set; then finish what is in hand (within the lease) and release the rest."""
         log.info("worker %s started", self.name)
+        await self._beat()
         helpers = [asyncio.create_task(self._heartbeat()), asyncio.create_task(self._periodic(stop))]
         if not self.database.is_sqlite:
             helpers.append(
@@ -103,6 +112,7 @@ class Worker:
                 helper.cancel()
             await asyncio.gather(*helpers, return_exceptions=True)
             await self.context.close()
+            await self._forget()
             log.info("worker %s stopped", self.name)
 
     def _done(self, item_id: int, _task: asyncio.Task[None]) -> None:
@@ -121,10 +131,24 @@ class Worker:
                 async with unit_of_work(self.database) as session:
                     await repository.release(session, self.name, held)
 
+    async def _beat(self) -> None:
+        """Leave a heartbeat for /readyz; a missed one is only a late one."""
+        try:
+            async with unit_of_work(self.database) as session:
+                await repository.beat(session, self.name, self._started_at, utc_now())
+        except Exception:
+            log.warning("could not record the heartbeat", exc_info=True)
+
+    async def _forget(self) -> None:
+        with contextlib.suppress(Exception):
+            async with unit_of_work(self.database) as session:
+                await repository.forget_worker(session, self.name, older_than=utc_now() - FORGET_WORKERS_AFTER)
+
     async def _heartbeat(self) -> None:
-        interval = max(self.settings.worker_lease_seconds / 3, 0.1)
+        interval = min(max(self.settings.worker_lease_seconds / 3, 0.1), MAX_HEARTBEAT_INTERVAL)
         while True:
             await asyncio.sleep(interval)
+            await self._beat()
             ids = list(self._in_flight)
             if not ids:
                 continue
@@ -167,6 +191,34 @@ class Worker:
             return []
 
     async def _handle(self, item: OutboxItem) -> None:
+        """Run the event's handlers under the request id that caused it, with one log line, metrics and a span."""
+        token = request_id.set(item.request_id)
+        started = time.perf_counter()
+        outcome = "cancelled"
+        try:
+            with tracing.job_span(item.type, item.event_id, item.attempts + 1):
+                outcome = await self._run_handlers(item)
+        finally:
+            seconds = time.perf_counter() - started
+            metrics.EVENTS_HANDLED.labels(item.type, outcome).inc()
+            metrics.JOB_SECONDS.labels(item.type).observe(seconds)
+            job_log.info(
+                "job",
+                extra={
+                    "fields": {
+                        "event_id": item.event_id,
+                        "type": item.type,
+                        "attempt": item.attempts + 1,
+                        "outcome": outcome,
+                        "duration_ms": round(seconds * 1000, 2),
+                        "worker": self.name,
+                    }
+                },
+            )
+            request_id.reset(token)
+
+    async def _run_handlers(self, item: OutboxItem) -> str:
+        """Handle one event; returns the outcome: done, retry, failed (will be retried) or gave_up."""
         try:
             for handler in self.registry.handlers_for(item.type):
                 await handler(self.context, item)
@@ -174,17 +226,19 @@ class Worker:
             raise
         except Retry as retry:
             await self._reschedule(item, retry.delay_seconds, retry.reason, count_attempt=False)
+            return "retry"
         except Exception as exc:
             log.warning("event %s (%s) failed: %r", item.event_id, item.type, exc, exc_info=True)
             error = f"{exc.__class__.__name__}: {exc}"[:2000]
             if item.attempts + 1 >= self.settings.worker_max_attempts:
                 await self._finish(item, error=f"gave up after {item.attempts + 1} attempts; {error}")
-            else:
-                base = self.settings.worker_retry_base_seconds
-                delay = min(base * 2**item.attempts, MAX_RETRY_DELAY) * random.uniform(0.8, 1.2)
-                await self._reschedule(item, delay, error)
-        else:
-            await self._finish(item)
+                return "gave_up"
+            base = self.settings.worker_retry_base_seconds
+            delay = min(base * 2**item.attempts, MAX_RETRY_DELAY) * random.uniform(0.8, 1.2)
+            await self._reschedule(item, delay, error)
+            return "failed"
+        await self._finish(item)
+        return "done"
 
     async def _finish(self, item: OutboxItem, error: str | None = None) -> None:
         async with unit_of_work(self.database) as session:

@@ -30,6 +30,7 @@ from contactnotes.notes import events
 from contactnotes.notes import repository as notes_repository
 from contactnotes.notes.schemas import NoteView
 from contactnotes.notifications import repository
+from contactnotes.observability import metrics
 from contactnotes.reminders.schemas import ReminderSummary
 from contactnotes.settings import Settings
 from contactnotes.users import repository as users_repository
@@ -157,7 +158,12 @@ def _send_blocking(settings: Settings, mail: Mail) -> None:
 
 async def send(settings: Settings, mail: Mail) -> None:
     """smtplib blocks: run it on a thread so the worker's other events go on."""
-    await asyncio.to_thread(_send_blocking, settings, mail)
+    try:
+        await asyncio.to_thread(_send_blocking, settings, mail)
+    except Exception:
+        metrics.EMAIL_FAILURES.inc()
+        raise
+    metrics.EMAILS_SENT.inc()
 
 
 async def notify(context: JobContext, item: OutboxItem) -> None:

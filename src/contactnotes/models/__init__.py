@@ -12,6 +12,7 @@ from contactnotes.models.token import ApiToken, TokenKind
 from contactnotes.models.upload import Upload, UploadStatus
 from contactnotes.models.user import User, UserRole
 from contactnotes.models.webhook import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from contactnotes.models.worker import WorkerHeartbeat
 
 __all__ = [
     "ApiToken",
@@ -39,4 +40,5 @@ __all__ = [
     "UserRole",
     "WebhookDelivery",
     "WebhookSubscription",
+    "WorkerHeartbeat",
 ]

@@ -35,3 +35,5 @@ class OutboxEvent(CreatedAtMixin, Base):
     claimed_until: Mapped[datetime | None]
     processed_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    # The X-Request-ID of the request that wrote the event (or of the job that did): its jobs log it.
+    request_id: Mapped[str | None] = mapped_column(String(64))

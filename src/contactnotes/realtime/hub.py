@@ -13,6 +13,7 @@ from contactnotes.db.listen import listen_forever
 from contactnotes.db.uow import unit_of_work
 from contactnotes.jobs import repository as outbox
 from contactnotes.jobs.queue import NOTIFY_CHANNEL
+from contactnotes.observability import metrics
 from contactnotes.realtime import events as stream_events
 from contactnotes.realtime.broker import REDIS_CHANNEL, redis_client
 from contactnotes.realtime.events import StreamEvent
@@ -64,9 +65,12 @@ class StreamHub:
         await self._ensure_started()
         listener = Listener(principal)
         self._listeners.add(listener)
+        metrics.STREAM_SUBSCRIBERS.inc()
         return listener
 
     def unsubscribe(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            metrics.STREAM_SUBSCRIBERS.dec()
         self._listeners.discard(listener)
 
     async def replay(self, principal: Principal, after_id: int) -> list[StreamEvent]:

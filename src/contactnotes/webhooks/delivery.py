@@ -23,6 +23,7 @@ from contactnotes.kit.signing import sign, signed_message
 from contactnotes.models import DeliveryStatus
 from contactnotes.notes import events
 from contactnotes.notes.events import LoadedEvent
+from contactnotes.observability import metrics
 from contactnotes.webhooks import repository
 from contactnotes.webhooks.schemas import Format, PayloadRenderers, WebhookEvent
 from contactnotes.webhooks.urls import RefusedUrl, check_destination
@@ -169,6 +170,7 @@ async def deliver(context: JobContext, item: OutboxItem) -> None:
         await repository.record_attempt(
             session, delivery_id, status=status, at=now, response_status=outcome.response_status, error=outcome.error
         )
+    metrics.WEBHOOK_DELIVERIES.labels("delivered" if outcome.delivered else "retry" if will_retry else "failed").inc()
     if will_retry:
         backoff = settings.webhook_backoff_base_seconds * 2 ** (attempt - 1) * random.uniform(0.8, 1.2)
         delay = min(max(backoff, outcome.retry_after or 0), MAX_BACKOFF_SECONDS)

@@ -1,0 +1,3 @@
+from contactnotes.cli import main
+
+main()

@@ -1,0 +1,18 @@
+"""The only identity the core sees: who is calling, on behalf of which organization."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    org_id: int
+    org_oid: str
+    user_id: int
+    user_oid: str
+    full_name: str
+    email: str
+    avatar_url: str | None
+    is_admin: bool
+    token_id: int | None = None

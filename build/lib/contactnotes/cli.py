@@ -1,0 +1,337 @@
+"""The `contactnotes` command line. Every command goes through the same services as the APIs."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contactnotes.auth import service as auth
+from contactnotes.contacts import service as contacts
+from contactnotes.db import migrate as migrations
+from contactnotes.db.engine import Database
+from contactnotes.db.uow import unit_of_work
+from contactnotes.errors import DomainError
+from contactnotes.models import ApiToken
+from contactnotes.orgs import service as orgs
+from contactnotes.settings import get_settings
+from contactnotes.users import service as users
+
+T = TypeVar("T")
+
+app = typer.Typer(help="contactnotes: contact notes with TetherAI- and Virtuous-compatible APIs.", no_args_is_help=True)
+org_app = typer.Typer(help="Organizations.", no_args_is_help=True)
+user_app = typer.Typer(help="Users.", no_args_is_help=True)
+contact_app = typer.Typer(help="Contacts.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+note_type_app = typer.Typer(help="An organization's note types.", no_args_is_help=True)
+app.add_typer(org_app, name="org")
+app.add_typer(user_app, name="user")
+app.add_typer(contact_app, name="contact")
+app.add_typer(token_app, name="token")
+app.add_typer(note_type_app, name="note-type")
+
+err = Console(stderr=True)
+
+
+def fail(message: str) -> None:
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def run_in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run one unit of work against the configured database, turning domain errors into one stderr line."""
+
+    async def runner() -> T:
+        database = Database(get_settings())
+        try:
+            async with unit_of_work(database) as session:
+                return await work(session)
+        finally:
+            await database.dispose()
+
+    try:
+        return asyncio.run(runner())
+    except DomainError as exc:
+        fail(exc.message)
+        raise AssertionError("unreachable") from exc
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the configured database to the latest schema."""
+    migrations.upgrade(get_settings().database_url)
+    typer.echo("database is at the latest schema")
+
+
+@org_app.command("create")
+def org_create(name: str) -> None:
+    """Create an organization; prints its ObjectId."""
+    org = run_in_transaction(lambda s: orgs.create_org(s, name))
+    typer.echo(org.oid)
+
+
+@user_app.command("create")
+def user_create(
+    org: Annotated[str, typer.Option(help="Organization ObjectId or name")],
+    email: Annotated[str, typer.Option()],
+    name: Annotated[str, typer.Option(help="Full name")],
+    handle: Annotated[str | None, typer.Option(help="@handle for mentions (default: from the email)")] = None,
+    admin: Annotated[bool, typer.Option("--admin", help="Organization admin")] = False,
+) -> None:
+    """Create a user; prints the user's ObjectId."""
+
+    async def work(session: AsyncSession) -> str:
+        found = await orgs.find_org(session, org)
+        user = await users.create_user(session, found, email=email, full_name=name, handle=handle, admin=admin)
+        return user.oid
+
+    typer.echo(run_in_transaction(work))
+
+
+@user_app.command("set-password")
+def user_set_password(email: str) -> None:
+    """Set a user's password, read from stdin (never from the command line)."""
+    if sys.stdin.isatty():
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    run_in_transaction(lambda s: users.set_password(s, email, password))
+    typer.echo(f"password set for {email}")
+
+
+@contact_app.command("create")
+def contact_create(
+    org: Annotated[str, typer.Option(help="Organization ObjectId or name")],
+    name: Annotated[str, typer.Option(help="Display name")],
+    email: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Create a contact; prints its ObjectId and integer id."""
+
+    async def work(session: AsyncSession) -> tuple[str, int]:
+        found = await orgs.find_org(session, org)
+        contact = await contacts.create_contact(session, found.id, display_name=name, email=email)
+        return contact.oid, contact.id
+
+    oid, integer_id = run_in_transaction(work)
+    typer.echo(f"{oid} {integer_id}")
+
+
+@token_app.command("create")
+def token_create(
+    user: Annotated[str, typer.Option(help="Email of the user the token acts as")],
+    name: Annotated[str, typer.Option(help="A label for the token")] = "",
+) -> None:
+    """Create an API token; the secret is printed alone on the last line, and only once."""
+
+    async def work(session: AsyncSession) -> tuple[int, str]:
+        owner = await users.find_by_email(session, user)
+        issued = await auth.issue_token(session, owner, name=name)
+        return issued.token.id, issued.secret
+
+    token_id, secret = run_in_transaction(work)
+    typer.echo(f"token {token_id} for {user} (store it now; it is not shown again):")
+    typer.echo(secret)
+
+
+@token_app.command("list")
+def token_list(user: Annotated[str, typer.Option(help="Email of the user")]) -> None:
+    """List a user's tokens (never their secrets)."""
+
+    async def work(session: AsyncSession) -> list[ApiToken]:
+        return await auth.tokens_of(session, await users.find_by_email(session, user))
+
+    for token in run_in_transaction(work):
+        if token.revoked_at is None:
+            used = f"last used {token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never used"
+            typer.echo(f"{token.id}\t{token.kind}\t{token.prefix}…\t{token.name or '-'}\t{used}")
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: int) -> None:
+    """Revoke a token by its id (see `token list`); requests with it get 401 from now on."""
+    if not run_in_transaction(lambda s: auth.revoke_by_id(s, token_id)):
+        fail(f"no active token {token_id}")
+    typer.echo(f"token {token_id} revoked")
+
+
+OrgOption = Annotated[str, typer.Option("--org", help="Organization ObjectId or name")]
+
+
+@note_type_app.command("list")
+def note_type_list(org: OrgOption) -> None:
+    """List the organization's note types, in display order."""
+
+    async def work(session: AsyncSession) -> list[str]:
+        found = await orgs.find_org(session, org)
+        return [t.name for t in await orgs.list_note_types(session, found.id)]
+
+    for name in run_in_transaction(work):
+        typer.echo(name)
+
+
+@note_type_app.command("add")
+def note_type_add(name: str, org: OrgOption) -> None:
+    """Add a note type (names match ignoring case)."""
+
+    async def work(session: AsyncSession) -> str:
+        found = await orgs.find_org(session, org)
+        return (await orgs.add_note_type(session, found.id, name)).name
+
+    typer.echo(f"note type {run_in_transaction(work)!r} added")
+
+
+@note_type_app.command("remove")
+def note_type_remove(name: str, org: OrgOption) -> None:
+    """Remove a note type; existing notes keep it."""
+
+    async def work(session: AsyncSession) -> None:
+        found = await orgs.find_org(session, org)
+        await orgs.remove_note_type(session, found.id, name)
+
+    run_in_transaction(work)
+    typer.echo(f"note type {name!r} removed")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+) -> None:
+    """Serve the HTTP APIs."""
+    import uvicorn
+
+    from contactnotes.observability import logs
+
+    settings = get_settings()
+    logs.configure(settings.log_level, settings.log_format)
+    uvicorn.run(
+        "contactnotes.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_level=settings.log_level,
+        log_config=logs.uvicorn_log_config(settings.log_level),
+        access_log=False,  # the app logs each request itself (JSON, with its request id, no query string)
+        proxy_headers=True,
+    )
+
+
+@app.command()
+def cleanup() -> None:
+    """Delete uploads never attached within upload_ttl_hours, and the files of deleted notes."""
+    from contactnotes.attachments.cleanup import cleanup as run_cleanup
+    from contactnotes.attachments.files import Files
+
+    async def runner() -> tuple[int, int]:
+        settings = get_settings()
+        database, files = Database(settings), Files.from_settings(settings)
+        try:
+            report = await run_cleanup(database, files)
+            return report.unattached, report.orphaned
+        finally:
+            await files.close()
+            await database.dispose()
+
+    unattached, orphaned = asyncio.run(runner())
+    typer.echo(f"removed {unattached} never-attached uploads and {orphaned} files of deleted notes")
+
+
+@app.command()
+def worker(once: Annotated[bool, typer.Option("--once", help="Handle what is due now, then exit")] = False) -> None:
+    """Deliver events: webhooks, emails, due reminders. Run as many as you like, on any machines."""
+    import signal
+
+    from contactnotes.app import job_context, observe_database, run_worker
+    from contactnotes.jobs.handlers import default_registry
+    from contactnotes.jobs.worker import Worker
+    from contactnotes.observability import logs
+
+    settings = get_settings()
+    logs.configure(settings.log_level, settings.log_format)
+    if settings.worker_metrics_address and not once:
+        from contactnotes.observability.metrics import serve_on
+
+        serve_on(settings.worker_metrics_address)
+
+    async def runner() -> None:
+        database = Database(settings)
+        observe_database(database)
+        try:
+            if once:
+                handled = await Worker(job_context(settings, database), default_registry()).run_once()
+                typer.echo(f"handled {handled} events")
+                return
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(signum, stop.set)
+            typer.echo("worker ready; SIGTERM stops it cleanly", err=True)
+            await run_worker(settings, database, stop)
+        finally:
+            await database.dispose()
+
+    asyncio.run(runner())
+
+
+@app.command()
+def backup(destination: Annotated[Path, typer.Argument(help="An empty or new directory")]) -> None:
+    """Copy the database (and local storage's files) while the service runs."""
+    from contactnotes.backups.archive import BackupError
+    from contactnotes.backups.archive import backup as make_backup
+
+    try:
+        summary = make_backup(get_settings(), destination)
+    except BackupError as exc:
+        fail(str(exc))
+        return
+    files = "files are in the S3 store (not copied)" if summary.files is None else f"{summary.files} files"
+    typer.echo(f"backed up the {summary.database} database and {files} to {destination}")
+
+
+@app.command()
+def restore(
+    source: Annotated[Path, typer.Argument(help="A directory made by `contactnotes backup`")],
+    force: Annotated[bool, typer.Option("--force", help="Replace a database that already holds data")] = False,
+) -> None:
+    """Put a backup back. Stop the API and the workers first."""
+    from contactnotes.backups.archive import BackupError
+    from contactnotes.backups.archive import restore as put_back
+
+    try:
+        summary = put_back(get_settings(), source, force=force)
+    except BackupError as exc:
+        fail(str(exc))
+        return
+    files = "no files (S3 store)" if summary.files is None else f"{summary.files} files"
+    typer.echo(f"restored the {summary.database} database and {files} from {source}")
+
+
+@app.command()
+def demo() -> None:
+    """Load a demo organization if absent; print a token and a curl to try."""
+    from contactnotes.demo import load_demo
+
+    result = run_in_transaction(load_demo)
+    base = get_settings().public_base_url.rstrip("/")
+    typer.echo(f"demo organization: {result.org_name} ({'created' if result.created else 'already present'})")
+    typer.echo(f"signed in as {result.email}; token:")
+    typer.echo(result.token)
+    typer.echo("\ntry:")
+    typer.echo(
+        f"curl -s -X POST {base}/api/contact-notes \\\n"
+        f"  -H 'Authorization: Bearer {result.token}' \\\n"
+        "  -H 'Content-Type: application/json' \\\n"
+        f'  -d \'{{"contactId": "{result.contact_oid}", "note": "@alice please review the W2 attached.", '
+        f'"mentions": ["{result.mention_oid}"]}}\''
+    )
+
+
+def main() -> None:
+    app()

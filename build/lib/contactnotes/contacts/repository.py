@@ -1,0 +1,53 @@
+"""SQL for contacts; every read is scoped to the caller's organization."""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contactnotes.db.core import table_of
+from contactnotes.kit.search import LIKE_ESCAPE, contains_pattern
+from contactnotes.models import Contact
+from contactnotes.notes.schemas import ContactSummary
+
+
+async def get(session: AsyncSession, org_id: int, ref: int | str) -> Contact | None:
+    """A contact by integer id (Virtuous) or ObjectId (TetherAI)."""
+    key = Contact.id == ref if isinstance(ref, int) else Contact.oid == ref
+    return (await session.scalars(select(Contact).where(Contact.org_id == org_id, key))).first()
+
+
+_contacts = table_of(Contact)
+_SUMMARY = select(_contacts.c.id, _contacts.c.oid, _contacts.c.display_name, _contacts.c.avatar_url).where(
+    _contacts.c.org_id == bindparam("org_id")
+)
+_SUMMARY_BY_ID = _SUMMARY.where(_contacts.c.id == bindparam("ref"))
+_SUMMARY_BY_OID = _SUMMARY.where(_contacts.c.oid == bindparam("ref"))
+
+
+async def find_summary(session: AsyncSession, org_id: int, ref: int | str) -> ContactSummary | None:
+    """What a note shows of its contact (the create and timeline paths: Core, built once)."""
+    statement = _SUMMARY_BY_ID if isinstance(ref, int) else _SUMMARY_BY_OID
+    row = (await session.execute(statement, {"org_id": org_id, "ref": ref})).first()
+    return ContactSummary(*row) if row is not None else None
+
+
+async def list_in_org(
+    session: AsyncSession, org_id: int, *, search: str | None, limit: int, offset: int
+) -> tuple[list[Contact], int]:
+    condition = Contact.org_id == org_id
+    if search:
+        pattern = contains_pattern(search)
+        condition = condition & (
+            func.lower(Contact.display_name).like(pattern, escape=LIKE_ESCAPE)
+            | func.lower(Contact.email).like(pattern, escape=LIKE_ESCAPE)
+        )
+    total = await session.scalar(select(func.count()).select_from(Contact).where(condition)) or 0
+    statement = select(Contact).where(condition).order_by(Contact.display_name, Contact.id).limit(limit).offset(offset)
+    return list(await session.scalars(statement)), total
+
+
+async def add(session: AsyncSession, contact: Contact) -> Contact:
+    session.add(contact)
+    await session.flush()
+    return contact

@@ -1,0 +1,25 @@
+"""index attachment keys
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-22 16:04:50.016192
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0004"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("note_attachments", schema=None) as batch_op:
+        batch_op.create_index("ix_note_attachments_key", ["key"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("note_attachments", schema=None) as batch_op:
+        batch_op.drop_index("ix_note_attachments_key")

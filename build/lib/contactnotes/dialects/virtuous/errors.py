@@ -1,0 +1,80 @@
+"""Virtuous-style errors: the documented target shape plus the top-level `message` older clients read.
+
+{"message": "...", "error": {"code": "BAD_REQUEST", "message": "...", "details": [{"field", "code", "message"}]}}
+
+VirtuousRoute also applies the rate limit to every endpoint of the dialect and puts the X-RateLimit-*
+headers on every answer, success or failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from typing import Any, ClassVar
+
+from fastapi import Depends, Request, Response
+from fastapi.params import Depends as DependsParam
+from fastapi.responses import JSONResponse
+
+from contactnotes.http.errors import DialectRoute, Failure
+
+from .limits import add_headers, limit_client, limit_organization
+
+CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHENTICATED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "BAD_REQUEST",
+    409: "CONFLICT",
+    413: "BAD_REQUEST",
+    422: "VALIDATION_FAILED",
+    429: "RATE_LIMITED",
+    500: "INTERNAL_ERROR",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+
+def error_code(status: int) -> str:
+    return CODES.get(status, "INTERNAL_ERROR" if status >= 500 else "BAD_REQUEST")
+
+
+def render_error(request: Request, failure: Failure) -> Response:
+    body = {
+        "message": failure.message,
+        "error": {
+            "code": error_code(failure.status),
+            "message": failure.message,
+            "details": [{"field": p.field, "code": p.code, "message": p.message} for p in failure.problems],
+        },
+    }
+    return JSONResponse(body, status_code=failure.status, headers=failure.headers)
+
+
+class VirtuousRoute(DialectRoute):
+    renderer = staticmethod(render_error)
+    # Runs before the endpoint's own dependencies; it needs the principal, which FastAPI then reuses.
+    rate_limit: ClassVar[Callable[..., Awaitable[None]]] = staticmethod(limit_organization)
+    # Every path served by this dialect, for the case-insensitive matching of paths.CaseInsensitivePaths.
+    paths: ClassVar[set[str]] = set()
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        VirtuousRoute.paths.add(path)
+        dependencies: Sequence[DependsParam] = kwargs.pop("dependencies", None) or []
+        kwargs["dependencies"] = [Depends(type(self).rate_limit), *dependencies]
+        super().__init__(path, endpoint, **kwargs)
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def with_rate_limit_headers(request: Request) -> Response:
+            response = await handler(request)
+            await add_headers(request, response)
+            return response
+
+        return with_rate_limit_headers
+
+
+class VirtuousPublicRoute(VirtuousRoute):
+    """For endpoints without a bearer token (POST /Token): limited by the client's address."""
+
+    rate_limit = staticmethod(limit_client)

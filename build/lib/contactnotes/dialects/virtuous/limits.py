@@ -1,0 +1,55 @@
+"""Virtuous's rate limit: N requests per organization per window, told on every answer.
+
+Authenticated requests count against their organization (all its tokens share it, as on Virtuous);
+requests without a usable token count against the client's address.
+"""
+
+from __future__ import annotations
+
+from fastapi import Request, Response
+
+from contactnotes.http.auth import PrincipalDep
+from contactnotes.http.deps import SettingsDep
+from contactnotes.http.ratelimit import RateLimited, limiter_of, remember, remembered, set_headers
+from contactnotes.ratelimit import Decision
+
+
+def client_key(request: Request) -> str:
+    return "virtuous:ip:" + (request.client.host if request.client else "unknown")
+
+
+async def count(request: Request, key: str, limit: int, window: int) -> Decision | None:
+    decision = await limiter_of(request).hit(key, limit, window)
+    remember(request, decision)
+    return decision
+
+
+async def limit_organization(request: Request, principal: PrincipalDep, settings: SettingsDep) -> None:
+    """Counts the request against the caller's organization; 429 over the limit."""
+    decision = await count(
+        request, "virtuous:org:" + principal.org_oid, settings.virtuous_rate_limit, settings.rate_limit_window_seconds
+    )
+    if decision is not None and not decision.allowed:
+        raise RateLimited(decision)
+
+
+async def limit_client(request: Request, settings: SettingsDep) -> None:
+    """Counts an unauthenticated request (POST /Token) against the client's address; 429 over the limit."""
+    decision = await count(
+        request, client_key(request), settings.virtuous_rate_limit, settings.rate_limit_window_seconds
+    )
+    if decision is not None and not decision.allowed:
+        raise RateLimited(decision)
+
+
+async def add_headers(request: Request, response: Response) -> None:
+    decision = remembered(request)
+    if decision is None:
+        # The request failed before it could be counted (no usable token): count it by address, so every
+        # answer carries the headers and guessing tokens is limited too.
+        settings = request.app.state.settings
+        decision = await count(
+            request, client_key(request), settings.virtuous_rate_limit, settings.rate_limit_window_seconds
+        )
+    if decision is not None:
+        set_headers(response, decision)

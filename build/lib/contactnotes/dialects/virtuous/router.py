@@ -1,0 +1,229 @@
+"""Virtuous-compatible /api/ContactNote: parse, call one service function, render."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Response
+
+from contactnotes.auth.principal import Principal
+from contactnotes.errors import FieldProblem, Invalid
+from contactnotes.http.auth import PrincipalDep
+from contactnotes.http.deps import SessionDep
+from contactnotes.kit.clock import utc_now
+from contactnotes.notes import search
+from contactnotes.notes import service as notes
+from contactnotes.notes.schemas import NotePage
+from contactnotes.orgs import service as orgs
+
+from .deps import BaseUrlDep, PagingDep, integer_id
+from .errors import VirtuousRoute
+from .mapping import (
+    SORT_BY_NAMES,
+    conditions,
+    note_out,
+    note_type_key,
+    option_out,
+    parse_bool,
+    parse_sort,
+    to_note_create,
+    to_note_update,
+)
+from .wire import (
+    ListOut,
+    NoteIn,
+    QueryIn,
+    QueryOptionsOut,
+    VirtuousErrorOut,
+    VirtuousNoteCreateIn,
+    VirtuousNoteOut,
+    any_case,
+)
+
+E: dict[int | str, dict[str, Any]] = {
+    400: {"model": VirtuousErrorOut, "description": "Bad input; `error.details` names each field at fault"},
+    401: {"model": VirtuousErrorOut, "description": "Missing, unknown, expired or revoked token"},
+    403: {"model": VirtuousErrorOut, "description": "Visible, but not the caller's to change"},
+    404: {"model": VirtuousErrorOut, "description": "No such note or contact in the caller's organization"},
+    413: {"model": VirtuousErrorOut, "description": "Request body over the size limit (1 MB by default)"},
+    429: {"model": VirtuousErrorOut, "description": "Organization over its rate limit; see `Retry-After`"},
+    500: {"model": VirtuousErrorOut, "description": "Unexpected failure (no internals are shown)"},
+    503: {"model": VirtuousErrorOut, "description": "Database unavailable; retry after `Retry-After` seconds"},
+}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {status: E[status] for status in (401, 429, 500, 503, *statuses)}
+
+
+router = APIRouter(route_class=VirtuousRoute, tags=["Virtuous: Contact Notes"])
+NULL_BODY = "The argument cannot be null"  # the real API's answer to an empty body
+# mapping.parse_sort and parse_bool: any case, surrounding blanks ignored; blank is the default.
+SortByQuery = Annotated[
+    str | None,
+    Query(
+        description="CreatedDateTime, NoteDate or ModifiedDateTime (any case). Default NoteDate.",
+        json_schema_extra={"pattern": rf"^\s*({any_case(*SORT_BY_NAMES)})?\s*$"},
+    ),
+]
+DescendingQuery = Annotated[
+    str | None,
+    Query(
+        description="True or False (or 1 or 0), any case. Default True.",
+        json_schema_extra={"pattern": rf"^(\s*({any_case('true', 'false', '1', '0')})\s*)?$"},
+    ),
+]
+# A missing or null note is taken in (to answer NULL_BODY as the real API does), but the document says it is
+# required: a client must send a note.
+NoteBody = Annotated[NoteIn | None, Body()]
+VirtuousNoteCreateBody = Annotated[VirtuousNoteCreateIn | None, Body()]
+BODY_REQUIRED: dict[str, Any] = {"requestBody": {"required": True}}  # and so not null (http/openapi.py)
+
+
+def _page(page: NotePage, principal: Principal, base: str) -> ListOut[VirtuousNoteOut]:
+    now = utc_now()
+    return ListOut(items=[note_out(view, principal, base, now) for view in page.items], total=page.total)
+
+
+@router.get("/api/ContactNote/Types", response_model=dict[str, str], responses=errors())
+async def get_note_types(session: SessionDep, principal: PrincipalDep) -> dict[str, str]:
+    """The organization's note types: key (first letter lowered) to display name, as Virtuous answers."""
+    return {note_type_key(t.name): t.name for t in await orgs.list_note_types(session, principal.org_id)}
+
+
+@router.get("/api/ContactNote/QueryOptions", response_model=QueryOptionsOut, responses=errors())
+async def get_query_options(session: SessionDep, principal: PrincipalDep) -> QueryOptionsOut:
+    """The parameters a Query may use, each with its operators (and the values of Type)."""
+    options = await search.query_options(session, principal)
+    return QueryOptionsOut(parameters=[option_out(o) for o in options], sort_by=SORT_BY_NAMES)
+
+
+@router.post("/api/ContactNote/Query", response_model=ListOut[VirtuousNoteOut], responses=errors(400, 413))
+async def query_notes(
+    session: SessionDep,
+    principal: PrincipalDep,
+    base: BaseUrlDep,
+    paging: PagingDep,
+    body: Annotated[QueryIn | None, Body()] = None,
+) -> ListOut[VirtuousNoteOut]:
+    """Notes matching any group of conditions (conditions in a group are ANDed, groups ORed)."""
+    body = body or QueryIn()
+    page = await search.query_notes(
+        session,
+        principal,
+        conditions(body),
+        sort=parse_sort(body.sort_by),
+        descending=True if body.descending is None else body.descending,
+        limit=paging.take,
+        offset=paging.skip,
+    )
+    return _page(page, principal, base)
+
+
+@router.get(
+    "/api/ContactNote/ByContact/{contactId}", response_model=ListOut[VirtuousNoteOut], responses=errors(400, 404)
+)
+async def list_by_contact(
+    contactId: str,
+    session: SessionDep,
+    principal: PrincipalDep,
+    base: BaseUrlDep,
+    paging: PagingDep,
+    sortBy: SortByQuery = None,
+    descending: DescendingQuery = None,
+) -> ListOut[VirtuousNoteOut]:
+    """A contact's notes the caller can see, a page at a time."""
+    page = await notes.list_notes(
+        session,
+        principal,
+        integer_id(contactId, "Contact"),
+        limit=paging.take,
+        offset=paging.skip,
+        sort=parse_sort(sortBy),
+        descending=parse_bool(descending, "descending", default=True),
+    )
+    return _page(page, principal, base)
+
+
+@router.get(
+    "/api/ContactNote/Important/ByContact/{contactId}",
+    response_model=ListOut[VirtuousNoteOut],
+    responses=errors(400, 404),
+)
+async def list_important_by_contact(
+    contactId: str,
+    session: SessionDep,
+    principal: PrincipalDep,
+    base: BaseUrlDep,
+    paging: PagingDep,
+) -> ListOut[VirtuousNoteOut]:
+    """A contact's important notes the caller can see, newest note date first."""
+    page = await notes.list_notes(
+        session,
+        principal,
+        integer_id(contactId, "Contact"),
+        limit=paging.take,
+        offset=paging.skip,
+        important_only=True,
+    )
+    return _page(page, principal, base)
+
+
+@router.post(
+    "/api/ContactNote", response_model=VirtuousNoteOut, responses=errors(400, 404, 413), openapi_extra=BODY_REQUIRED
+)
+async def create_note(
+    session: SessionDep,
+    principal: PrincipalDep,
+    base: BaseUrlDep,
+    body: VirtuousNoteCreateBody = None,
+) -> VirtuousNoteOut:
+    """Create a note for a contact (200, as Virtuous answers)."""
+    if body is None:
+        raise Invalid(NULL_BODY, [FieldProblem("body", NULL_BODY, "REQUIRED")])
+    view = await notes.create_note(session, principal, to_note_create(body))
+    return note_out(view, principal, base, utc_now())
+
+
+@router.get("/api/ContactNote/{noteId}", response_model=VirtuousNoteOut, responses=errors(404))
+async def get_note(noteId: str, session: SessionDep, principal: PrincipalDep, base: BaseUrlDep) -> VirtuousNoteOut:
+    """One note."""
+    view = await notes.get_note(session, principal, integer_id(noteId, "Contact note"))
+    return note_out(view, principal, base, utc_now())
+
+
+@router.put(
+    "/api/ContactNote/{noteId}",
+    response_model=VirtuousNoteOut,
+    responses=errors(400, 403, 404, 413),
+    openapi_extra=BODY_REQUIRED,
+)
+async def update_note(
+    noteId: str,
+    session: SessionDep,
+    principal: PrincipalDep,
+    base: BaseUrlDep,
+    body: NoteBody = None,
+) -> VirtuousNoteOut:
+    """Replace a note with the full model sent: an omitted optional field is cleared. Author only."""
+    if body is None:
+        raise Invalid(NULL_BODY, [FieldProblem("body", NULL_BODY, "REQUIRED")])
+    note_id = integer_id(noteId, "Contact note")
+    if body.contact_id is not None:
+        current = await notes.get_note(session, principal, note_id)
+        if current.contact.id != body.contact_id:
+            raise Invalid.field("contactId", "A note cannot be moved to another contact", "IMMUTABLE")
+    view, _ = await notes.update_note(session, principal, note_id, to_note_update(body))
+    return note_out(view, principal, base, utc_now())
+
+
+@router.delete(
+    "/api/ContactNote/{noteId}",
+    status_code=200,
+    response_class=Response,
+    responses={200: {"description": "Deleted (empty body)"}, **errors(403, 404)},
+)
+async def delete_note(noteId: str, session: SessionDep, principal: PrincipalDep) -> Response:
+    """Delete a note (author or admin); it is 404 from then on."""
+    await notes.delete_note(session, principal, integer_id(noteId, "Contact note"))
+    return Response(status_code=200)

@@ -1,0 +1,33 @@
+"""The Virtuous-format webhook body, with the note exactly as GET /api/ContactNote/{id} shows it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contactnotes.jobs.events import EventType
+from contactnotes.kit.clock import utc_now
+from contactnotes.webhooks.schemas import PayloadRenderer, WebhookEvent
+
+from .mapping import dt, note_out
+
+# Virtuous names its note events by the subscription toggles.
+EVENT_NAMES = {
+    EventType.NOTE_CREATED.value: "contactNoteCreate",
+    EventType.NOTE_UPDATED.value: "contactNoteUpdate",
+    EventType.NOTE_DELETED.value: "contactNoteDelete",
+}
+
+
+def webhook_payload(base_url: str) -> PayloadRenderer:
+    """{id, type, time, data}. A receiver is nobody in particular, so a reminder's canComplete is false."""
+
+    def render(event: WebhookEvent) -> dict[str, Any]:
+        note = note_out(event.note, None, base_url, utc_now()) if event.note else None
+        return {
+            "id": event.event_id,
+            "type": EVENT_NAMES.get(event.type, event.type),
+            "time": dt(event.occurred_at),
+            "data": note.model_dump(by_alias=True, mode="json") if note else None,
+        }
+
+    return render

@@ -1,0 +1,28 @@
+"""Event types that leave the system through the outbox. Payloads carry ids only."""
+
+from __future__ import annotations
+
+import enum
+
+
+class EventType(enum.StrEnum):
+    NOTE_CREATED = "note.created"
+    NOTE_UPDATED = "note.updated"
+    NOTE_DELETED = "note.deleted"
+    REACTION_TOGGLED = "note.reaction_toggled"
+    USER_MENTIONED = "user.mentioned"
+    REMINDER_DUE = "reminder.due"
+    # Internal work items, never shown to subscribers.
+    WEBHOOK_DELIVERY = "webhook.delivery"
+    EMAIL_DIGEST = "email.digest"
+
+
+# What people can subscribe to and see on the stream.
+PUBLIC_EVENTS: tuple[EventType, ...] = (
+    EventType.NOTE_CREATED,
+    EventType.NOTE_UPDATED,
+    EventType.NOTE_DELETED,
+    EventType.REACTION_TOGGLED,
+    EventType.USER_MENTIONED,
+    EventType.REMINDER_DUE,
+)

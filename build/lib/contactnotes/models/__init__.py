@@ -1,0 +1,44 @@
+"""ORM models, one module per table group. Import from here so Alembic sees every table."""
+
+from contactnotes.db.base import Base
+from contactnotes.models.contact import Contact
+from contactnotes.models.idempotency import IdempotencyKey
+from contactnotes.models.note import ContactNoteCount, Note, NoteAttachment, NoteMention, NoteReaction, NoteType
+from contactnotes.models.notification import EmailStatus, Notification, NotificationKind
+from contactnotes.models.org import Organization
+from contactnotes.models.outbox import OutboxEvent
+from contactnotes.models.reminder import Reminder, ReminderStatus
+from contactnotes.models.token import ApiToken, TokenKind
+from contactnotes.models.upload import Upload, UploadStatus
+from contactnotes.models.user import User, UserRole
+from contactnotes.models.webhook import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from contactnotes.models.worker import WorkerHeartbeat
+
+__all__ = [
+    "ApiToken",
+    "Base",
+    "Contact",
+    "ContactNoteCount",
+    "DeliveryStatus",
+    "EmailStatus",
+    "IdempotencyKey",
+    "Note",
+    "NoteAttachment",
+    "NoteMention",
+    "NoteReaction",
+    "NoteType",
+    "Notification",
+    "NotificationKind",
+    "Organization",
+    "OutboxEvent",
+    "Reminder",
+    "ReminderStatus",
+    "TokenKind",
+    "Upload",
+    "UploadStatus",
+    "User",
+    "UserRole",
+    "WebhookDelivery",
+    "WebhookSubscription",
+    "WorkerHeartbeat",
+]

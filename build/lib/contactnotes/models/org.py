@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from contactnotes.db.base import Base, CreatedAtMixin, DualIdMixin
+
+
+class Organization(DualIdMixin, CreatedAtMixin, Base):
+    __tablename__ = "organizations"
+
+    # Unique so that the CLI can address an organization by name as well as by ObjectId.
+    name: Mapped[str] = mapped_column(String(200), unique=True)

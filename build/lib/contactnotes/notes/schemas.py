@@ -1,0 +1,136 @@
+"""Dialect-neutral inputs and outputs of the notes core. Wire shapes live in the dialects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from contactnotes.reminders.schemas import ReminderInput, ReminderView
+
+# Limits shared by every dialect (docs/compat.md lists them).
+MAX_NOTE_LENGTH = 100_000
+MAX_MENTIONS = 50
+MAX_ATTACHMENTS = 10
+MAX_DISTINCT_EMOJI = 20
+MAX_TIME_SPENT_MINUTES = 100_000
+
+
+class Unset:
+    """Marks a field an update leaves alone (distinct from None, which clears it)."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET = Unset()
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentIn:
+    key: str
+    name: str
+    size: int
+    content_type: str
+
+
+@dataclass(slots=True)
+class NoteCreate:
+    contact: int | str  # integer id or ObjectId
+    body: str = ""
+    mentions: list[str] = field(default_factory=list)  # user ObjectIds
+    attachments: list[AttachmentIn] = field(default_factory=list)
+    type: str | None = None
+    important: bool = False
+    is_private: bool = False
+    time_spent_minutes: int | None = None
+    note_date: datetime | None = None
+    reminder: ReminderInput | None = None
+
+
+@dataclass(slots=True)
+class NoteUpdate:
+    body: str | Unset = UNSET
+    mentions: list[str] | Unset = UNSET
+    attachments: list[AttachmentIn] | Unset = UNSET
+    type: str | Unset | None = UNSET
+    important: bool | Unset = UNSET
+    is_private: bool | Unset = UNSET
+    time_spent_minutes: int | Unset | None = UNSET
+    note_date: datetime | Unset | None = UNSET
+    # A client may restate the note's contact (a full-model PATCH); naming another contact is refused.
+    contact: int | str | Unset = UNSET
+    reminder: ReminderInput | Unset | None = UNSET  # None removes the note's reminder
+
+
+@dataclass(frozen=True, slots=True)
+class UserSummary:
+    id: int
+    oid: str
+    full_name: str
+    email: str
+    avatar_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactSummary:
+    id: int
+    oid: str
+    display_name: str
+    avatar_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentView:
+    key: str
+    name: str
+    size: int
+    content_type: str
+    # A fresh download link, set by attachments.service.sign_view after the note was read with access checks.
+    signed_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReactionGroup:
+    emoji: str
+    user_oids: list[str]
+
+    @property
+    def count(self) -> int:
+        return len(self.user_oids)
+
+
+@dataclass(slots=True)
+class NoteView:
+    id: int
+    oid: str
+    contact: ContactSummary
+    author: UserSummary
+    modified_by: UserSummary
+    body: str
+    type: str
+    important: bool
+    is_private: bool
+    time_spent_minutes: int | None
+    note_date: datetime
+    created_at: datetime
+    updated_at: datetime
+    is_edited: bool
+    mentions: list[UserSummary]
+    attachments: list[AttachmentView]
+    reactions: list[ReactionGroup]
+    reminder: ReminderView | None = None
+
+
+class NoteSort:
+    NOTE_DATE = "note_date"
+    CREATED = "created_at"
+    MODIFIED = "updated_at"
+
+
+@dataclass(frozen=True, slots=True)
+class NotePage:
+    items: list[NoteView]
+    total: int
+    next_cursor: str | None = None

@@ -1,0 +1,244 @@
+"""Querying notes by conditions (Virtuous's Query): the parameter catalogue, value parsing, the use case.
+
+A query is groups of conditions: conditions inside a group are ANDed, groups are ORed. Each condition
+names a parameter and an operator from the catalogue (matched ignoring case and spaces); anything else is
+400 naming the field at fault.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contactnotes.auth.principal import Principal
+from contactnotes.errors import Invalid
+from contactnotes.kit.ids import parse_oid
+from contactnotes.notes import query, repository
+from contactnotes.notes.query import Test
+from contactnotes.notes.schemas import NotePage, NoteSort
+from contactnotes.orgs import service as orgs
+from contactnotes.users import repository as users_repository
+
+MAX_GROUPS = 20
+MAX_CONDITIONS = 20
+MAX_VALUES = 1000
+
+INTEGER, TEXT, DATE, BOOLEAN, TYPE, USER = "Integer", "Text", "Date", "Boolean", "Type", "User"
+OPERATORS: dict[str, list[str]] = {
+    INTEGER: ["Is", "IsNot", "In", "NotIn"],
+    TYPE: ["Is", "IsNot", "In", "NotIn"],
+    USER: ["Is", "IsNot", "In", "NotIn"],
+    TEXT: ["Contains", "DoesNotContain", "StartsWith", "Is"],
+    DATE: ["Is", "Before", "After", "Between"],
+    BOOLEAN: ["IsTrue", "IsFalse"],
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    name: str
+    type: str
+    column: str
+
+
+PARAMETERS = [
+    Parameter("Contact Id", INTEGER, "contact_id"),
+    Parameter("Type", TYPE, "type"),
+    Parameter("Note", TEXT, "body"),
+    Parameter("Note Date", DATE, "note_date"),
+    Parameter("Create Date", DATE, "created_at"),
+    Parameter("Last Modified Date", DATE, "updated_at"),
+    Parameter("Important", BOOLEAN, "important"),
+    Parameter("Private", BOOLEAN, "is_private"),
+    Parameter("Created By", USER, "author_id"),
+]
+
+
+def _fold(name: str) -> str:
+    return "".join(name.split()).casefold()
+
+
+_BY_NAME = {_fold(p.name): p for p in PARAMETERS}
+
+
+@dataclass(slots=True)
+class ConditionInput:
+    parameter: str
+    operator: str
+    value: str | None = None
+    secondary_value: str | None = None
+    values: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ParameterOption:
+    parameter: str
+    type: str
+    operators: list[str]
+    values: list[str]
+
+
+async def query_options(session: AsyncSession, principal: Principal) -> list[ParameterOption]:
+    """What a client may ask: every parameter with its operators (and, for Type, the organization's types)."""
+    types = [t.name for t in await orgs.list_note_types(session, principal.org_id)]
+    return [
+        ParameterOption(p.name, p.type, list(OPERATORS[p.type]), types if p.type == TYPE else []) for p in PARAMETERS
+    ]
+
+
+class _Parser:
+    def __init__(self, session: AsyncSession, principal: Principal, where: str) -> None:
+        self.session, self.principal, self.where = session, principal, where
+
+    def fail(self, part: str, message: str, code: str = "INVALID") -> Invalid:
+        return Invalid.field(f"{self.where}.{part}", message, code)
+
+    def one(self, c: ConditionInput) -> str:
+        if c.value is None or c.value == "":
+            raise self.fail("value", "This operator needs a value", "REQUIRED")
+        return c.value
+
+    def many(self, c: ConditionInput) -> list[str]:
+        if not c.values:
+            raise self.fail("values", "This operator needs a non-empty list of values", "REQUIRED")
+        if len(c.values) > MAX_VALUES:
+            raise self.fail("values", f"At most {MAX_VALUES} values", "TOO_MANY")
+        return c.values
+
+    def integer(self, raw: str, part: str) -> int:
+        try:
+            number = int(raw.strip())
+        except ValueError:
+            raise self.fail(part, f"{raw!r} is not an integer") from None
+        if not -(2**63) <= number < 2**63:
+            raise self.fail(part, f"{raw!r} is out of range")
+        return number
+
+    def moment(self, raw: str | None, part: str) -> tuple[datetime, bool]:
+        """A UTC instant, and whether the client gave a whole day (a date without a time)."""
+        if raw is None or not raw.strip():
+            raise self.fail(part, "This operator needs a date", "REQUIRED")
+        text = raw.strip()
+        try:
+            if len(text) == 10:
+                return datetime.combine(date.fromisoformat(text), time(), UTC), True
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise self.fail(part, f"{raw!r} is not an ISO 8601 date or date-time") from None
+        # Like noteDateTime, a time without a zone is taken as UTC.
+        return (parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)), False
+
+    async def users(self, raws: list[str], part: str) -> list[int]:
+        ids = []
+        for raw in raws:
+            text = raw.strip()
+            oid = parse_oid(text)
+            user = None
+            if oid is not None:
+                found = await users_repository.find_by_oids(self.session, self.principal.org_id, [oid])
+                user = found[0] if found else None
+            elif "@" in text:
+                user = await users_repository.find_by_email(self.session, text)
+                user = user if user is not None and user.org_id == self.principal.org_id else None
+            else:
+                user = await users_repository.get_in_org(self.session, self.principal.org_id, self.integer(text, part))
+            if user is None:
+                raise self.fail(part, f"{raw!r} is not a user of this organization", "UNKNOWN_USER")
+            ids.append(user.id)
+        return ids
+
+    async def tests(self, p: Parameter, operator: str, c: ConditionInput) -> list[Test]:
+        col = p.column
+        if p.type == BOOLEAN:
+            return [Test(col, "eq", (operator == "IsTrue",))]
+        if p.type == TEXT:
+            op = {"Contains": "contains", "DoesNotContain": "not_contains", "StartsWith": "starts_with"}.get(operator)
+            return [Test(col, op, (self.one(c),))] if op else [Test(col, "eq", (self.one(c),))]
+        if p.type == DATE:
+            return self.date_tests(col, operator, c)
+        single = operator in {"Is", "IsNot"}
+        raws = [self.one(c)] if single else self.many(c)
+        part = "value" if single else "values"
+        if p.type == TYPE:
+            values: list[object] = [r.strip() for r in raws]
+            op = {"Is": "ieq", "IsNot": "ine", "In": "iin", "NotIn": "inot_in"}[operator]
+        else:
+            values = list(await self.users(raws, part)) if p.type == USER else [self.integer(r, part) for r in raws]
+            op = {"Is": "eq", "IsNot": "ne", "In": "in", "NotIn": "not_in"}[operator]
+        return [Test(col, op, tuple(values))]
+
+    def date_tests(self, col: str, operator: str, c: ConditionInput) -> list[Test]:
+        # A bare date means that whole UTC day: Before it = before its start, After it = after its end.
+        start, whole_day = self.moment(c.value, "value")
+        end = start + timedelta(days=1) if whole_day else start
+        if operator == "Is":
+            return [Test(col, "ge", (start,)), Test(col, "lt", (end,))] if whole_day else [Test(col, "eq", (start,))]
+        if operator == "Before":
+            return [Test(col, "lt", (start,))]
+        if operator == "After":
+            return [Test(col, "ge", (end,))] if whole_day else [Test(col, "gt", (start,))]
+        upper, upper_day = self.moment(c.secondary_value, "secondaryValue")
+        if upper < start:
+            raise self.fail("secondaryValue", "secondaryValue is earlier than value")
+        # Between is inclusive at both ends (a whole last day when it is a bare date).
+        if upper_day:
+            return [Test(col, "ge", (start,)), Test(col, "lt", (upper + timedelta(days=1),))]
+        return [Test(col, "ge", (start,)), Test(col, "le", (upper,))]
+
+
+def _operator(p: Parameter, raw: str, where: str) -> str:
+    wanted = _fold(raw)
+    for name in OPERATORS[p.type]:
+        if _fold(name) == wanted:
+            return name
+    raise Invalid.field(
+        f"{where}.operator",
+        f"Unknown operator {raw!r} for {p.name}; use one of {', '.join(OPERATORS[p.type])}",
+        "UNKNOWN_OPERATOR",
+    )
+
+
+async def compile_groups(
+    session: AsyncSession, principal: Principal, groups: list[list[ConditionInput]]
+) -> list[list[list[Test]]]:
+    if len(groups) > MAX_GROUPS:
+        raise Invalid.field("groups", f"At most {MAX_GROUPS} groups", "TOO_MANY")
+    compiled = []
+    for i, group in enumerate(groups):
+        if len(group) > MAX_CONDITIONS:
+            raise Invalid.field(f"groups[{i}].conditions", f"At most {MAX_CONDITIONS} conditions", "TOO_MANY")
+        conditions = []
+        for j, condition in enumerate(group):
+            where = f"groups[{i}].conditions[{j}]"
+            parameter = _BY_NAME.get(_fold(condition.parameter or ""))
+            if parameter is None:
+                raise Invalid.field(
+                    f"{where}.parameter",
+                    f"Unknown parameter {condition.parameter!r}; see GET /api/ContactNote/QueryOptions",
+                    "UNKNOWN_PARAMETER",
+                )
+            operator = _operator(parameter, condition.operator or "", where)
+            conditions.append(await _Parser(session, principal, where).tests(parameter, operator, condition))
+        if conditions:
+            compiled.append(conditions)
+    return compiled
+
+
+async def query_notes(
+    session: AsyncSession,
+    principal: Principal,
+    groups: list[list[ConditionInput]],
+    *,
+    sort: str = NoteSort.NOTE_DATE,
+    descending: bool = True,
+    limit: int,
+    offset: int = 0,
+) -> NotePage:
+    """Notes the caller can see that match any group (every condition of it)."""
+    compiled = await compile_groups(session, principal, groups)
+    notes, total = await query.run(
+        session, principal, compiled, sort=sort, descending=descending, limit=limit, offset=offset
+    )
+    return NotePage(await repository.load_views(session, notes), total)

@@ -1,0 +1,329 @@
+"""Note use cases: the one door every write goes through, whichever dialect, the CLI or tests call it."""
+
+from __future__ import annotations
+
+import emoji as emoji_lib
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contactnotes.attachments import service as attachments
+from contactnotes.auth.principal import Principal
+from contactnotes.contacts import service as contacts
+from contactnotes.errors import FieldProblem, Forbidden, Invalid, NotFound
+from contactnotes.jobs.events import EventType
+from contactnotes.jobs.queue import Event, enqueue
+from contactnotes.kit.clock import utc_now
+from contactnotes.models import Note
+from contactnotes.notes import repository
+from contactnotes.notes.mentions import handles_in
+from contactnotes.notes.schemas import (
+    MAX_ATTACHMENTS,
+    MAX_DISTINCT_EMOJI,
+    MAX_MENTIONS,
+    MAX_NOTE_LENGTH,
+    MAX_TIME_SPENT_MINUTES,
+    AttachmentIn,
+    AttachmentView,
+    NoteCreate,
+    NotePage,
+    NoteSort,
+    NoteUpdate,
+    NoteView,
+    Unset,
+    UserSummary,
+)
+from contactnotes.notifications import service as notifications
+from contactnotes.orgs import service as orgs
+from contactnotes.reminders import service as reminders
+from contactnotes.users import repository as users_repository
+from contactnotes.users.repository import Member
+
+NOT_FOUND = "Contact note not found"
+
+
+def _check_body(body: str) -> None:
+    if len(body) > MAX_NOTE_LENGTH:
+        raise Invalid.field("note", f"A note has at most {MAX_NOTE_LENGTH} characters", "TOO_LONG")
+
+
+def _check_time_spent(minutes: int | None) -> None:
+    if minutes is not None and not 0 <= minutes <= MAX_TIME_SPENT_MINUTES:
+        raise Invalid.field("timeSpent", f"timeSpent is minutes, from 0 to {MAX_TIME_SPENT_MINUTES}")
+
+
+def _check_attachments(attachments: list[AttachmentIn]) -> None:
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise Invalid.field("attachments", f"A note has at most {MAX_ATTACHMENTS} attachments", "TOO_MANY")
+
+
+async def _resolve_mentions(
+    session: AsyncSession, principal: Principal, body: str, mention_oids: list[str], *, is_private: bool
+) -> list[Member]:
+    """Users mentioned by id and by @handle in the body. Ids must name members; handles that name
+    nobody are ordinary text. A private note cannot mention anyone but its author."""
+    if len(mention_oids) > MAX_MENTIONS:
+        raise Invalid.field("mentions", f"A note mentions at most {MAX_MENTIONS} users", "TOO_MANY")
+    handles = handles_in(body)
+    found = await users_repository.find_by_oids_or_handles(session, principal.org_id, mention_oids, handles)
+    by_oid = {u.oid: u for u in found}
+    problems = [
+        FieldProblem(f"mentions[{i}]", f"{oid!r} is not a user of this organization", "UNKNOWN_USER")
+        for i, oid in enumerate(mention_oids)
+        if oid not in by_oid
+    ]
+    if problems:
+        raise Invalid(problems[0].message, problems)
+    mentioned: dict[int, Member] = {}
+    for oid in mention_oids:
+        mentioned.setdefault(by_oid[oid].id, by_oid[oid])
+    wanted_handles = {handle.lower() for handle in handles}
+    for user in found:
+        if user.handle in wanted_handles:
+            mentioned.setdefault(user.id, user)
+    if len(mentioned) > MAX_MENTIONS:
+        # Without ids the @handles of the body are all at fault, and the body is the field every dialect has.
+        field = "mentions" if mention_oids else "note"
+        raise Invalid.field(field, f"A note mentions at most {MAX_MENTIONS} users (by id and @handle)", "TOO_MANY")
+    if is_private:
+        hidden = [u for u in mentioned.values() if u.id != principal.user_id]
+        if hidden:
+            raise Invalid.field(
+                "mentions",
+                f"@{hidden[0].handle} cannot see a private note; make it public or remove the mention",
+                "CANNOT_SEE",
+            )
+    return list(mentioned.values())
+
+
+def _summary(user: Member) -> UserSummary:
+    return UserSummary(user.id, user.oid, user.full_name, user.email, user.avatar_url)
+
+
+def _author(principal: Principal) -> UserSummary:
+    return UserSummary(
+        principal.user_id, principal.user_oid, principal.full_name, principal.email, principal.avatar_url
+    )
+
+
+async def create_note(session: AsyncSession, principal: Principal, data: NoteCreate) -> NoteView:
+    _check_body(data.body)
+    _check_time_spent(data.time_spent_minutes)
+    _check_attachments(data.attachments)
+    contact = await contacts.get_contact_summary(session, principal.org_id, data.contact)
+    attached = await attachments.attachments_for_note(session, principal, data.attachments)
+    note_type = await orgs.resolve_note_type(session, principal.org_id, data.type)
+    mentioned = await _resolve_mentions(session, principal, data.body, data.mentions, is_private=data.is_private)
+    now = utc_now()
+    note = await repository.add_note(
+        session,
+        Note(
+            org_id=principal.org_id,
+            contact_id=contact.id,
+            author_id=principal.user_id,
+            modified_by_id=principal.user_id,
+            body=data.body,
+            type=note_type,
+            important=data.important,
+            is_private=data.is_private,
+            time_spent_minutes=data.time_spent_minutes,
+            note_date=data.note_date or now,
+            created_at=now,
+            updated_at=now,
+            is_edited=False,
+        ),
+    )
+    await repository.add_mentions(session, note.id, [u.id for u in mentioned], now)
+    await repository.replace_attachments(session, note.id, attached, existing=False)
+    reminder = await reminders.set_for_note(session, principal, note, data.reminder) if data.reminder else None
+    await notifications.notify_mentioned(
+        session,
+        principal,
+        note_id=note.id,
+        contact_id=contact.id,
+        user_ids=[u.id for u in mentioned],
+        then=[Event(EventType.NOTE_CREATED, {"note_id": note.id, "actor_id": principal.user_id})],
+    )
+    author = _author(principal)
+    # Built from what is in hand rather than read back: the create path is the hottest write.
+    return NoteView(
+        id=note.id,
+        oid=note.oid,
+        contact=contact,
+        author=author,
+        modified_by=author,
+        body=note.body,
+        type=note.type,
+        important=note.important,
+        is_private=note.is_private,
+        time_spent_minutes=note.time_spent_minutes,
+        note_date=note.note_date,
+        created_at=now,
+        updated_at=now,
+        is_edited=False,
+        mentions=[_summary(u) for u in mentioned],
+        attachments=[AttachmentView(a.key, a.name, a.size, a.content_type) for a in attached],
+        reactions=[],
+        reminder=reminder,
+    )
+
+
+async def _visible(session: AsyncSession, principal: Principal, ref: int | str, *, lock: bool = False) -> Note:
+    fetch = repository.get_visible_for_update if lock else repository.get_visible
+    note = await fetch(session, principal, ref)
+    if note is None:
+        raise NotFound(NOT_FOUND)
+    return note
+
+
+async def _view(session: AsyncSession, note: Note) -> NoteView:
+    return (await repository.load_views(session, [note]))[0]
+
+
+async def get_note(session: AsyncSession, principal: Principal, ref: int | str) -> NoteView:
+    return await _view(session, await _visible(session, principal, ref))
+
+
+async def list_notes(
+    session: AsyncSession,
+    principal: Principal,
+    contact_ref: int | str,
+    *,
+    limit: int,
+    offset: int = 0,
+    cursor: str | None = None,
+    sort: str = NoteSort.NOTE_DATE,
+    descending: bool = True,
+    important_only: bool = False,
+) -> NotePage:
+    """A page of a contact's notes the caller can see, with the total and a cursor for the next page."""
+    contact = await contacts.get_contact_summary(session, principal.org_id, contact_ref)
+    after = None
+    total: int | None = None
+    if cursor:
+        decoded = repository.decode_cursor(cursor)
+        if decoded is None:
+            raise Invalid.field("cursor", "cursor is not one this service handed out", "INVALID_CURSOR")
+        after, total = decoded
+    notes = await repository.page_timeline(
+        session,
+        principal,
+        contact.id,
+        sort=sort,
+        descending=descending,
+        limit=limit + 1,
+        offset=offset,
+        after=after,
+        important_only=important_only,
+        with_total=total is None,
+    )
+    if total is None:  # a first page: counted in the same statement, unless the page is empty
+        total = (
+            notes[0].total
+            if notes
+            else await repository.count_timeline(session, principal, contact.id, important_only=important_only)
+        )
+    has_more = len(notes) > limit
+    notes = notes[:limit]
+    next_cursor = None
+    if has_more:
+        next_cursor = repository.encode_cursor(repository.sort_value(notes[-1], sort), notes[-1].id, total)
+    return NotePage(await repository.views_of_rows(session, notes), total, next_cursor)
+
+
+async def _check_same_contact(session: AsyncSession, principal: Principal, note: Note, ref: int | str) -> None:
+    current = await contacts.get_contact(session, principal.org_id, note.contact_id)
+    if ref not in (current.id, current.oid):
+        raise Invalid.field("contactId", "A note cannot be moved to another contact", "IMMUTABLE")
+
+
+async def update_note(
+    session: AsyncSession, principal: Principal, ref: int | str, data: NoteUpdate
+) -> tuple[NoteView, list[int]]:
+    """Apply the fields the caller sent. Returns the note and the ids of users newly mentioned."""
+    note = await _visible(session, principal, ref, lock=True)
+    if note.author_id != principal.user_id:
+        raise Forbidden("Only the author can edit a note")
+    if not isinstance(data.contact, Unset):
+        await _check_same_contact(session, principal, note, data.contact)
+    now = utc_now()
+    if not isinstance(data.body, Unset):
+        _check_body(data.body)
+        note.body = data.body
+    if not isinstance(data.type, Unset):
+        note.type = await orgs.resolve_note_type(session, principal.org_id, data.type)
+    if not isinstance(data.important, Unset):
+        note.important = data.important
+    if not isinstance(data.is_private, Unset):
+        note.is_private = data.is_private
+    if not isinstance(data.reminder, Unset):
+        await reminders.set_for_note(session, principal, note, data.reminder)
+    elif note.is_private:
+        await reminders.check_note_privacy(session, note)
+    if not isinstance(data.time_spent_minutes, Unset):
+        _check_time_spent(data.time_spent_minutes)
+        note.time_spent_minutes = data.time_spent_minutes
+    if not isinstance(data.note_date, Unset):
+        note.note_date = data.note_date or note.created_at
+
+    before = set(await repository.mentioned_user_ids(session, note.id))
+    mention_oids: list[str]
+    if isinstance(data.mentions, Unset):
+        # Mentions by id that the client did not restate are kept; handles are re-read from the new body.
+        mention_oids = [u.oid for u in await users_repository.find_by_ids(session, principal.org_id, before)]
+    else:
+        mention_oids = data.mentions
+    mentioned = await _resolve_mentions(session, principal, note.body, mention_oids, is_private=note.is_private)
+    after = {u.id for u in mentioned}
+    await repository.remove_mentions(session, note.id, sorted(before - after))
+    added = [u.id for u in mentioned if u.id not in before]
+    await repository.add_mentions(session, note.id, added, now)
+
+    if not isinstance(data.attachments, Unset):
+        _check_attachments(data.attachments)
+        attached = await attachments.attachments_for_note(session, principal, data.attachments)
+        await repository.replace_attachments(session, note.id, attached, existing=True)
+
+    note.is_edited = True
+    note.updated_at = now
+    note.modified_by_id = principal.user_id
+    await session.flush()
+    await notifications.notify_mentioned(
+        session, principal, note_id=note.id, contact_id=note.contact_id, user_ids=added
+    )
+    await enqueue(session, principal.org_id, EventType.NOTE_UPDATED, note_id=note.id, actor_id=principal.user_id)
+    return await _view(session, note), added
+
+
+async def delete_note(session: AsyncSession, principal: Principal, ref: int | str) -> NoteView:
+    """Soft delete: the note answers 404 from now on. The author or an organization admin may delete."""
+    note = await _visible(session, principal, ref, lock=True)
+    if note.author_id != principal.user_id and not principal.is_admin:
+        raise Forbidden("Only the author or an organization admin can delete a note")
+    view = await _view(session, note)
+    note.deleted_at = utc_now()
+    await session.flush()
+    await enqueue(session, principal.org_id, EventType.NOTE_DELETED, note_id=note.id, actor_id=principal.user_id)
+    return view
+
+
+def _check_emoji(value: str) -> str:
+    value = value.strip()
+    if not value or not emoji_lib.is_emoji(value):
+        raise Invalid.field("emoji", "emoji must be exactly one emoji", "NOT_AN_EMOJI")
+    return value
+
+
+async def toggle_reaction(session: AsyncSession, principal: Principal, ref: int | str, emoji: str) -> NoteView:
+    """The first call adds the caller's reaction, the same call again removes it."""
+    emoji = _check_emoji(emoji)
+    note = await _visible(session, principal, ref, lock=True)
+    if await repository.reaction_exists(session, note.id, emoji, principal.user_id):
+        await repository.remove_reaction(session, note.id, emoji, principal.user_id)
+    else:
+        present = await repository.distinct_emoji(session, note.id)
+        if emoji not in present and len(present) >= MAX_DISTINCT_EMOJI:
+            raise Invalid.field("emoji", f"A note carries at most {MAX_DISTINCT_EMOJI} different emoji", "TOO_MANY")
+        await repository.add_reaction(session, note.id, emoji, principal.user_id, utc_now())
+    await enqueue(
+        session, principal.org_id, EventType.REACTION_TOGGLED, note_id=note.id, actor_id=principal.user_id, emoji=emoji
+    )
+    return await _view(session, note)

@@ -1,0 +1,247 @@
+"""Notes read as whole views in one statement: the note, its author and last editor, and its mentions,
+attachments and reactions as JSON arrays the database builds per note.
+
+A timeline page used to take a statement for the notes and one each for users, contacts, mentions,
+attachments, reactions and reminders. On this stack each statement costs far more CPU than the database
+spends answering it, so one wider statement is the cheap way. Statements are built once per variant
+(database, sort, direction, paging style) and take their values as bound parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    cast,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    tuple_,
+    type_coerce,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+from contactnotes.db.core import table_of
+from contactnotes.models import (
+    Contact,
+    ContactNoteCount,
+    Note,
+    NoteAttachment,
+    NoteMention,
+    NoteReaction,
+    Reminder,
+    User,
+)
+from contactnotes.notes.schemas import AttachmentView, ContactSummary, NoteSort, NoteView, ReactionGroup, UserSummary
+from contactnotes.reminders.schemas import ReminderView
+
+# Plain tables, not ORM entities (see db/core.py).
+notes = table_of(Note)
+users = table_of(User)
+contacts = table_of(Contact)
+note_mentions = table_of(NoteMention)
+note_attachments = table_of(NoteAttachment)
+note_reactions = table_of(NoteReaction)
+reminders = table_of(Reminder)
+note_counts = table_of(ContactNoteCount)
+Author = users.alias("author")
+Editor = users.alias("editor")
+
+SORT_COLUMNS = {
+    NoteSort.NOTE_DATE: notes.c.note_date,
+    NoteSort.CREATED: notes.c.created_at,
+    NoteSort.MODIFIED: notes.c.updated_at,
+}
+
+
+def _json_array(
+    dialect: str, inner: Select[*tuple[Any, ...]], values: Sequence[str], order: Sequence[str]
+) -> ColumnElement[Any]:
+    """The `values` of the rows of `inner` (a select correlated to the outer note) as a JSON array of
+    arrays, in `order`; NULL when there are none."""
+    inner = inner.correlate(notes)  # the outer query's note, two levels up
+    if dialect == "postgresql":
+        rows = inner.subquery()
+        item = func.json_build_array(*(rows.c[k] for k in values))
+        aggregate = func.json_agg(aggregate_order_by(item, *(rows.c[k] for k in order)))
+    else:  # SQLite aggregates in the order its subquery delivers the rows
+        rows = inner.order_by(*(inner.selected_columns[k] for k in order)).subquery()
+        aggregate = func.json_group_array(func.json_array(*(rows.c[k] for k in values)))
+    return type_coerce(select(aggregate).select_from(rows).scalar_subquery(), JSON)
+
+
+def _views(dialect: str) -> Select[Any]:
+    mentions = (
+        select(
+            users.c.id,
+            users.c.oid,
+            users.c.full_name,
+            users.c.email,
+            users.c.avatar_url,
+            note_mentions.c.created_at.label("at"),
+        )
+        .select_from(note_mentions)
+        .join(users, users.c.id == note_mentions.c.user_id)
+        .where(note_mentions.c.note_id == notes.c.id)
+    )
+    attachments = select(
+        note_attachments.c.key,
+        note_attachments.c.name,
+        note_attachments.c.size,
+        note_attachments.c.content_type,
+        note_attachments.c.position,
+    ).where(note_attachments.c.note_id == notes.c.id)
+    reactions = (
+        select(note_reactions.c.emoji, users.c.oid, note_reactions.c.created_at.label("at"), note_reactions.c.user_id)
+        .select_from(note_reactions)
+        .join(users, users.c.id == note_reactions.c.user_id)
+        .where(note_reactions.c.note_id == notes.c.id)
+    )
+    user_fields = ["id", "oid", "full_name", "email", "avatar_url"]
+    return (
+        select(
+            *notes.c,
+            contacts.c.oid.label("contact_oid"),
+            contacts.c.display_name.label("contact_name"),
+            contacts.c.avatar_url.label("contact_avatar"),
+            Author.c.oid.label("author_oid"),
+            Author.c.full_name.label("author_name"),
+            Author.c.email.label("author_email"),
+            Author.c.avatar_url.label("author_avatar"),
+            Editor.c.oid.label("editor_oid"),
+            Editor.c.full_name.label("editor_name"),
+            Editor.c.email.label("editor_email"),
+            Editor.c.avatar_url.label("editor_avatar"),
+            _json_array(dialect, mentions, user_fields, ["at", "id"]).label("mentions_json"),
+            _json_array(dialect, attachments, ["key", "name", "size", "content_type"], ["position"]).label(
+                "attachments_json"
+            ),
+            _json_array(dialect, reactions, ["emoji", "oid"], ["at", "user_id"]).label("reactions_json"),
+            exists().where(reminders.c.note_id == notes.c.id).label("has_reminder"),
+        )
+        .join(contacts, contacts.c.id == notes.c.contact_id)
+        .join(Author, Author.c.id == notes.c.author_id)
+        .join(Editor, Editor.c.id == notes.c.modified_by_id)
+    )
+
+
+def visible(org_id: Any, user_id: Any) -> ColumnElement[bool]:
+    """The one visibility rule for notes: live notes of the organization, minus other people's private
+    notes. Takes values, or bound parameters for statements built once."""
+    return and_(
+        notes.c.org_id == org_id,
+        notes.c.deleted_at.is_(None),
+        or_(notes.c.is_private == false(), notes.c.author_id == user_id),
+    )
+
+
+def _visible() -> ColumnElement[bool]:
+    return visible(bindparam("org_id"), bindparam("user_id"))
+
+
+def _order(sort: str, descending: bool, table: Any) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    column, key = table.c[SORT_COLUMNS[sort].key], table.c.id
+    return (column.desc(), key.desc()) if descending else (column.asc(), key.asc())
+
+
+@lru_cache(maxsize=64)
+def timeline_ids(sort: str, descending: bool, keyset: bool, important_only: bool) -> Select[Any]:
+    """The ids of a page of a contact's visible notes, in order: a range scan of ix_notes_timeline.
+    Parameters: org_id, user_id, contact_id, limit, and either offset or (after_value, after_id)."""
+    column = SORT_COLUMNS[sort]
+    statement = select(notes.c.id).where(_visible(), notes.c.contact_id == bindparam("contact_id"))
+    if important_only:
+        statement = statement.where(notes.c.important.is_(True))
+    if keyset:
+        key, bound = (
+            tuple_(column, notes.c.id),
+            tuple_(bindparam("after_value", type_=column.type), bindparam("after_id")),
+        )
+        statement = statement.where(key < bound if descending else key > bound)
+    else:
+        statement = statement.offset(bindparam("offset", type_=Integer))
+    return statement.order_by(*_order(sort, descending, notes)).limit(bindparam("limit", type_=Integer))
+
+
+@lru_cache(maxsize=64)
+def timeline(
+    dialect: str, sort: str, descending: bool, keyset: bool, important_only: bool, with_total: bool = False
+) -> Select[Any]:
+    """A page of a contact's visible notes as view rows (parameters as timeline_ids). The page's ids are
+    found first, so that the per-note subqueries run for the page's notes only, not for every row an
+    OFFSET skips. `with_total` adds timeline_count as a column (computed once), saving a round trip."""
+    page = timeline_ids(sort, descending, keyset, important_only).subquery("page")
+    statement = _views(dialect).join(page, page.c.id == notes.c.id)
+    if with_total:
+        statement = statement.add_columns(timeline_count(important_only).scalar_subquery().label("total"))
+    return statement.order_by(*_order(sort, descending, notes))
+
+
+@lru_cache(maxsize=4)
+def timeline_count(important_only: bool) -> Select[Any]:
+    """How many of a contact's notes the caller can see (parameters: org_id, user_id, contact_id): the
+    contact's public-note counter, kept by triggers, plus the caller's own private notes there. The cost
+    does not grow with the contact's history."""
+    counter = note_counts.c.public_important if important_only else note_counts.c.public_notes
+    public = select(func.coalesce(func.sum(counter), 0)).where(note_counts.c.contact_id == bindparam("contact_id"))
+    own_private = (
+        select(func.count())
+        .select_from(notes)
+        .where(
+            notes.c.contact_id == bindparam("contact_id"),
+            notes.c.author_id == bindparam("user_id"),
+            notes.c.is_private,
+            notes.c.deleted_at.is_(None),
+            notes.c.org_id == bindparam("org_id"),
+        )
+    )
+    if important_only:
+        own_private = own_private.where(notes.c.important)
+    # sum() of a bigint is numeric on PostgreSQL: cast, so the total reads back as an int on both databases.
+    return select(cast(public.scalar_subquery() + own_private.scalar_subquery(), BigInteger))
+
+
+@lru_cache(maxsize=4)
+def by_ids(dialect: str) -> Select[Any]:
+    """Views of the given notes (parameter: ids), whatever their visibility: callers have checked it."""
+    return _views(dialect).where(notes.c.id.in_(bindparam("ids", expanding=True)))
+
+
+def view_of(row: Any, reminder: ReminderView | None) -> NoteView:
+    """A NoteView from a row of `timeline` or `by_ids` (and the note's reminder, read separately)."""
+    grouped: dict[str, list[str]] = {}  # emoji by first reaction, users in the order they reacted
+    for emoji, user_oid in row.reactions_json or ():
+        grouped.setdefault(emoji, []).append(user_oid)
+    author = UserSummary(row.author_id, row.author_oid, row.author_name, row.author_email, row.author_avatar)
+    editor = UserSummary(row.modified_by_id, row.editor_oid, row.editor_name, row.editor_email, row.editor_avatar)
+    return NoteView(
+        id=row.id,
+        oid=row.oid,
+        contact=ContactSummary(row.contact_id, row.contact_oid, row.contact_name, row.contact_avatar),
+        author=author,
+        modified_by=editor,
+        body=row.body,
+        type=row.type,
+        important=row.important,
+        is_private=row.is_private,
+        time_spent_minutes=row.time_spent_minutes,
+        note_date=row.note_date,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        is_edited=row.is_edited,
+        mentions=[UserSummary(*item) for item in row.mentions_json or ()],
+        attachments=[AttachmentView(*item) for item in row.attachments_json or ()],
+        reactions=[ReactionGroup(emoji, users) for emoji, users in grouped.items()],
+        reminder=reminder,
+    )

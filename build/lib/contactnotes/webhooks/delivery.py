@@ -1,0 +1,166 @@
+"""Webhook delivery, run by workers: fan an event out to subscriptions, then sign and POST each one.
+
+Two steps, so a slow or failing receiver never holds up the others: fan-out writes one delivery row per
+subscription (unique per event, so a re-run adds nothing) and one outbox item per row; each item then
+makes one HTTP attempt outside any database transaction and records the result.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from dataclasses import dataclass
+
+import httpx
+
+from contactnotes.db.uow import unit_of_work
+from contactnotes.jobs.events import EventType
+from contactnotes.jobs.queue import enqueue
+from contactnotes.jobs.registry import JobContext, OutboxItem, Retry
+from contactnotes.kit.clock import utc_now
+from contactnotes.kit.signing import sign, signed_message
+from contactnotes.models import DeliveryStatus
+from contactnotes.observability import metrics
+from contactnotes.webhooks import repository
+from contactnotes.webhooks.events import load_event
+from contactnotes.webhooks.schemas import Format, PayloadRenderers
+from contactnotes.webhooks.urls import RefusedUrl, check_destination
+
+log = logging.getLogger("contactnotes.webhooks")
+
+SIGNATURE_HEADER = "X-Contactnotes-Signature"
+TIMESTAMP_HEADER = "X-Contactnotes-Timestamp"
+EVENT_ID_HEADER = "X-Contactnotes-Event-Id"
+EVENT_TYPE_HEADER = "X-Contactnotes-Event-Type"
+# Virtuous's documented scheme: Base64 HMAC-SHA256 of the body alone (its header name is not published).
+VIRTUOUS_SIGNATURE_HEADER = "X-Virtuous-Signature"
+USER_AGENT = "contactnotes-webhooks/1"
+MAX_BACKOFF_SECONDS = 3600.0
+RENDERERS = "webhook_renderers"
+HTTP_CLIENT = "webhook_http"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    delivered: bool
+    retryable: bool
+    response_status: int | None
+    error: str | None
+    retry_after: float | None = None
+
+
+def classify(status: int, retry_after: str | None = None) -> Outcome:
+    """2xx delivered; 408, 429 and 5xx worth retrying; any other answer permanent (3xx are not followed)."""
+    if 200 <= status < 300:
+        return Outcome(True, False, status, None)
+    retryable = status in (408, 429) or status >= 500
+    wait = float(retry_after) if retry_after and retry_after.isascii() and retry_after.isdigit() else None
+    return Outcome(False, retryable, status, f"receiver answered HTTP {status}", wait)
+
+
+def headers_for(
+    format_name: str, secret: str, body: bytes, event_id: str, event_type: str, timestamp: int
+) -> dict[str, str]:
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        EVENT_ID_HEADER: event_id,
+        EVENT_TYPE_HEADER: event_type,
+        TIMESTAMP_HEADER: str(timestamp),
+        SIGNATURE_HEADER: sign(secret, signed_message(timestamp, body)),
+    }
+    if format_name == Format.VIRTUOUS:
+        headers[VIRTUOUS_SIGNATURE_HEADER] = sign(secret, body)
+    return headers
+
+
+async def fan_out(context: JobContext, item: OutboxItem) -> None:
+    renderers: PayloadRenderers = context.service(RENDERERS)
+    async with unit_of_work(context.database) as session:
+        subscriptions = await repository.active_for(session, item.org_id, item.type)
+        if not subscriptions:
+            return
+        event = await load_event(session, item)
+        if event is None:
+            return
+        now = utc_now()
+        for subscription in subscriptions:
+            body = json.dumps(renderers.render(subscription.format, event), separators=(",", ":"), ensure_ascii=False)
+            delivery_id = await repository.add_delivery_once(
+                session, subscription, event_id=item.event_id, event_type=item.type, body=body, at=now
+            )
+            if delivery_id is not None:
+                await enqueue(session, item.org_id, EventType.WEBHOOK_DELIVERY, delivery_id=delivery_id)
+
+
+def _client(context: JobContext) -> httpx.AsyncClient:
+    client = context.services.get(HTTP_CLIENT)
+    if client is None:
+        # No redirects: a receiver cannot bounce a signed payload to an address we would have refused.
+        client = httpx.AsyncClient(timeout=context.settings.webhook_timeout_seconds, follow_redirects=False)
+        context.services[HTTP_CLIENT] = client
+    return client
+
+
+async def post(context: JobContext, url: str, body: bytes, headers: dict[str, str]) -> Outcome:
+    try:
+        await check_destination(url, allow_private=context.settings.webhooks_allow_private_urls)
+    except RefusedUrl as exc:
+        return Outcome(False, False, None, f"payload URL refused: {exc}")
+    try:
+        response = await _client(context).post(url, content=body, headers=headers)
+    except httpx.TimeoutException:
+        return Outcome(False, True, None, "timed out")
+    except httpx.HTTPError as exc:
+        return Outcome(False, True, None, f"{exc.__class__.__name__}: {exc}"[:500])
+    return classify(response.status_code, response.headers.get("retry-after"))
+
+
+async def deliver(context: JobContext, item: OutboxItem) -> None:
+    settings = context.settings
+    delivery_id = int(item.payload["delivery_id"])
+    async with unit_of_work(context.database) as session:
+        found = await repository.delivery_with_subscription(session, delivery_id)
+        if found is None:
+            return  # the subscription was deleted
+        delivery, subscription = found
+        if delivery.status != DeliveryStatus.PENDING:
+            return  # already settled (a redelivery made a new item)
+        if not subscription.active:
+            await repository.record_attempt(
+                session, delivery.id, status=DeliveryStatus.FAILED, at=utc_now(), response_status=None,
+                error="subscription is inactive",
+            )  # fmt: skip
+            return
+        url, secret, format_name = subscription.payload_url, subscription.secret, subscription.format
+        body, event_id, event_type = delivery.body.encode(), delivery.event_id, delivery.event_type
+        attempt, requested_at = delivery.attempts + 1, delivery.requested_at
+
+    headers = headers_for(format_name, secret, body, event_id, event_type, int(time.time()))
+    outcome = await post(context, url, body, headers)
+
+    now = utc_now()
+    age = (now - requested_at).total_seconds()
+    will_retry = (
+        outcome.retryable and attempt < settings.webhook_max_attempts and age < settings.webhook_max_age_seconds
+    )
+    status = (
+        DeliveryStatus.DELIVERED
+        if outcome.delivered
+        else DeliveryStatus.PENDING
+        if will_retry
+        else DeliveryStatus.FAILED
+    )
+    async with unit_of_work(context.database) as session:
+        await repository.record_attempt(
+            session, delivery_id, status=status, at=now, response_status=outcome.response_status, error=outcome.error
+        )
+    metrics.WEBHOOK_DELIVERIES.labels("delivered" if outcome.delivered else "retry" if will_retry else "failed").inc()
+    if will_retry:
+        backoff = settings.webhook_backoff_base_seconds * 2 ** (attempt - 1) * random.uniform(0.8, 1.2)
+        delay = min(max(backoff, outcome.retry_after or 0), MAX_BACKOFF_SECONDS)
+        raise Retry(delay, f"attempt {attempt}: {outcome.error}")
+    if status == DeliveryStatus.FAILED:
+        log.info("webhook delivery %s failed for good: %s", delivery_id, outcome.error)

@@ -1,0 +1,107 @@
+"""Dialect-neutral inputs and outputs of webhook subscriptions, and the event a payload renderer gets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from contactnotes.notes.schemas import UNSET, NoteView, Unset, UserSummary
+
+
+class Format:
+    """Which dialect renders a subscription's payloads."""
+
+    TETHER = "tether"
+    VIRTUOUS = "virtuous"
+
+
+@dataclass(slots=True)
+class WebhookCreate:
+    payload_url: str
+    event_types: list[str]
+    secret: str | None = None  # None: the service makes one
+    description: str = ""
+    active: bool = True
+
+
+@dataclass(slots=True)
+class WebhookUpdate:
+    payload_url: str | Unset = UNSET
+    event_types: list[str] | Unset = UNSET
+    secret: str | Unset = UNSET
+    description: str | Unset = UNSET
+    active: bool | Unset = UNSET
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookView:
+    id: int
+    oid: str
+    format: str
+    payload_url: str
+    event_types: list[str]
+    description: str
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+    secret: str | None = None  # only right after creation or a secret change
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryView:
+    id: int
+    oid: str
+    event_id: str
+    event_type: str
+    status: str
+    attempts: int
+    response_status: int | None
+    last_error: str | None
+    created_at: datetime
+    last_attempt_at: datetime | None
+    delivered_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryPage:
+    items: list[DeliveryView]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderSummary:
+    id: int
+    oid: str
+    message: str
+    target_date: datetime
+    owner: UserSummary
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookEvent:
+    """Everything a payload renderer may show: the event and the current state of what it is about."""
+
+    event_id: str
+    type: str
+    occurred_at: datetime
+    note: NoteView | None
+    user: UserSummary | None = None  # the mentioned user (user.mentioned)
+    reminder: ReminderSummary | None = None  # reminder.due
+
+
+PayloadRenderer = Callable[[WebhookEvent], dict[str, Any]]
+
+
+class PayloadRenderers:
+    """Format name -> the dialect's renderer. Filled by the composition root; the core knows no dialect."""
+
+    def __init__(self) -> None:
+        self._renderers: dict[str, PayloadRenderer] = {}
+
+    def register(self, format_name: str, renderer: PayloadRenderer) -> None:
+        self._renderers[format_name] = renderer
+
+    def render(self, format_name: str, event: WebhookEvent) -> dict[str, Any]:
+        return self._renderers[format_name](event)
