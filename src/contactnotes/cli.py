@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,7 +20,7 @@ from contactnotes.db.uow import unit_of_work
 from contactnotes.errors import DomainError
 from contactnotes.models import ApiToken
 from contactnotes.orgs import service as orgs
-from contactnotes.settings import get_settings
+from contactnotes.settings import get_settings, settings_problems
 from contactnotes.users import service as users
 
 T = TypeVar("T")
@@ -287,4 +288,9 @@ def demo() -> None:
 
 
 def main() -> None:
+    try:
+        get_settings()
+    except ValidationError as exc:
+        typer.echo(settings_problems(exc), err=True)
+        raise SystemExit(2) from None
     app()

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.auth.principal import Principal
 from contactnotes.errors import Invalid
+from contactnotes.kit.clock import to_utc
 from contactnotes.kit.ids import parse_oid
 from contactnotes.notes import query, repository
 from contactnotes.notes.query import Test
@@ -128,7 +129,10 @@ class _Parser:
         except ValueError:
             raise self.fail(part, f"{raw!r} is not an ISO 8601 date or date-time") from None
         # Like noteDateTime, a time without a zone is taken as UTC.
-        return (parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)), False
+        moment = to_utc(parsed)
+        if moment is None:
+            raise self.fail(part, f"{raw!r} is outside the calendar once turned into UTC (years 1 to 9999)")
+        return moment, False
 
     async def users(self, raws: list[str], part: str) -> list[int]:
         ids = []
@@ -172,20 +176,42 @@ class _Parser:
     def date_tests(self, col: str, operator: str, c: ConditionInput) -> list[Test]:
         # A bare date means that whole UTC day: Before it = before its start, After it = after its end.
         start, whole_day = self.moment(c.value, "value")
-        end = start + timedelta(days=1) if whole_day else start
         if operator == "Is":
-            return [Test(col, "ge", (start,)), Test(col, "lt", (end,))] if whole_day else [Test(col, "eq", (start,))]
+            if not whole_day:
+                return [Test(col, "eq", (start,))]
+            return [Test(col, "ge", (start,)), *_before_day_ends(col, start)]
         if operator == "Before":
             return [Test(col, "lt", (start,))]
         if operator == "After":
-            return [Test(col, "ge", (end,))] if whole_day else [Test(col, "gt", (start,))]
+            if not whole_day:
+                return [Test(col, "gt", (start,))]
+            end = _day_after(start)
+            return [Test(col, "ge", (end,))] if end is not None else [Test(col, "gt", (END_OF_CALENDAR,))]
         upper, upper_day = self.moment(c.secondary_value, "secondaryValue")
         if upper < start:
             raise self.fail("secondaryValue", "secondaryValue is earlier than value")
         # Between is inclusive at both ends (a whole last day when it is a bare date).
         if upper_day:
-            return [Test(col, "ge", (start,)), Test(col, "lt", (upper + timedelta(days=1),))]
+            return [Test(col, "ge", (start,)), *_before_day_ends(col, upper)]
         return [Test(col, "ge", (start,)), Test(col, "le", (upper,))]
+
+
+# Nothing stored is later: "After 9999-12-31" matches no note (rather than overflowing).
+END_OF_CALENDAR = datetime.max.replace(tzinfo=UTC)
+
+
+def _day_after(day: datetime) -> datetime | None:
+    """The start of the next day, or None after the calendar's last day (9999-12-31 has no next day)."""
+    try:
+        return day + timedelta(days=1)
+    except OverflowError:
+        return None
+
+
+def _before_day_ends(col: str, day: datetime) -> list[Test]:
+    """Earlier than the end of `day`; the calendar's last day has no end to test against, so nothing."""
+    end = _day_after(day)
+    return [Test(col, "lt", (end,))] if end is not None else []
 
 
 def _operator(p: Parameter, raw: str, where: str) -> str:
