@@ -149,8 +149,12 @@ def guarded_client(*, timeout: float, allow_private: bool) -> httpx.AsyncClient:
     transport = httpx.AsyncHTTPTransport(trust_env=False)
     # httpx's own transport (request and error mapping), its connection pool rebuilt with the guarded backend:
     # httpx takes no network backend itself.
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)  # httpx's
     transport._pool = httpcore.AsyncConnectionPool(
         ssl_context=httpx.create_ssl_context(trust_env=False),
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
         network_backend=GuardedBackend(allow_private=allow_private),
     )
     return httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=False, trust_env=False)
