@@ -4,6 +4,13 @@ delivery connects to the very address that was checked (no second DNS answer can
 from __future__ import annotations
 
 import socket
+import ssl
+import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,7 +20,7 @@ from contactnotes.app import create_app, job_context
 from contactnotes.db.engine import Database
 from contactnotes.settings import Settings
 from contactnotes.webhooks import delivery
-from contactnotes.webhooks.urls import is_public
+from contactnotes.webhooks.urls import RefusedUrl, guarded_client, is_public
 from tests.events.conftest import subscribe, work
 from tests.events.receiver import Receiver
 from tests.factories import World
@@ -130,3 +137,72 @@ async def test_dns_rebinding_cannot_redirect_a_delivery(
     assert receiver.received == []  # the connection went to the address checked, not to loopback
     assert asked == ["rebind.example"]  # resolved once
     assert not outcome.delivered
+
+
+@contextmanager
+def tls_receiver(tmp_path: Path, name: str) -> Iterator[tuple[int, Path, list[dict[str, str]]]]:
+    """A real HTTPS server on loopback with a self-signed certificate for `name` (made by the openssl tool);
+    records each request's TLS server name (SNI) and Host header."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={name}",
+         "-addext", f"subjectAltName=DNS:{name}", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    seen: list[dict[str, str]] = []
+    server_names: list[str] = []
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    context.sni_callback = lambda _sock, server_name, _ctx: server_names.append(server_name or "")  # type: ignore[assignment,func-returns-value]
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            seen.append({"sni": server_names[-1] if server_names else "", "host": self.headers.get("Host", "")})
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *_args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1], cert, seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+async def test_the_pinned_connection_keeps_the_name_for_tls_and_host(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The socket goes to the checked address, yet the certificate is verified for the name, the TLS server name
+    is the name and so is the Host header: pinning changes where the client connects, nothing it says."""
+    real = socket.getaddrinfo
+    asked: list[str] = []
+
+    def resolver(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if (host.decode() if isinstance(host, bytes) else host) != "hooks.example":
+            return real(host, port, *args, **kwargs)
+        asked.append("hooks.example")
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", ("127.0.0.1", int(port)))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    with tls_receiver(tmp_path, "hooks.example") as (port, cert, seen):
+        trust = ssl.create_default_context(cafile=str(cert))
+        # Loopback stands in for "public" here, since a test can only listen there; everything else is refused.
+        client = guarded_client(
+            timeout=5, allow_private=False, allowed=lambda address: address == "127.0.0.1", ssl_context=trust
+        )
+        async with client:
+            response = await client.post(f"https://hooks.example:{port}/hook", content=b"{}")
+            assert response.status_code == 204
+            refused = guarded_client(timeout=5, allow_private=False, ssl_context=trust)
+            async with refused:
+                with pytest.raises(RefusedUrl):
+                    await refused.post(f"https://hooks.example:{port}/hook", content=b"{}")
+    assert seen == [{"sni": "hooks.example", "host": f"hooks.example:{port}"}]
+    assert asked == ["hooks.example", "hooks.example"]  # once per connection

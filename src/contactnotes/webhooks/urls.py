@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Iterable
+import ssl
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -82,7 +83,7 @@ def _refused(address: str) -> RefusedUrl:
     )
 
 
-async def checked_address(host: str, port: int) -> str:
+async def checked_address(host: str, port: int, allowed: Callable[[str], bool] = is_public) -> str:
     """Resolve `host` once and return the address to connect to, or RefusedUrl when any address it resolves to
     is not public (a name with one private address among public ones is refused whole)."""
     try:
@@ -91,7 +92,7 @@ async def checked_address(host: str, port: int) -> str:
         raise RefusedUrl(f"host {host!r} does not resolve") from exc
     addresses: Iterable[str] = [str(info[4][0]) for info in infos]
     for address in addresses:
-        if not is_public(address):
+        if not allowed(address):
             raise _refused(address)
     return next(iter(addresses))
 
@@ -108,9 +109,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     the host is resolved here, once, and the socket is opened to that very address. TLS still names the host
     (httpcore passes the URL's host as SNI to start_tls), and the Host header is the request's own."""
 
-    def __init__(self, *, allow_private: bool) -> None:
+    def __init__(self, *, allow_private: bool, allowed: Callable[[str], bool] = is_public) -> None:
         self._inner = httpcore.AnyIOBackend()
         self._allow_private = allow_private
+        self._allowed = allowed
 
     async def connect_tcp(
         self,
@@ -124,7 +126,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         if not self._allow_private:
             try:
                 async with asyncio.timeout(timeout):  # the connect timeout covers the look-up too
-                    address = await checked_address(host, port)
+                    address = await checked_address(host, port, self._allowed)
             except TimeoutError as exc:
                 raise httpcore.ConnectTimeout(f"resolving {host!r} timed out") from exc
         return await self._inner.connect_tcp(
@@ -143,18 +145,25 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
-def guarded_client(*, timeout: float, allow_private: bool) -> httpx.AsyncClient:
-    """An HTTP client whose every connection passes the address check. No redirects (a receiver cannot bounce
-    a signed payload elsewhere) and no proxy from the environment (it would connect on our behalf)."""
+def guarded_client(
+    *,
+    timeout: float,
+    allow_private: bool,
+    allowed: Callable[[str], bool] = is_public,
+    ssl_context: ssl.SSLContext | None = None,
+) -> httpx.AsyncClient:
+    """An HTTP client whose every connection passes the address check (`allowed`). No redirects (a receiver
+    cannot bounce a signed payload elsewhere) and no proxy from the environment (it would connect on our
+    behalf). `ssl_context`: the certificates to trust, default the system's."""
     transport = httpx.AsyncHTTPTransport(trust_env=False)
     # httpx's own transport (request and error mapping), its connection pool rebuilt with the guarded backend:
     # httpx takes no network backend itself.
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)  # httpx's
     transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=httpx.create_ssl_context(trust_env=False),
+        ssl_context=ssl_context or httpx.create_ssl_context(trust_env=False),
         max_connections=limits.max_connections,
         max_keepalive_connections=limits.max_keepalive_connections,
         keepalive_expiry=limits.keepalive_expiry,
-        network_backend=GuardedBackend(allow_private=allow_private),
+        network_backend=GuardedBackend(allow_private=allow_private, allowed=allowed),
     )
     return httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=False, trust_env=False)
