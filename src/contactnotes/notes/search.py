@@ -135,22 +135,27 @@ class _Parser:
         return moment, False
 
     async def users(self, raws: list[str], part: str) -> list[int]:
+        """Users by ObjectId, email or integer id; ids and ObjectIds are looked up in one statement each, so
+        1,000 values cost two round trips, not 1,000."""
+        texts = [raw.strip() for raw in raws]
+        oids = {text: oid for text in texts if (oid := parse_oid(text)) is not None}
+        numbers = {text: self.integer(text, part) for text in texts if text not in oids and "@" not in text}
+        org_id = self.principal.org_id
+        by_oid = {u.oid: u.id for u in await users_repository.find_by_oids(self.session, org_id, oids.values())}
+        by_id = {u.id for u in await users_repository.find_by_ids(self.session, org_id, numbers.values())}
         ids = []
-        for raw in raws:
-            text = raw.strip()
-            oid = parse_oid(text)
-            user = None
-            if oid is not None:
-                found = await users_repository.find_by_oids(self.session, self.principal.org_id, [oid])
-                user = found[0] if found else None
-            elif "@" in text:
-                user = await users_repository.find_by_email(self.session, text)
-                user = user if user is not None and user.org_id == self.principal.org_id else None
+        for raw, text in zip(raws, texts, strict=True):
+            found: int | None
+            if text in oids:
+                found = by_oid.get(oids[text])
+            elif text in numbers:
+                found = numbers[text] if numbers[text] in by_id else None
             else:
-                user = await users_repository.get_in_org(self.session, self.principal.org_id, self.integer(text, part))
-            if user is None:
+                user = await users_repository.find_by_email(self.session, text)
+                found = user.id if user is not None and user.org_id == org_id else None
+            if found is None:
                 raise self.fail(part, f"{raw!r} is not a user of this organization", "UNKNOWN_USER")
-            ids.append(user.id)
+            ids.append(found)
         return ids
 
     async def tests(self, p: Parameter, operator: str, c: ConditionInput) -> list[Test]:
