@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,7 +22,7 @@ from contactnotes.db.uow import unit_of_work
 from contactnotes.errors import DomainError
 from contactnotes.models import ApiToken
 from contactnotes.orgs import service as orgs
-from contactnotes.settings import get_settings
+from contactnotes.settings import get_settings, settings_problems
 from contactnotes.users import service as users
 
 T = TypeVar("T")
@@ -410,4 +411,9 @@ def demo() -> None:
 
 
 def main() -> None:
+    try:
+        get_settings()
+    except ValidationError as exc:
+        typer.echo(settings_problems(exc), err=True)
+        raise SystemExit(2) from None
     app()

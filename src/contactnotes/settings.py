@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_ALLOWED_TYPES = (
@@ -163,6 +163,45 @@ class Settings(BaseSettings):
         default=60, description="A worker heartbeat older than this makes /readyz fail (when a worker is expected)."
     )
     health_timeout_seconds: float = Field(default=2, description="Longest /readyz waits for any one check.")
+
+    @model_validator(mode="after")
+    def _check_ranges(self) -> Settings:
+        # Checked when the settings are read (at start-up), so a zero lifetime or window stops the process with
+        # a message naming the variable, rather than failing some later request.
+        for name in POSITIVE:
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{ENV_PREFIX}{name.upper()} must be greater than 0 (it is {getattr(self, name)})")
+        for name in NOT_NEGATIVE:
+            if getattr(self, name) < 0:
+                raise ValueError(f"{ENV_PREFIX}{name.upper()} must be 0 or more (it is {getattr(self, name)})")
+        return self
+
+
+ENV_PREFIX = "CONTACTNOTES_"
+# Lifetimes, windows, sizes and counts that mean nothing at zero (a token that expires as it is issued).
+POSITIVE = (
+    "database_pool_size", "max_body_bytes", "rate_limit_window_seconds", "access_token_days", "refresh_token_days",
+    "login_failure_limit", "login_failure_window_seconds", "s3_part_size_bytes", "upload_max_files",
+    "upload_max_bytes", "upload_ttl_hours", "signed_url_seconds", "presign_seconds", "worker_concurrency",
+    "worker_poll_seconds", "worker_lease_seconds", "worker_max_attempts", "reminder_scan_seconds",
+    "webhook_timeout_seconds", "webhook_max_attempts", "webhook_max_age_seconds", "email_window_seconds",
+    "health_worker_max_age_seconds", "health_timeout_seconds",
+)  # fmt: skip
+# Where 0 means "none" or "no limit".
+NOT_NEGATIVE = (
+    "token_touch_interval_seconds", "virtuous_rate_limit", "tether_user_rate_limit", "tether_org_rate_limit",
+    "worker_retry_base_seconds", "webhook_backoff_base_seconds", "email_hourly_cap",
+)  # fmt: skip
+
+
+def settings_problems(error: ValidationError) -> str:
+    """One line per bad setting, naming its environment variable: what `contactnotes` prints when it stops."""
+    lines = []
+    for problem in error.errors():
+        where = ".".join(str(part) for part in problem["loc"])
+        message = problem["msg"].removeprefix("Value error, ")
+        lines.append(message if not where else f"{ENV_PREFIX}{where.upper()}: {message}")
+    return "invalid settings:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 @lru_cache

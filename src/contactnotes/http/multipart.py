@@ -15,6 +15,7 @@ from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from contactnotes.errors import Invalid, TooLarge
+from contactnotes.http.inputs import NUL_MESSAGE
 
 
 @dataclass(slots=True)
@@ -107,10 +108,14 @@ class MultipartReader:
             disposition, options = parse_options_header(value.get(b"content-disposition", b""))
             if disposition != b"form-data" or b"name" not in options:
                 raise _malformed("a part has no form-data name")
+            name = options[b"name"].decode("utf-8", "replace")
             filename = options.get(b"filename")
+            if filename is not None and b"\x00" in filename:
+                # PostgreSQL cannot store it, and on SQLite no download link could ever name it.
+                raise Invalid.field(name, f"{name}: the file name {NUL_MESSAGE}", "STRING_NUL")
             content_type = value.get(b"content-type")
             part = Part(
-                name=options[b"name"].decode("utf-8", "replace"),
+                name=name,
                 filename=filename.decode("utf-8", "replace") if filename is not None else None,
                 content_type=content_type.decode("latin-1") if content_type else None,
                 chunks=self._part_bytes(),

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.auth.principal import Principal
 from contactnotes.errors import Invalid
+from contactnotes.kit.clock import to_utc
 from contactnotes.kit.ids import parse_oid
 from contactnotes.notes import query, repository
 from contactnotes.notes.query import Test
@@ -128,25 +129,33 @@ class _Parser:
         except ValueError:
             raise self.fail(part, f"{raw!r} is not an ISO 8601 date or date-time") from None
         # Like noteDateTime, a time without a zone is taken as UTC.
-        return (parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)), False
+        moment = to_utc(parsed)
+        if moment is None:
+            raise self.fail(part, f"{raw!r} is outside the calendar once turned into UTC (years 1 to 9999)")
+        return moment, False
 
     async def users(self, raws: list[str], part: str) -> list[int]:
+        """Users by ObjectId, email or integer id; ids and ObjectIds are looked up in one statement each, so
+        1,000 values cost two round trips, not 1,000."""
+        texts = [raw.strip() for raw in raws]
+        oids = {text: oid for text in texts if (oid := parse_oid(text)) is not None}
+        numbers = {text: self.integer(text, part) for text in texts if text not in oids and "@" not in text}
+        org_id = self.principal.org_id
+        by_oid = {u.oid: u.id for u in await users_repository.find_by_oids(self.session, org_id, oids.values())}
+        by_id = {u.id for u in await users_repository.find_by_ids(self.session, org_id, numbers.values())}
         ids = []
-        for raw in raws:
-            text = raw.strip()
-            oid = parse_oid(text)
-            user = None
-            if oid is not None:
-                found = await users_repository.find_by_oids(self.session, self.principal.org_id, [oid])
-                user = found[0] if found else None
-            elif "@" in text:
-                user = await users_repository.find_by_email(self.session, text)
-                user = user if user is not None and user.org_id == self.principal.org_id else None
+        for raw, text in zip(raws, texts, strict=True):
+            found: int | None
+            if text in oids:
+                found = by_oid.get(oids[text])
+            elif text in numbers:
+                found = numbers[text] if numbers[text] in by_id else None
             else:
-                user = await users_repository.get_in_org(self.session, self.principal.org_id, self.integer(text, part))
-            if user is None:
+                user = await users_repository.find_by_email(self.session, text)
+                found = user.id if user is not None and user.org_id == org_id else None
+            if found is None:
                 raise self.fail(part, f"{raw!r} is not a user of this organization", "UNKNOWN_USER")
-            ids.append(user.id)
+            ids.append(found)
         return ids
 
     async def tests(self, p: Parameter, operator: str, c: ConditionInput) -> list[Test]:
@@ -172,20 +181,42 @@ class _Parser:
     def date_tests(self, col: str, operator: str, c: ConditionInput) -> list[Test]:
         # A bare date means that whole UTC day: Before it = before its start, After it = after its end.
         start, whole_day = self.moment(c.value, "value")
-        end = start + timedelta(days=1) if whole_day else start
         if operator == "Is":
-            return [Test(col, "ge", (start,)), Test(col, "lt", (end,))] if whole_day else [Test(col, "eq", (start,))]
+            if not whole_day:
+                return [Test(col, "eq", (start,))]
+            return [Test(col, "ge", (start,)), *_before_day_ends(col, start)]
         if operator == "Before":
             return [Test(col, "lt", (start,))]
         if operator == "After":
-            return [Test(col, "ge", (end,))] if whole_day else [Test(col, "gt", (start,))]
+            if not whole_day:
+                return [Test(col, "gt", (start,))]
+            end = _day_after(start)
+            return [Test(col, "ge", (end,))] if end is not None else [Test(col, "gt", (END_OF_CALENDAR,))]
         upper, upper_day = self.moment(c.secondary_value, "secondaryValue")
         if upper < start:
             raise self.fail("secondaryValue", "secondaryValue is earlier than value")
         # Between is inclusive at both ends (a whole last day when it is a bare date).
         if upper_day:
-            return [Test(col, "ge", (start,)), Test(col, "lt", (upper + timedelta(days=1),))]
+            return [Test(col, "ge", (start,)), *_before_day_ends(col, upper)]
         return [Test(col, "ge", (start,)), Test(col, "le", (upper,))]
+
+
+# Nothing stored is later: "After 9999-12-31" matches no note (rather than overflowing).
+END_OF_CALENDAR = datetime.max.replace(tzinfo=UTC)
+
+
+def _day_after(day: datetime) -> datetime | None:
+    """The start of the next day, or None after the calendar's last day (9999-12-31 has no next day)."""
+    try:
+        return day + timedelta(days=1)
+    except OverflowError:
+        return None
+
+
+def _before_day_ends(col: str, day: datetime) -> list[Test]:
+    """Earlier than the end of `day`; the calendar's last day has no end to test against, so nothing."""
+    end = _day_after(day)
+    return [Test(col, "lt", (end,))] if end is not None else []
 
 
 def _operator(p: Parameter, raw: str, where: str) -> str:

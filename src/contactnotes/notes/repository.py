@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contactnotes.attachments.schemas import StoredAttachment
 from contactnotes.auth.principal import Principal
 from contactnotes.db.core import table_of
+from contactnotes.kit.clock import to_utc
 from contactnotes.kit.ids import new_oid
 from contactnotes.models import Note, NoteAttachment, NoteMention, NoteReaction
 from contactnotes.notes import view_rows
@@ -136,6 +137,10 @@ def encode_cursor(sort_value: datetime, note_id: int, total: int | None = None) 
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _is_bigint(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
+
+
 def decode_cursor(cursor: str) -> tuple[tuple[datetime, int], int | None] | None:
     """((sort_value, note_id), total) from a cursor, or None when it is not one this service made."""
     try:
@@ -143,11 +148,14 @@ def decode_cursor(cursor: str) -> tuple[tuple[datetime, int], int | None] | None
         value, note_id, *rest = json.loads(raw)
         parsed = datetime.fromisoformat(value)
         total = rest[0] if rest else None
-        if parsed.tzinfo is None or not isinstance(note_id, int) or len(rest) > 1:
+        # A forged cursor may hold any JSON: an instant an offset pushes outside the calendar, or integers
+        # past what the databases hold (BIGINT) would fail there, so they are no cursor this service made.
+        moment = to_utc(parsed) if parsed.tzinfo is not None else None
+        if moment is None or not _is_bigint(note_id) or len(rest) > 1:
             return None
-        if total is not None and (not isinstance(total, int) or total < 0):
+        if total is not None and (not _is_bigint(total) or total < 0):
             return None
-        return (parsed, note_id), total
+        return (moment, note_id), total
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
         return None
 

@@ -15,6 +15,7 @@ from contactnotes.errors import FieldProblem, Forbidden, Invalid, NotFound
 from contactnotes.jobs.events import EventType
 from contactnotes.jobs.queue import Event, enqueue
 from contactnotes.kit.clock import utc_now
+from contactnotes.kit.emoji_forms import canonical_emoji
 from contactnotes.kit.unset import Unset
 from contactnotes.models import Note
 from contactnotes.notes import mentions, repository, snapshots
@@ -312,7 +313,8 @@ async def delete_note(session: AsyncSession, principal: Principal, ref: int | st
 
 
 def _check_emoji(value: str) -> str:
-    value = value.strip()
+    # One spelling per emoji, so "❤" and "❤️" are one reaction of a user, not two.
+    value = canonical_emoji(value.strip())
     if not value or not emoji_lib.is_emoji(value):
         raise Invalid.field("emoji", "emoji must be exactly one emoji", "NOT_AN_EMOJI")
     return value

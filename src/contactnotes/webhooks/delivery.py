@@ -26,7 +26,7 @@ from contactnotes.notes.events import LoadedEvent
 from contactnotes.observability import metrics
 from contactnotes.webhooks import repository
 from contactnotes.webhooks.schemas import Format, PayloadRenderers, WebhookEvent
-from contactnotes.webhooks.urls import RefusedUrl, check_destination
+from contactnotes.webhooks.urls import RefusedUrl, check_shape, guarded_client
 
 log = logging.getLogger("contactnotes.webhooks")
 
@@ -111,19 +111,22 @@ async def fan_out(context: JobContext, item: OutboxItem) -> None:
 def _client(context: JobContext) -> httpx.AsyncClient:
     client = context.services.get(HTTP_CLIENT)
     if client is None:
-        # No redirects: a receiver cannot bounce a signed payload to an address we would have refused.
-        client = httpx.AsyncClient(timeout=context.settings.webhook_timeout_seconds, follow_redirects=False)
+        settings = context.settings
+        client = guarded_client(
+            timeout=settings.webhook_timeout_seconds, allow_private=settings.webhooks_allow_private_urls
+        )
         context.services[HTTP_CLIENT] = client
     return client
 
 
 async def post(context: JobContext, url: str, body: bytes, headers: dict[str, str]) -> Outcome:
+    # The address is checked as the connection is made (urls.GuardedBackend): resolved once, checked, and
+    # connected to, so a name cannot answer the check with one address and the connection with another.
     try:
-        await check_destination(url, allow_private=context.settings.webhooks_allow_private_urls)
+        check_shape(url)
+        response = await _client(context).post(url, content=body, headers=headers)
     except RefusedUrl as exc:
         return Outcome(False, False, None, f"payload URL refused: {exc}")
-    try:
-        response = await _client(context).post(url, content=body, headers=headers)
     except httpx.TimeoutException:
         return Outcome(False, True, None, "timed out")
     except httpx.HTTPError as exc:

@@ -261,6 +261,25 @@ class TestReaction:
         assert response.status_code == 200, response.text
         assert response.json()["data"]["reactions"][0]["emoji"] == emoji
 
+    @pytest.mark.parametrize(
+        ("first", "second", "stored"),
+        [("❤", "❤️", "❤️"), ("❤️", "❤\ufe0e", "❤️"), ("☺", "☺️", "☺️"), ("1\u20e3", "1️⃣", "1️⃣"), ("👍", "👍\ufe0f", "👍")],
+    )
+    async def test_presentation_forms_are_one_emoji(
+        self, client: httpx.AsyncClient, world: World, first: str, second: str, stored: str
+    ) -> None:
+        """With and without a variation selector it is one emoji: one reaction a user, stored fully qualified."""
+        note = await create_note(client, world.alice, world.contact.oid)
+        path = f"/api/contact-notes/{note['_id']}/reaction"
+        added = await client.post(path, json={"emoji": first}, headers=world.alice.headers)
+        assert added.status_code == 200, added.text
+        [reaction] = added.json()["data"]["reactions"]
+        assert reaction["emoji"] == stored
+        bob = await client.post(path, json={"emoji": second}, headers=world.bob.headers)
+        assert bob.json()["data"]["reactions"] == [{**reaction, "users": [world.alice.oid, world.bob.oid], "count": 2}]
+        removed = await client.post(path, json={"emoji": second}, headers=world.alice.headers)
+        assert removed.json()["data"]["reactions"] == [{**reaction, "users": [world.bob.oid], "count": 1}]
+
     @pytest.mark.parametrize("emoji", ["", "a", "👍👍", "👍 ok", ":thumbsup:", "<script>", 1, None])
     async def test_anything_but_one_emoji_is_400(self, client: httpx.AsyncClient, world: World, emoji: object) -> None:
         note = await create_note(client, world.alice, world.contact.oid)

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from contactnotes.http.inputs import NoNulText
+from contactnotes.http.inputs import JsonInt, NoNulText
 
 from .wire import WireModel
 
@@ -26,7 +26,7 @@ class UploadOut(WireModel):
 
 class PresignIn(WireModel, NoNulText):
     name: Annotated[str, StringConstraints(min_length=1, max_length=255)] = Field(description="The file's name.")
-    size: Annotated[int, Field(ge=1)] = Field(description="Bytes the client is about to send.")
+    size: JsonInt = Field(ge=1, description="Bytes the client is about to send.")
     type: str | None = Field(default=None, description="Claimed content type (informative; the bytes decide).")
 
 

@@ -24,6 +24,7 @@ from contactnotes.webhooks.schemas import (
 )
 from contactnotes.webhooks.service import MAX_SECRET, MIN_SECRET
 
+from .deps import MAX_OFFSET
 from .mapping import note_out
 from .route import TetherRoute, errors
 from .wire import Envelope, Pagination, WireModel
@@ -218,7 +219,7 @@ async def list_deliveries(
     session: SessionDep,
     principal: PrincipalDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,  # a larger one overflows the database's integer
 ) -> DeliveryList:
     """The webhook's delivery log, newest first."""
     page = await webhooks.deliveries(session, principal, Format.TETHER, webhook_id.lower(), limit=limit, offset=offset)
