@@ -41,7 +41,7 @@ from contactnotes.dialects.virtuous.webhook_payload import webhook_payload as vi
 from contactnotes.dialects.virtuous.webhooks import router as virtuous_webhooks_router
 from contactnotes.http.docs import mount_docs
 from contactnotes.http.errors import ErrorRenderer, to_failure
-from contactnotes.http.middleware import BodySizeLimit, SecurityHeaders
+from contactnotes.http.middleware import BodyDeadline, BodySizeLimit, SecurityHeaders
 from contactnotes.http.openapi import truthful_openapi
 from contactnotes.jobs.handlers import default_registry
 from contactnotes.jobs.registry import JobContext
@@ -161,6 +161,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         return None if path == UPLOAD_PATH or path.startswith(FILES_PREFIX) else settings.max_body_bytes
 
     app.add_middleware(BodySizeLimit, limit_for=body_limit)
+    app.add_middleware(BodyDeadline, grace=settings.request_body_grace_seconds, min_rate=settings.request_body_min_rate)
     # Virtuous's server matches paths ignoring case (/api/contactnote/7); ours are rewritten to our spelling.
     app.add_middleware(CaseInsensitivePaths, paths=lambda: VirtuousRoute.paths, prefixes=VIRTUOUS_PREFIXES)
     if settings.cors_origins:

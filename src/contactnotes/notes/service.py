@@ -133,6 +133,7 @@ async def create_note(session: AsyncSession, principal: Principal, data: NoteCre
     )
     await repository.add_mentions(session, note.id, [u.id for u in mentioned], now)
     await repository.replace_attachments(session, note.id, attached, existing=False)
+    await attachments.bind_to_note(session, principal, attached, note.id)
     reminder = await reminders.set_for_note(session, principal, note, data.reminder) if data.reminder else None
     await notifications.notify_mentioned(
         session,
@@ -279,8 +280,9 @@ async def update_note(
 
     if not isinstance(data.attachments, Unset):
         _check_attachments(data.attachments)
-        attached = await attachments.attachments_for_note(session, principal, data.attachments)
+        attached = await attachments.attachments_for_note(session, principal, data.attachments, note_id=note.id)
         await repository.replace_attachments(session, note.id, attached, existing=True)
+        await attachments.bind_to_note(session, principal, attached, note.id)
 
     note.is_edited = True
     note.updated_at = now

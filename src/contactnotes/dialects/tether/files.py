@@ -61,7 +61,16 @@ async def download_file(key: StorageKey, request: Request, session: SessionDep, 
     return StreamingResponse(download.chunks, media_type=download.content_type, headers=headers)
 
 
-@router.put("/files/{key:path}", response_model=StoredOut, responses={413: {"model": ErrorOut}, **ERRORS})
+PUT_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    408: {"model": ErrorOut, "description": "The body arrived too slowly"},
+    409: {"model": ErrorOut, "description": "The link has been used already: a grant takes one file"},
+    413: {"model": ErrorOut, "description": "More bytes than the grant allows"},
+    429: {"model": ErrorOut, "description": "Too many uploads through this link at once"},
+}
+
+
+@router.put("/files/{key:path}", response_model=StoredOut, responses=PUT_ERRORS)
 async def put_file(key: StorageKey, request: Request, session: SessionDep, files: FilesDep) -> StoredOut:
     """Receive a directly uploaded file (local store) through the signed URL from /api/uploads/presign."""
     size = await attachments.receive_direct(session, files, key, request.query_params, request.stream())

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from contactnotes.attachments import service as attachments
 from contactnotes.attachments.files import Files
 from contactnotes.attachments.schemas import IncomingFile, UploadView
-from contactnotes.http.auth import PrincipalDep
+from contactnotes.http.auth import PrincipalDep, StreamingPrincipalDep
 from contactnotes.http.deps import FilesDep, SessionDep
 from contactnotes.http.multipart import MultipartReader
 from contactnotes.kit.clock import iso_millis
@@ -26,6 +26,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorOut, "description": "Bad input, too many files, or a type outside the allowlist"},
     401: {"model": ErrorOut, "description": "Missing, malformed, unknown, expired or revoked token"},
     413: {"model": ErrorOut, "description": "A file over the size limit (nothing of the request is kept)"},
+    408: {"model": ErrorOut, "description": "The body arrived too slowly (nothing of the request is kept)"},
     500: {"model": ErrorOut, "description": "Unexpected failure (no internals are shown)"},
     503: {"model": ErrorOut, "description": "Database or storage unavailable; retry later"},
 }
@@ -69,8 +70,16 @@ async def _incoming(request: Request, files: Files) -> AsyncIterator[IncomingFil
         yield IncomingFile(part.name, part.filename, part.chunks)
 
 
-@router.post("/upload", response_model=UploadOut, responses=ERRORS, openapi_extra=MULTIPART_BODY)
-async def upload_files(request: Request, session: SessionDep, principal: PrincipalDep, files: FilesDep) -> UploadOut:
+UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    429: {"model": ErrorOut, "description": "Too many uploads of this user at once, or over the rate limit"},
+}
+
+
+@router.post("/upload", response_model=UploadOut, responses=UPLOAD_ERRORS, openapi_extra=MULTIPART_BODY)
+async def upload_files(
+    request: Request, session: SessionDep, principal: StreamingPrincipalDep, files: FilesDep
+) -> UploadOut:
     """Upload one or more files (multipart field `files`); each gets a storage key and a fresh signed URL."""
     views = await attachments.store_uploads(session, principal, files, _incoming(request, files))
     return UploadOut(files=[_file_out(view) for view in views])
