@@ -52,6 +52,13 @@ class BodySizeLimit:
         await self.app(scope, limited_receive, send)
 
 
+def _has_body(scope: Scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"transfer-encoding" or (name == b"content-length" and value.strip() not in {b"", b"0"}):
+            return True
+    return False
+
+
 class BodyDeadline:
     """Bound how long a request body may take: after `grace` seconds it must keep an average of `min_rate`
     bytes a second, else the route answers 408 (raised from receive(), inside the route, like the 413).
@@ -68,7 +75,8 @@ class BodyDeadline:
         self.min_rate = min_rate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or not _has_body(scope):
+            # Nothing to wait for; a streaming answer (the event stream) may listen on receive() for hours.
             await self.app(scope, receive, send)
             return
         started: float | None = None
@@ -84,7 +92,9 @@ class BodyDeadline:
                 started = now
             remaining = started + self.grace + received / self.min_rate - now
             try:
-                message = await asyncio.wait_for(receive(), timeout=max(remaining, 0.0))
+                # asyncio.timeout, not wait_for: no inner task, so a message is never lost to a cancellation.
+                async with asyncio.timeout(max(remaining, 0.0)):
+                    message = await receive()
             except TimeoutError:
                 raise BodyTooSlow(self.grace, self.min_rate) from None
             if message["type"] == "http.request":
