@@ -30,7 +30,7 @@ from contactnotes.dialects.virtuous.router import router as virtuous_router
 from contactnotes.dialects.virtuous.webhook_payload import webhook_payload as virtuous_webhook_payload
 from contactnotes.http.docs import mount_docs
 from contactnotes.http.errors import ErrorRenderer, to_failure
-from contactnotes.http.middleware import BodySizeLimit, SecurityHeaders
+from contactnotes.http.middleware import BodyDeadline, BodySizeLimit, SecurityHeaders
 from contactnotes.http.observe import Observe, RouteTemplate
 from contactnotes.http.openapi import truthful_openapi
 from contactnotes.http.operations import router as operations_router
@@ -166,6 +166,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     app.add_middleware(RouteTemplate)  # innermost: notes the matched route's template for Observe
     app.add_middleware(BodySizeLimit, limit_for=body_limit)
+    app.add_middleware(BodyDeadline, grace=settings.request_body_grace_seconds, min_rate=settings.request_body_min_rate)
     # Virtuous's server matches paths ignoring case (/api/contactnote/7); ours are rewritten to our spelling.
     app.add_middleware(CaseInsensitivePaths, paths=lambda: VirtuousRoute.paths, prefixes=VIRTUOUS_PREFIXES)
     if settings.cors_origins:

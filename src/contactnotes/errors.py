@@ -55,3 +55,9 @@ class TooLarge(DomainError):
     @classmethod
     def field(cls, field_name: str, message: str, code: str = "TOO_LARGE") -> TooLarge:
         return cls(message, [FieldProblem(field_name, message, code)])
+
+
+class Busy(DomainError):
+    """Too many of the caller's requests of this kind are in progress at once (429); retry shortly."""
+
+    retry_after = 5

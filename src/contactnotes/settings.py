@@ -88,6 +88,21 @@ class Settings(BaseSettings):
     )
     upload_max_files: int = Field(default=10, description="Files accepted in one POST /api/upload.")
     upload_max_bytes: int = Field(default=50 * 1024 * 1024, description="Largest file accepted (50 MiB).")
+    upload_max_in_flight: int = Field(
+        default=4,
+        ge=1,
+        description="Uploads one user (POST /api/upload), or one direct-upload grant (its signed PUT), may have "
+        "in flight at once in one server process (429 above).",
+    )
+    request_body_grace_seconds: float = Field(
+        default=30, ge=0, description="Time any request body may take before request_body_min_rate applies (408 after)."
+    )
+    request_body_min_rate: int = Field(
+        default=8192,
+        ge=1,
+        description="Bytes a second a request body must average after the grace time (408 below); "
+        "bounds how long a slow client can keep an upload open.",
+    )
     upload_allowed_types: list[str] = Field(
         default_factory=lambda: list(DEFAULT_ALLOWED_TYPES),
         description="Content types, as sniffed from the bytes, that may be uploaded (JSON list).",

@@ -47,10 +47,11 @@ class TestAttach:
         body = assert_tether_error(response, 400)
         assert [e["field"] for e in body["errors"]] == ["attachments[0].key", "attachments[2].key"]
 
-    async def test_a_teammates_upload_may_be_attached(self, client: httpx.AsyncClient, world: World) -> None:
+    async def test_a_teammates_upload_is_refused(self, client: httpx.AsyncClient, world: World) -> None:
+        # An upload is its uploader's until a note takes it (tests/attachments/test_ownership.py).
         bobs = await upload_pdf(client, world.bob)
         response = await create_note(client, world.alice, world.contact.oid, [as_attachment(bobs)])
-        assert response.status_code == 201, response.text
+        assert_tether_error(response, 400, "attachments[0].key")
 
     async def test_size_and_type_come_from_the_stored_file_and_the_name_from_the_caller(
         self, client: httpx.AsyncClient, world: World, database: Database

@@ -48,31 +48,32 @@ class TestCleanup:
         self, client: httpx.AsyncClient, world: World, database: Database, files: Files
     ) -> None:
         gone = await upload_pdf(client, world.alice, "gone.pdf")
-        shared = await upload_pdf(client, world.alice, "shared.pdf")
-        deleted = (
-            await create_note(client, world.alice, world.contact.oid, [as_attachment(gone), as_attachment(shared)])
-        ).json()["data"]
-        await create_note(client, world.alice, world.contact.oid, [as_attachment(shared)])
+        kept = await upload_pdf(client, world.alice, "kept.pdf")
+        deleted = (await create_note(client, world.alice, world.contact.oid, [as_attachment(gone)])).json()["data"]
+        await create_note(client, world.alice, world.contact.oid, [as_attachment(kept)])
         async with unit_of_work(database) as session:
             await notes.delete_note(session, world.alice.principal, deleted["_id"])
 
         report = await cleanup(database, files, now=utc_now() + ORPHAN_GRACE + timedelta(minutes=1))
 
         assert (report.unattached, report.orphaned) == (0, 1)
-        assert await upload_keys(database) == {shared["key"]}
-        assert await stored_keys(files) == [shared["key"]]
+        assert await upload_keys(database) == {kept["key"]}
+        assert await stored_keys(files) == [kept["key"]]
 
     async def test_a_file_attached_again_just_now_is_kept(
         self, client: httpx.AsyncClient, world: World, database: Database, files: Files
     ) -> None:
         uploaded = await upload_pdf(client, world.alice)
-        first = (await create_note(client, world.alice, world.contact.oid, [as_attachment(uploaded)])).json()["data"]
+        note = (await create_note(client, world.alice, world.contact.oid, [as_attachment(uploaded)])).json()["data"]
+        edit = f"/api/contact-notes/{note['_id']}"
+        dropped = await client.patch(edit, json={"attachments": []}, headers=world.alice.headers)
+        assert dropped.status_code == 200, dropped.text
         async with unit_of_work(database) as session:
-            await notes.delete_note(session, world.alice.principal, first["_id"])
             # The first attach was long ago ...
             await session.execute(update(Upload).values(attached_at=utc_now() - timedelta(days=3)))
-        # ... and it is attached to a new note now: the clean-up must not take it.
-        assert (await create_note(client, world.alice, world.contact.oid, [as_attachment(uploaded)])).status_code == 201
+        # ... and its note takes it back now: the clean-up must not take it.
+        back = await client.patch(edit, json={"attachments": [as_attachment(uploaded)]}, headers=world.alice.headers)
+        assert back.status_code == 200, back.text
         assert await cleanup(database, files, now=utc_now() + timedelta(minutes=1)) == CleanupReport(0, 0)
         assert await stored_keys(files) == [uploaded["key"]]
 

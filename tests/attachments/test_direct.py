@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -91,6 +93,69 @@ class TestDirectUpload:
         sent = await send(client, grant, pdf_bytes(settings.upload_max_bytes + 1))
         assert sent.status_code in {400, 413}, sent.text  # SeaweedFS: 400 EntityTooLarge; here: 413
         assert await stored_keys(files) == []
+
+
+class TestSingleUseGrant:
+    """A grant takes one file, and `complete` checks the bytes that will be served: a write through the same
+    grant that is still arriving, or that comes after, cannot swap a checked PDF for HTML."""
+
+    async def test_a_write_still_arriving_when_complete_checks_cannot_replace_the_checked_file(
+        self, client: httpx.AsyncClient, world: World, storage_backend: str
+    ) -> None:
+        content = pdf_bytes(5000)
+        grant = await presign(client, world, "scan.pdf", len(content))
+        late: asyncio.Task[httpx.Response] | None = None
+        go_on = asyncio.Event()
+        if storage_backend == "local":
+            # A second PUT through the same link starts first and is still sending when the PDF is checked.
+            started = asyncio.Event()
+
+            async def html_slowly() -> AsyncIterator[bytes]:
+                started.set()
+                yield HTML[:20]
+                await go_on.wait()
+                yield HTML[20:]
+
+            late = asyncio.create_task(client.put(grant["url"], content=html_slowly()))
+            await asyncio.wait_for(started.wait(), 10)
+            await asyncio.sleep(0.2)  # the late PUT is inside the app, reading its body
+        first = await asyncio.wait_for(send(client, grant, content), 20)
+        assert first.status_code in {200, 201, 204}, first.text
+        completed = await client.post("/api/uploads/complete", json={"key": grant["key"]}, headers=world.alice.headers)
+        assert completed.status_code == 200, completed.text
+        assert completed.json()["type"] == "application/pdf"
+
+        if late is not None:
+            go_on.set()
+            assert_tether_error(await asyncio.wait_for(late, 20), 409, "key")  # the grant was used up
+            assert_tether_error(await client.put(grant["url"], content=HTML), 409, "key")
+        else:
+            # A presigned POST can be replayed until it expires; the store takes it, but only as the staging
+            # copy, which nothing serves.
+            replayed = await send(client, grant, HTML)
+            assert replayed.status_code in {200, 201, 204}, replayed.text
+        again = await client.post("/api/uploads/complete", json={"key": grant["key"]}, headers=world.alice.headers)
+        assert again.status_code == 200 and again.json()["type"] == "application/pdf", again.text
+
+        note = await create_note(client, world.alice, world.contact.oid, [as_attachment(completed.json())])
+        assert note.status_code == 201, note.text
+        served = await fetch(client, note.json()["data"]["attachments"][0]["signedUrl"])
+        assert served.content == content
+
+    async def test_a_second_put_after_the_first_is_refused_before_complete(
+        self, client: httpx.AsyncClient, world: World, storage_backend: str
+    ) -> None:
+        grant = await presign(client, world, "scan.pdf", 5000)
+        assert (await send(client, grant, pdf_bytes(5000))).status_code in {200, 201, 204}
+        if storage_backend == "local":
+            assert_tether_error(await client.put(grant["url"], content=HTML), 409, "key")
+        else:
+            await send(client, grant, HTML)  # lands on the staging copy; complete checks what it then moves
+        completed = await client.post("/api/uploads/complete", json={"key": grant["key"]}, headers=world.alice.headers)
+        if storage_backend == "local":
+            assert completed.status_code == 200 and completed.json()["type"] == "application/pdf", completed.text
+        else:
+            assert_tether_error(completed, 400, "key")  # the HTML that was there is refused, and removed
 
 
 def _attachment(grant: dict[str, Any]) -> dict[str, Any]:

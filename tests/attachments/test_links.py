@@ -79,15 +79,16 @@ class TestNoteAnswers:
         assert_tether_error(await client.get(old_link), 404)
         assert (await fetch(client, second["signedUrl"])).status_code == 200
 
-    async def test_a_file_on_two_notes_lives_while_one_of_them_does(
+    async def test_a_file_belongs_to_one_note_and_dies_with_it(
         self, client: httpx.AsyncClient, world: World, database: Database
     ) -> None:
         uploaded = await upload_pdf(client, world.alice)
         one = (await create_note(client, world.alice, world.contact.oid, [as_attachment(uploaded)])).json()["data"]
-        two = (await create_note(client, world.alice, world.contact.oid, [as_attachment(uploaded)])).json()["data"]
+        two = await create_note(client, world.alice, world.contact.oid, [as_attachment(uploaded)])
+        assert_tether_error(two, 400, "attachments[0].key")
         async with unit_of_work(database) as session:
             await notes.delete_note(session, world.alice.principal, one["_id"])
-        assert (await fetch(client, two["attachments"][0]["signedUrl"])).status_code == 200
+        assert_tether_error(await client.get(one["attachments"][0]["signedUrl"]), 404)
 
 
 class TestLinkChecks:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from contactnotes.attachments import repository
 from contactnotes.attachments.files import Files
+from contactnotes.attachments.keys import staging_key
 from contactnotes.attachments.schemas import CleanupReport
 from contactnotes.db.engine import Database
 from contactnotes.db.uow import unit_of_work
@@ -44,6 +45,9 @@ async def cleanup(database: Database, files: Files, *, now: datetime | None = No
             key, was_attached = removed
             try:
                 await files.store.delete(key)
+                # A direct upload's staging copy: a client may write it again through its grant after
+                # `complete` moved the checked bytes away.
+                await files.store.delete(staging_key(key))
             except Exception:  # the row is gone; a storage hiccup leaves an unreachable object, not a broken note
                 log.exception("could not delete %s from storage", key)
             if was_attached:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from contactnotes.kit.inflight import InFlight
 from contactnotes.kit.signing import Signer
 from contactnotes.settings import Settings
 from contactnotes.storage import ObjectStore, build_store
@@ -42,6 +43,11 @@ class Files:
     settings: Settings
     store: ObjectStore
     signer: Signer
+    # Uploads in progress in this process, per user and per direct-upload grant (settings.upload_max_in_flight).
+    in_flight: InFlight = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.in_flight = InFlight(self.settings.upload_max_in_flight)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Files:

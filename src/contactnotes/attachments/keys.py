@@ -34,3 +34,19 @@ def org_prefix(org_oid: str) -> str:
 
 def new_key(org_oid: str, name: str, today: date) -> str:
     return f"{org_prefix(org_oid)}uploads/{today.isoformat()}/{secrets.token_hex(8)}-{safe_name(name)}"
+
+
+STAGING_PREFIX = "staging/"
+
+
+def staging_key(key: str) -> str:
+    """Where a direct upload's bytes land before they are checked (outside every organization's prefix).
+
+    A client's grant writes here, never to the key that is served: the checked bytes are moved to the key
+    once, by the server, so a later write through the same grant cannot replace what was checked."""
+    return STAGING_PREFIX + key
+
+
+def private_staging_key() -> str:
+    """A staging key for one request's bytes (a signed PUT), promoted to its key only if the grant is unused."""
+    return f"{STAGING_PREFIX}put/{secrets.token_hex(16)}"

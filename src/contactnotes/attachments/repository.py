@@ -12,12 +12,18 @@ from contactnotes.auth.principal import Principal
 from contactnotes.models import Note, NoteAttachment, Upload, UploadStatus
 
 
-def _attached_to_live_note() -> ColumnElement[bool]:
+def _carried_by_its_live_note() -> ColumnElement[bool]:
+    """The note the upload belongs to is not deleted and still carries the key (an edit may have dropped it).
+    Any other note that names the key does not count: a file serves only its own note."""
     return exists(
         select(NoteAttachment.id)
         .join(Note, Note.id == NoteAttachment.note_id)
-        .where(NoteAttachment.key == Upload.key, Note.org_id == Upload.org_id, Note.deleted_at.is_(None))
+        .where(NoteAttachment.note_id == Upload.note_id, NoteAttachment.key == Upload.key, Note.deleted_at.is_(None))
     )
+
+
+def _never_attached() -> ColumnElement[bool]:
+    return and_(Upload.note_id.is_(None), Upload.attached_at.is_(None))
 
 
 async def add(session: AsyncSession, upload: Upload) -> Upload:
@@ -34,9 +40,29 @@ async def of_org_for_update(session: AsyncSession, principal: Principal, keys: S
     return {upload.key: upload for upload in await session.scalars(statement)}
 
 
-async def mark_attached(session: AsyncSession, upload_ids: Sequence[int], at: datetime) -> None:
-    if upload_ids:
-        await session.execute(update(Upload).where(Upload.id.in_(upload_ids)).values(attached_at=at))
+async def mark_attached(
+    session: AsyncSession, principal: Principal, keys: Sequence[str], note_id: int, at: datetime
+) -> None:
+    """The uploads now belong to the note (for good); attached_at is refreshed by every attach."""
+    if keys:
+        statement = (
+            update(Upload)
+            .where(Upload.org_id == principal.org_id, Upload.key.in_(set(keys)))
+            .values(note_id=note_id, attached_at=at)
+        )
+        await session.execute(statement)
+
+
+async def consume_grant(session: AsyncSession, key: str) -> bool:
+    """Use up a direct-upload grant: true for the one request that finds it still waiting. The UPDATE locks
+    the row, so a concurrent PUT or `complete` waits for this transaction and then sees it used."""
+    statement = (
+        update(Upload)
+        .where(Upload.key == key, Upload.status == UploadStatus.PENDING)
+        .values(status=UploadStatus.RECEIVED)
+        .returning(Upload.id)
+    )
+    return (await session.execute(statement)).first() is not None
 
 
 async def by_key(session: AsyncSession, key: str) -> Upload | None:
@@ -46,11 +72,11 @@ async def by_key(session: AsyncSession, key: str) -> Upload | None:
 
 async def servable(session: AsyncSession, key: str) -> Upload | None:
     """The upload if its link may still be answered: stored, and either never attached yet (a fresh upload)
-    or attached to a note that is not deleted."""
+    or still carried by its own note, which is not deleted."""
     statement = select(Upload).where(
         Upload.key == key,
         Upload.status == UploadStatus.STORED,
-        or_(Upload.attached_at.is_(None), _attached_to_live_note()),
+        or_(_never_attached(), _carried_by_its_live_note()),
     )
     return (await session.scalars(statement)).first()
 
@@ -59,7 +85,7 @@ def _stale(unattached_before: datetime, orphaned_before: datetime) -> ColumnElem
     never_attached = and_(Upload.attached_at.is_(None), Upload.created_at < unattached_before)
     # Attached once, now on no live note (deleted, or dropped by an edit). attached_at is refreshed by every
     # attach, so an attach that races the clean-up moves the row out of this condition.
-    orphaned = and_(Upload.attached_at < orphaned_before, ~_attached_to_live_note())
+    orphaned = and_(Upload.attached_at < orphaned_before, ~_carried_by_its_live_note())
     return or_(never_attached, orphaned)
 
 

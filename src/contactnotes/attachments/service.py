@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
-from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Iterator, Mapping, Sequence
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.attachments import links, repository
 from contactnotes.attachments.files import Files
-from contactnotes.attachments.keys import new_key
+from contactnotes.attachments.keys import new_key, private_staging_key, staging_key
 from contactnotes.attachments.schemas import (
     AttachmentIn,
     AttachmentView,
@@ -23,7 +24,7 @@ from contactnotes.attachments.schemas import (
 )
 from contactnotes.attachments.sniffing import SNIFF_BYTES, served_disposition, sniff
 from contactnotes.auth.principal import Principal
-from contactnotes.errors import FieldProblem, Invalid, NotFound, TooLarge
+from contactnotes.errors import Busy, Conflict, FieldProblem, Invalid, NotFound, TooLarge
 from contactnotes.kit.clock import utc_now
 from contactnotes.models import Upload, UploadStatus
 from contactnotes.observability import metrics
@@ -32,6 +33,8 @@ log = logging.getLogger("contactnotes")
 
 UPLOAD_FIELD = "files"
 UNKNOWN_KEY = "is not a stored upload of this organization"
+NOT_YOURS = "belongs to another note or to another user's upload; upload the file again to attach it here"
+GRANT_USED = "This upload link has been used already; ask for a new one (POST /api/uploads/presign)"
 PENDING_TYPE = "application/octet-stream"
 
 
@@ -92,10 +95,30 @@ async def _forget(files: Files, keys: Sequence[str]) -> None:
             log.exception("could not delete %s after a failed upload", key)
 
 
+@contextlib.contextmanager
+def _slot(files: Files, holder: tuple[str, object], what: str) -> Iterator[None]:
+    """One of the holder's in-flight upload slots in this process, or 429 when they are all taken."""
+    in_flight = files.in_flight
+    if in_flight.count(holder) >= in_flight.limit:
+        raise Busy(f"At most {in_flight.limit} uploads at once {what}; retry when one has finished")
+    with in_flight.slot(holder):  # no await since the check: no other task can take the slot in between
+        yield
+
+
 async def store_uploads(
     session: AsyncSession, principal: Principal, files: Files, parts: AsyncIterator[IncomingFile]
 ) -> list[UploadView]:
-    """Stream every `files` part to storage. All or nothing: if any file is refused, none is kept."""
+    """Stream every `files` part to storage. All or nothing: if any file is refused, none is kept.
+
+    The session is not touched until every byte has arrived: a slow client holds no database connection
+    (the dialect hands authentication's back before the body is read). Then one short write records them."""
+    with _slot(files, ("user", principal.user_id), "per user"):
+        return await _store_uploads(session, principal, files, parts)
+
+
+async def _store_uploads(
+    session: AsyncSession, principal: Principal, files: Files, parts: AsyncIterator[IncomingFile]
+) -> list[UploadView]:
     settings = files.settings
     stored: list[str] = []
     uploads: list[Upload] = []
@@ -167,7 +190,8 @@ async def grant_upload(session: AsyncSession, principal: Principal, files: Files
             created_at=now,
         ),
     )
-    direct = await files.store.direct_upload(key, expires_in=seconds, max_size=cap)
+    # The client writes to a staging key; `complete_upload` moves what it checked to the served key.
+    direct = await files.store.direct_upload(staging_key(key), expires_in=seconds, max_size=cap)
     if direct is not None:
         return UploadGrant(key, "POST", direct.url, direct.fields, expires_at, cap)
     grant = links.Grant("PUT", key, int(expires_at.timestamp()), f"max={cap}")
@@ -177,26 +201,35 @@ async def grant_upload(session: AsyncSession, principal: Principal, files: Files
 async def receive_direct(
     session: AsyncSession, files: Files, key: str, params: Mapping[str, str], chunks: AsyncIterator[bytes]
 ) -> int:
-    """The local store's counterpart of a presigned POST: a signed PUT of the raw bytes."""
+    """The local store's counterpart of a presigned POST: a signed PUT of the raw bytes. Single use.
+
+    The bytes go to a staging object of this request first, with no database connection held while they
+    arrive; then one short transaction uses up the grant (the first PUT to finish wins, any later one is
+    409) and the staged bytes become the key's. Nothing can write the key after that, so what
+    `complete_upload` checks is what is served."""
     grant = links.verify(files.signer, "PUT", key, params, utc_now())
     if files.store.name != "local":
         raise NotFound("Direct uploads go to the object store")
-    upload = await repository.by_key(session, grant.key)
-    if upload is None or upload.status != UploadStatus.PENDING:
-        raise NotFound("No upload is waiting for this key")
     limit = int(grant.detail.removeprefix("max="))
-    size = await files.store.put(grant.key, _capped(chunks, limit, "body"), PENDING_TYPE)
+    staged = private_staging_key()
+    with _slot(files, ("grant", grant.key), "through one upload link"):
+        size = await files.store.put(staged, _capped(chunks, limit, "body"), PENDING_TYPE)
     metrics.UPLOAD_BYTES.inc(size)
+    try:
+        if not await repository.consume_grant(session, grant.key):
+            if await repository.by_key(session, grant.key) is None:
+                raise NotFound("No upload is waiting for this key")
+            raise Conflict(GRANT_USED, [FieldProblem("key", GRANT_USED, "GRANT_USED")])
+        await files.store.promote(staged, grant.key)
+    except BaseException:
+        await _forget(files, [staged])
+        raise
     return size
 
 
-async def complete_upload(session: AsyncSession, principal: Principal, files: Files, key: str) -> UploadView:
-    """Check what really arrived under a granted key (size, sniffed type); only then may it be attached."""
-    upload = (await repository.of_org_for_update(session, principal, [key])).get(key)
-    if upload is None:
-        raise Invalid.field("key", f"{key!r} {UNKNOWN_KEY}", "UNKNOWN_KEY")
-    if upload.status == UploadStatus.STORED:
-        return _view(files, upload)
+async def _check_stored(files: Files, upload: Upload, key: str) -> tuple[int, str]:
+    """Size and sniffed type of what is stored under the key (which no client can write); refused bytes are
+    deleted, and the client may ask for a new grant."""
     info = await files.store.head(key)
     if info is None:
         raise Invalid.field("key", "Nothing has been uploaded under this key yet", "NOT_UPLOADED")
@@ -207,11 +240,31 @@ async def complete_upload(session: AsyncSession, principal: Principal, files: Fi
         content_type = sniff(await files.store.read_start(key, SNIFF_BYTES))
         _check_type(files, content_type, "key", upload.name)
     except (Invalid, TooLarge):
-        # Refused bytes are not kept; the client may ask for a new grant.
         await files.store.delete(key)
         raise
-    upload.size = info.size
-    upload.content_type = content_type
+    return info.size, content_type
+
+
+async def complete_upload(session: AsyncSession, principal: Principal, files: Files, key: str) -> UploadView:
+    """Check what really arrived under a granted key (size, sniffed type); only then may it be attached.
+
+    The check reads the served key, which only the server writes: on S3 the client's presigned POST lands on
+    a staging key, copied here once (a later POST through the same grant changes only the staging copy); on
+    the local store the one PUT that used up the grant moved its bytes here."""
+    upload = (await repository.of_org_for_update(session, principal, [key])).get(key)
+    if upload is None:
+        raise Invalid.field("key", f"{key!r} {UNKNOWN_KEY}", "UNKNOWN_KEY")
+    if upload.status == UploadStatus.STORED:
+        return _view(files, upload)
+    if files.store.name == "local":
+        if upload.status != UploadStatus.RECEIVED:
+            raise Invalid.field("key", "Nothing has been uploaded under this key yet", "NOT_UPLOADED")
+    else:
+        staged = staging_key(key)
+        if await files.store.head(staged) is None:
+            raise Invalid.field("key", "Nothing has been uploaded under this key yet", "NOT_UPLOADED")
+        await files.store.promote(staged, key)
+    upload.size, upload.content_type = await _check_stored(files, upload, key)
     upload.status = UploadStatus.STORED
     await session.flush()
     return _view(files, upload)
@@ -221,26 +274,44 @@ async def complete_upload(session: AsyncSession, principal: Principal, files: Fi
 
 
 async def attachments_for_note(
-    session: AsyncSession, principal: Principal, items: Sequence[AttachmentIn]
+    session: AsyncSession, principal: Principal, items: Sequence[AttachmentIn], *, note_id: int | None = None
 ) -> list[StoredAttachment]:
-    """The attachments a note may carry: each key a stored upload of the caller's organization.
+    """The attachments a note may carry (`note_id`: the note being edited; None for a new note).
 
-    Size and type come from the stored upload (what the bytes are), the name from the caller (a label).
-    A key of another organization gets the same answer as a key that does not exist.
+    Each key must be a stored upload of the caller's organization that is either the caller's own and not
+    attached yet, or already this note's. A file attached once belongs to that note for good: another note
+    (live, private or deleted) cannot take it, so a deleted note's files stay dead. A key of another
+    organization gets the same answer as a key that does not exist. Size and type come from the stored
+    upload (what the bytes are), the name from the caller (a label). Call `bind_to_note` once the note exists.
     """
     uploads = await repository.of_org_for_update(session, principal, [item.key for item in items])
     problems = []
     for index, item in enumerate(items):
+        field = f"attachments[{index}].key"
         upload = uploads.get(item.key)
         if upload is None or upload.status != UploadStatus.STORED:
-            field = f"attachments[{index}].key"
             problems.append(FieldProblem(field, f"{field} {UNKNOWN_KEY}", "UNKNOWN_KEY"))
+        elif not _may_attach(principal, upload, note_id):
+            problems.append(FieldProblem(field, f"{field} {NOT_YOURS}", "NOT_ATTACHABLE"))
     if problems:
         raise Invalid(problems[0].message, problems)
-    await repository.mark_attached(session, [u.id for u in uploads.values()], utc_now())
     return [
         StoredAttachment(item.key, item.name, uploads[item.key].size, uploads[item.key].content_type) for item in items
     ]
+
+
+def _may_attach(principal: Principal, upload: Upload, note_id: int | None) -> bool:
+    if upload.note_id is not None:
+        return upload.note_id == note_id
+    # Attached once before notes owned their files, and carried by none now: it stays with nobody.
+    return upload.attached_at is None and upload.created_by_id == principal.user_id
+
+
+async def bind_to_note(
+    session: AsyncSession, principal: Principal, items: Sequence[StoredAttachment], note_id: int
+) -> None:
+    """The checked uploads now belong to the note (rows locked by `attachments_for_note`, same transaction)."""
+    await repository.mark_attached(session, principal, [item.key for item in items], note_id, utc_now())
 
 
 # ---- links --------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2Pas
 from contactnotes.auth import service as auth
 from contactnotes.auth.principal import Principal
 from contactnotes.http.deps import SessionDep, SettingsDep
-from contactnotes.http.transaction import claim_idempotency_key
+from contactnotes.http.transaction import claim_idempotency_key, current_transaction
 
 # Declares the scheme in OpenAPI; the header itself is checked by auth.authenticate for precise reasons.
 bearer = HTTPBearer(auto_error=False, description="Bearer <token> from `contactnotes token create`")
@@ -42,3 +42,14 @@ async def current_principal(
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+async def principal_before_streamed_body(request: Request, principal: PrincipalDep) -> Principal:
+    """For a route that reads a long body itself (an upload): authentication's connection goes back to the
+    pool before the body is read, so a client that sends slowly holds no connection (on SQLite: not the one
+    writer). The endpoint's later statements take a fresh connection for their short bookkeeping."""
+    await current_transaction(request).release()
+    return principal
+
+
+StreamingPrincipalDep = Annotated[Principal, Depends(principal_before_streamed_body)]

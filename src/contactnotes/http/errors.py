@@ -19,6 +19,7 @@ from sqlalchemy.exc import TimeoutError as SATimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contactnotes.errors import (
+    Busy,
     Conflict,
     DomainError,
     FieldProblem,
@@ -42,6 +43,16 @@ class PayloadTooLarge(HTTPException):
 
     def __init__(self, limit: int) -> None:
         super().__init__(413, f"Request body is larger than {limit} bytes")
+
+
+class BodyTooSlow(HTTPException):
+    """The client sent its body too slowly (http.middleware.BodyDeadline); answered 408 naming `body`, and the
+    connection is closed rather than kept for the rest of a body nobody will read."""
+
+    def __init__(self, grace: float, min_rate: int) -> None:
+        super().__init__(
+            408, f"The request body arrived too slowly (at least {min_rate} bytes a second after {grace:g} seconds)"
+        )
 
 
 class ServiceUnavailable(Exception):
@@ -117,6 +128,7 @@ _DOMAIN_STATUS: dict[type[DomainError], int] = {
     Conflict: 409,
     Unprocessable: 422,
     TooLarge: 413,
+    Busy: 429,
 }
 
 
@@ -126,12 +138,17 @@ def to_failure(exc: Exception) -> Failure:
     if isinstance(exc, DomainError):
         status = next((code for kind, code in _DOMAIN_STATUS.items() if isinstance(exc, kind)), 400)
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
+        if isinstance(exc, Busy):
+            headers = {"Retry-After": str(exc.retry_after)}
         return Failure(status, exc.message, exc.problems, headers)
     if isinstance(exc, IntegrityError):
         # Two requests raced for the same unique value; the loser learns it as a conflict.
         return Failure(409, "The request conflicts with a concurrent change; retry it")
     if isinstance(exc, PayloadTooLarge):
         return Failure(413, exc.detail, [FieldProblem("body", exc.detail, "TOO_LARGE")])
+    if isinstance(exc, BodyTooSlow):
+        problem = FieldProblem("body", exc.detail, "TOO_SLOW")
+        return Failure(408, exc.detail, [problem], {"Connection": "close"})
     if isinstance(exc, StarletteHTTPException):
         return Failure(exc.status_code, str(exc.detail), (), dict(exc.headers or {}))
     if database_unavailable(exc):

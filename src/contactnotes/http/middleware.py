@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+import time
 from collections.abc import Callable
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from contactnotes.http.errors import PayloadTooLarge
+from contactnotes.http.errors import BodyTooSlow, PayloadTooLarge
 
 
 class BodySizeLimit:
@@ -28,6 +30,8 @@ class BodySizeLimit:
             return
         limit = self.limit_for(scope["path"])
         if limit is None:
+            # Read by the route itself, chunk by chunk; never held whole (so never hashed for idempotency).
+            scope.setdefault("state", {})["streamed_body"] = True
             await self.app(scope, receive, send)
             return
         declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
@@ -46,6 +50,61 @@ class BodySizeLimit:
             return message
 
         await self.app(scope, limited_receive, send)
+
+
+def _has_body(scope: Scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"transfer-encoding" or (name == b"content-length" and value.strip() not in {b"", b"0"}):
+            return True
+    return False
+
+
+class BodyDeadline:
+    """Bound how long a request body may take: after `grace` seconds it must keep an average of `min_rate`
+    bytes a second, else the route answers 408 (raised from receive(), inside the route, like the 413).
+
+    The clock starts when the app first asks for the body, so time spent waiting for the server is not
+    counted against the client; once the body is complete, receive() is passed through untouched (a
+    streaming answer listens on it for the client going away). With nothing else held while a body is
+    read, this bounds what a slow client costs: a socket and a buffer, for a limited time.
+    """
+
+    def __init__(self, app: ASGIApp, *, grace: float, min_rate: int) -> None:
+        self.app = app
+        self.grace = grace
+        self.min_rate = min_rate
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not _has_body(scope):
+            # Nothing to wait for; a streaming answer (the event stream) may listen on receive() for hours.
+            await self.app(scope, receive, send)
+            return
+        started: float | None = None
+        received = 0
+        complete = False
+
+        async def paced_receive() -> Message:
+            nonlocal started, received, complete
+            if complete:
+                return await receive()
+            now = time.monotonic()
+            if started is None:
+                started = now
+            remaining = started + self.grace + received / self.min_rate - now
+            try:
+                # asyncio.timeout, not wait_for: no inner task, so a message is never lost to a cancellation.
+                async with asyncio.timeout(max(remaining, 0.0)):
+                    message = await receive()
+            except TimeoutError:
+                raise BodyTooSlow(self.grace, self.min_rate) from None
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                complete = not message.get("more_body", False)
+            else:
+                complete = True  # http.disconnect: nothing more will come
+            return message
+
+        await self.app(scope, paced_receive, send)
 
 
 CSP_HTML = (

@@ -46,6 +46,16 @@ class RequestTransaction:
             await idempotency.finish(self._session, self.idempotency_claim, answer)
         await self._session.commit()
 
+    async def release(self) -> None:
+        """Commit what the request has done so far and hand its connection back to the pool, before a long
+        wait on the network (a streamed upload body). The session stays usable: its next statement takes a
+        fresh connection and transaction, which the route commits as usual. A claimed idempotency key keeps
+        its transaction, since its answer must commit with the request's write."""
+        if self._session is None or self.idempotency_claim is not None:
+            return
+        await self._session.commit()
+        await self._session.close()
+
     async def rollback(self) -> None:
         # After a lost connection the rollback fails too; the request is answered from the first failure.
         if self._session is not None:
@@ -66,11 +76,12 @@ def current_transaction(request: Request) -> RequestTransaction:
 
 
 async def claim_idempotency_key(request: Request, principal: Principal) -> None:
-    """Honour an Idempotency-Key on a write. Multipart uploads are exempt: hashing their body would mean
-    holding it whole, and each upload makes new objects anyway."""
+    """Honour an Idempotency-Key on a write. Multipart uploads and every route that streams its body are
+    exempt: hashing their body would mean holding it whole, and each upload makes new objects anyway."""
     key = request.headers.get(idempotency.HEADER)
     content_type = request.headers.get("content-type", "")
-    if key is None or request.method not in MUTATING or content_type.startswith("multipart/"):
+    streamed = getattr(request.state, "streamed_body", False)  # upload routes (http.middleware.BodySizeLimit)
+    if key is None or request.method not in MUTATING or content_type.startswith("multipart/") or streamed:
         return
     digest = hashlib.sha256()
     for part in (request.method, request.url.path, request.url.query):

@@ -12,6 +12,7 @@ from contactnotes.db.types import BigIntPK
 
 class UploadStatus(enum.StrEnum):
     PENDING = "pending"  # presigned, bytes not yet confirmed
+    RECEIVED = "received"  # local store: a signed PUT delivered the bytes and used up the grant; not yet checked
     STORED = "stored"  # bytes in storage, size and type checked; may be attached
 
 
@@ -33,3 +34,6 @@ class Upload(CreatedAtMixin, Base):
     # after a grace period, those no live note carries any more. Every attach refreshes it, so an attach
     # racing the clean-up takes the row out of the clean-up's condition.
     attached_at: Mapped[datetime | None]
+    # The note the file belongs to once attached (null: not attached yet, the uploader's). It never changes
+    # after that: no other note may take the key, and a deleted note's files stay with it, dead.
+    note_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("notes.id"))

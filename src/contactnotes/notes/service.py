@@ -140,6 +140,7 @@ async def create_note(session: AsyncSession, principal: Principal, data: NoteCre
     )
     await repository.add_mentions(session, note.id, [u.id for u in mentioned], now)
     await repository.replace_attachments(session, note.id, attached, existing=False)
+    await attachments.bind_to_note(session, principal, attached, note.id)
     reminder = await reminders.set_for_note(session, principal, note, data.reminder) if data.reminder else None
     author = _author(principal)
     # Built from what is in hand rather than read back: the create path is the hottest write.
@@ -281,8 +282,9 @@ async def update_note(
 
     if not isinstance(data.attachments, Unset):
         _check_attachments(data.attachments)
-        attached = await attachments.attachments_for_note(session, principal, data.attachments)
+        attached = await attachments.attachments_for_note(session, principal, data.attachments, note_id=note.id)
         await repository.replace_attachments(session, note.id, attached, existing=True)
+        await attachments.bind_to_note(session, principal, attached, note.id)
 
     note.is_edited = True
     note.updated_at = now

@@ -60,6 +60,12 @@ class ObjectStore(Protocol):
         """Remove the object; absent is fine."""
         ...
 
+    async def promote(self, source: str, key: str) -> None:
+        """Make the object at `source` the object at `key`, and remove `source` (a rename on local files, a
+        server-side copy on S3). What is at `key` afterwards is a snapshot: later writes to `source` do not
+        reach it."""
+        ...
+
     def list_keys(self, prefix: str) -> AsyncIterator[str]: ...
 
     async def download_url(self, key: str, *, expires_in: int, content_type: str, disposition: str) -> str | None:

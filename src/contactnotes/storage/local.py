@@ -75,6 +75,11 @@ class LocalStore:
             except OSError:
                 break
 
+    async def promote(self, source: str, key: str) -> None:
+        origin, target = self._path(source), self._path(key)
+        await anyio.to_thread.run_sync(lambda: target.parent.mkdir(parents=True, exist_ok=True))
+        os.replace(origin, target)  # atomic: the key holds the old bytes or the new, never a mix
+
     async def list_keys(self, prefix: str) -> AsyncIterator[str]:
         if not self.root.exists():
             return

@@ -165,6 +165,14 @@ class S3Store:
         s3 = await self._s3()
         await s3.delete_object(Bucket=self.bucket, Key=check_key(key))
 
+    async def promote(self, source: str, key: str) -> None:
+        s3 = await self._s3()
+        # One CopyObject (objects up to 5 GiB): the store copies the source as it is at that moment.
+        await s3.copy_object(
+            Bucket=self.bucket, Key=check_key(key), CopySource={"Bucket": self.bucket, "Key": check_key(source)}
+        )
+        await s3.delete_object(Bucket=self.bucket, Key=source)
+
     async def list_keys(self, prefix: str) -> AsyncIterator[str]:
         s3 = await self._s3()
         paginator = s3.get_paginator("list_objects_v2")

@@ -64,7 +64,24 @@ async def download_file(key: StorageKey, request: Request, session: SessionDep, 
     return StreamingResponse(download.chunks, media_type=download.content_type, headers=headers)
 
 
-@router.put("/files/{key:path}", response_model=StoredOut, responses={**ERRORS, **errors(413, always=())})
+PUT_ERRORS = {
+    **ERRORS,
+    **errors(
+        408,
+        409,
+        413,
+        429,
+        always=(),
+        described={
+            409: "The link has been used already: a grant takes one file",
+            413: "More bytes than the grant allows",
+            429: "Too many uploads through this link at once",
+        },
+    ),
+}
+
+
+@router.put("/files/{key:path}", response_model=StoredOut, responses=PUT_ERRORS)
 async def put_file(key: StorageKey, request: Request, session: SessionDep, files: FilesDep) -> StoredOut:
     """Receive a directly uploaded file (local store) through the signed URL from /api/uploads/presign."""
     size = await attachments.receive_direct(session, files, key, request.query_params, request.stream())

@@ -25,8 +25,10 @@ _ERRORS: dict[int, str] = {
     401: "Missing, malformed, unknown, expired or revoked token",
     403: "The caller can see the object but may not do this to it",
     404: "No such object in the caller's organization (absent, deleted, or someone else's private note)",
+    408: "The body arrived too slowly",
     409: "The request clashes with the object's current state",
     413: "Request body over 1 MB",
+    429: "Too many requests at once or in the window; see Retry-After",
     500: "Unexpected failure (no internals are shown)",
     503: "Database unavailable; retry after `Retry-After` seconds",
 }

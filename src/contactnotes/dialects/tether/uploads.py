@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from contactnotes.attachments import service as attachments
 from contactnotes.attachments.files import Files
 from contactnotes.attachments.schemas import IncomingFile, UploadView
-from contactnotes.http.auth import PrincipalDep
+from contactnotes.http.auth import PrincipalDep, StreamingPrincipalDep
 from contactnotes.http.deps import FilesDep, SessionDep
 from contactnotes.http.multipart import MultipartReader
 from contactnotes.kit.clock import iso_millis
@@ -21,11 +21,13 @@ from .upload_wire import CompleteIn, PresignIn, PresignOut, UploadedFileOut, Upl
 UPLOAD_PATH = "/api/upload"
 
 ERRORS = errors(
+    408,
     described={
         400: "Bad input, too many files, or a type outside the allowlist",
+        408: "The body arrived too slowly (nothing of the request is kept)",
         413: "A file over the size limit (nothing of the request is kept)",
         503: "Database or storage unavailable; retry later",
-    }
+    },
 )
 
 MULTIPART_BODY = {
@@ -67,8 +69,16 @@ async def _incoming(request: Request, files: Files) -> AsyncIterator[IncomingFil
         yield IncomingFile(part.name, part.filename, part.chunks)
 
 
-@router.post("/upload", response_model=UploadOut, responses=ERRORS, openapi_extra=MULTIPART_BODY)
-async def upload_files(request: Request, session: SessionDep, principal: PrincipalDep, files: FilesDep) -> UploadOut:
+UPLOAD_ERRORS = {
+    **ERRORS,
+    **errors(429, always=(), described={429: "Too many uploads of this user at once, or over the rate limit"}),
+}
+
+
+@router.post("/upload", response_model=UploadOut, responses=UPLOAD_ERRORS, openapi_extra=MULTIPART_BODY)
+async def upload_files(
+    request: Request, session: SessionDep, principal: StreamingPrincipalDep, files: FilesDep
+) -> UploadOut:
     """Upload one or more files (multipart field `files`); each gets a storage key and a fresh signed URL."""
     views = await attachments.store_uploads(session, principal, files, _incoming(request, files))
     return UploadOut(files=[_file_out(view) for view in views])
