@@ -59,6 +59,7 @@ ALLOWED: dict[tuple[str, str], tuple[set[str], str]] = {
     ("0008", "contacts"): ({"ShareRowExclusiveLock"}, FK_FROM_A_NEW_TABLE),
     ("0008", "notes"): ({"ShareLock", "ShareRowExclusiveLock"}, INDEX_BUILD + "; and " + TRIGGER),
     ("0009", "notes"): ({"ShareLock", "AccessExclusiveLock"}, INDEX_REBUILD),
+    ("0011", "outbox_events"): ({"AccessExclusiveLock"}, NEW_NULLABLE_COLUMN),
     ("0016", "outbox_events"): ({"AccessExclusiveLock"}, NEW_NULLABLE_COLUMN),
 }
 
