@@ -19,10 +19,12 @@ from contactnotes.orgs import service as orgs
 from .deps import BaseUrlDep, PagingDep, integer_id
 from .errors import VirtuousRoute
 from .mapping import (
+    SORT_BY_DISPLAY_NAMES,
     SORT_BY_NAMES,
     conditions,
     note_out,
     note_type_key,
+    operator_out,
     option_out,
     parse_bool,
     parse_sort,
@@ -62,8 +64,9 @@ NULL_BODY = "The argument cannot be null"  # the real API's answer to an empty b
 SortByQuery = Annotated[
     str | None,
     Query(
-        description="CreatedDateTime, NoteDate or ModifiedDateTime (any case). Default NoteDate.",
-        json_schema_extra={"pattern": rf"^\s*({any_case(*SORT_BY_NAMES)})?\s*$"},
+        description="CreatedDateTime, NoteDate or ModifiedDateTime, or Create Date, Note Date or Last Modified "
+        "Date (any case). Default NoteDate.",
+        json_schema_extra={"pattern": rf"^\s*({any_case(*SORT_BY_NAMES, *SORT_BY_DISPLAY_NAMES)})?\s*$"},
     ),
 ]
 DescendingQuery = Annotated[
@@ -93,9 +96,12 @@ async def get_note_types(session: SessionDep, principal: PrincipalDep) -> dict[s
 
 @router.get("/api/ContactNote/QueryOptions", response_model=QueryOptionsOut, responses=errors())
 async def get_query_options(session: SessionDep, principal: PrincipalDep) -> QueryOptionsOut:
-    """The parameters a Query may use, each with its operators (and the values of Type)."""
+    """The parameters a Query may use, each with its operators and the values it offers (the note types; the
+    relative dates), then every operator once, in Virtuous's shape."""
     options = await search.query_options(session, principal)
-    return QueryOptionsOut(parameters=[option_out(o) for o in options], sort_by=SORT_BY_NAMES)
+    return QueryOptionsOut(
+        options=[option_out(o) for o in options], operator_options=[operator_out(o) for o in search.all_operators()]
+    )
 
 
 @router.post("/api/ContactNote/Query", response_model=ListOut[VirtuousNoteOut], responses=errors(400, 413))
@@ -181,7 +187,7 @@ async def create_note(
     """Create a note for a contact (200, as Virtuous answers)."""
     if body is None:
         raise Invalid(NULL_BODY, [FieldProblem("body", NULL_BODY, "REQUIRED")])
-    view = await notes.create_note(session, principal, to_note_create(body))
+    view = await notes.create_note(session, principal, to_note_create(body, principal.time_zone))
     return note_out(view, principal, base, utc_now())
 
 
@@ -213,7 +219,7 @@ async def update_note(
         current = await notes.get_note(session, principal, note_id)
         if current.contact.id != body.contact_id:
             raise Invalid.field("contactId", "A note cannot be moved to another contact", "IMMUTABLE")
-    view, _ = await notes.update_note(session, principal, note_id, to_note_update(body))
+    view, _ = await notes.update_note(session, principal, note_id, to_note_update(body, principal.time_zone))
     return note_out(view, principal, base, utc_now())
 
 

@@ -17,8 +17,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from contactnotes.http.inputs import DateTimeText, NoNulText, not_null
+from contactnotes.http.inputs import NoNulText, not_null
 from contactnotes.notes.schemas import MAX_NOTE_LENGTH, MAX_TIME_SPENT_MINUTES
+
+from .dates import VirtuousDateTime
 
 T = TypeVar("T")
 MAX_ID = 2**63 - 1  # the largest id the databases store (BIGINT)
@@ -117,7 +119,7 @@ class VirtuousReminderIn(WireModel, NoNulText):
     """A follow-up carried by the note. [extension: the real API's create body has no reminder]"""
 
     message: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
-    target_date: DateTimeText = Field(alias="targetDate", description="When it is due; without a zone, UTC.")
+    target_date: VirtuousDateTime = Field(alias="targetDate", description="When it is due.")
     owner: UserRef | None = Field(default=None, description="User id (or ObjectId); default the note's author.")
     description: Annotated[str, StringConstraints(max_length=10_000)] | None = None
 
@@ -128,10 +130,10 @@ class NoteIn(WireModel, NoNulText):
     contact_id: IntegerId | None = Field(default=None, alias="contactId", description="Required on create.")
     type: str | None = Field(default=None, description="One of GET /api/ContactNote/Types, any case.")
     note: Annotated[str, StringConstraints(max_length=MAX_NOTE_LENGTH)] | None = None
-    note_date_time: DateTimeText | None = Field(
+    note_date_time: VirtuousDateTime | None = Field(
         default=None,
         validation_alias=AliasChoices("noteDateTime", "noteDate"),
-        description="When it happened; default now. Without a zone, UTC.",
+        description="When it happened; default now.",
     )
     important: LenientBool | None = None
     private: LenientBool | None = Field(
@@ -220,16 +222,24 @@ class ListOut(WireModel, Generic[T]):
     total: int
 
 
+class OperatorOptionOut(WireModel):
+    operator: str
+    multiple_values_allowed: bool = Field(alias="multipleValuesAllowed")
+    value_required: bool = Field(alias="valueRequired")
+
+
 class QueryOptionOut(WireModel):
     parameter: str
-    type: str
-    operators: list[str]
-    values: list[str]
+    type: str = Field(description="Int, String, Date, Boolean, List or Lookup")
+    operator_options: list[OperatorOptionOut] = Field(alias="operatorOptions")
+    value_options: list[str] = Field(alias="valueOptions")
 
 
 class QueryOptionsOut(WireModel):
-    parameters: list[QueryOptionOut]
-    sort_by: list[str] = Field(alias="sortBy")
+    """Virtuous's shape: each parameter with its operators, and every operator once at the top level."""
+
+    options: list[QueryOptionOut]
+    operator_options: list[OperatorOptionOut] = Field(alias="operatorOptions")
 
 
 class TokenOut(WireModel):
