@@ -129,5 +129,3 @@ def span_of(raw: str, local: tzinfo, now: datetime) -> tuple[datetime, datetime]
     today = now.astimezone(local).date()
     first, after = rule(today)
     return to_utc(datetime.combine(first, time()), local), to_utc(datetime.combine(after, time()), local)
-
-

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, ClassVar
 
 from fastapi import Depends, Request, Response
+from fastapi.datastructures import DefaultPlaceholder
 from fastapi.params import Depends as DependsParam
 from fastapi.responses import JSONResponse
 
@@ -75,6 +76,8 @@ class VirtuousRoute(DialectRoute):
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         VirtuousRoute.paths.add(path)
+        if isinstance(kwargs.get("response_class", DefaultPlaceholder(None)), DefaultPlaceholder):
+            kwargs["response_class"] = VirtuousJSONResponse
         dependencies: Sequence[DependsParam] = kwargs.pop("dependencies", None) or []
         kwargs["dependencies"] = [Depends(type(self).rate_limit), *dependencies]
         super().__init__(path, endpoint, **kwargs)
