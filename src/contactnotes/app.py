@@ -33,6 +33,7 @@ from contactnotes.dialects.tether.webhooks import router as tether_webhooks_rout
 from contactnotes.dialects.tether.webhooks import webhook_payload as tether_webhook_payload
 from contactnotes.dialects.virtuous.errors import VirtuousRoute
 from contactnotes.dialects.virtuous.errors import render_error as virtuous_error
+from contactnotes.dialects.virtuous.organization import router as virtuous_organization_router
 from contactnotes.dialects.virtuous.paths import CaseInsensitivePaths, under
 from contactnotes.dialects.virtuous.reminders import router as virtuous_reminders_router
 from contactnotes.dialects.virtuous.router import router as virtuous_router
@@ -55,7 +56,7 @@ from contactnotes.webhooks.schemas import Format, PayloadRenderers
 # Virtuous's paths are PascalCase (/api/ContactNote, /api/Reminder, /api/Webhook, /Token); TetherAI's are
 # kebab-case. A request no route claimed (unknown path, wrong method) is answered in the shape of the
 # dialect its path looks like.
-VIRTUOUS_PREFIXES = ("/api/contactnote", "/api/reminder", "/api/webhook", "/token")
+VIRTUOUS_PREFIXES = ("/api/contactnote", "/api/reminder", "/api/webhook", "/api/organization", "/token")
 
 
 def _renderer_for(path: str) -> ErrorRenderer:
@@ -215,6 +216,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(virtuous_router)
     app.include_router(virtuous_reminders_router)
     app.include_router(virtuous_token_router)
+    app.include_router(virtuous_organization_router)
     app.openapi = lambda: truthful_openapi(app)  # type: ignore[method-assign]
     app.include_router(tether_webhooks_router)
     app.include_router(tether_stream_router)

@@ -24,6 +24,8 @@ log = logging.getLogger("contactnotes")
 
 UPLOAD_FIELD = "files"
 UNKNOWN_KEY = "is not a stored upload of this organization"
+# Clients copying the vendor's example send its placeholder key: say how a key comes to exist.
+UPLOAD_FIRST = "upload the file first (POST /api/upload, multipart field `files`) and send the `key` it answers"
 PENDING_TYPE = "application/octet-stream"
 
 
@@ -223,7 +225,7 @@ async def attachments_for_note(
         upload = uploads.get(item.key)
         if upload is None or upload.status != UploadStatus.STORED:
             field = f"attachments[{index}].key"
-            problems.append(FieldProblem(field, f"{field} {UNKNOWN_KEY}", "UNKNOWN_KEY"))
+            problems.append(FieldProblem(field, f"{field} {UNKNOWN_KEY}: {UPLOAD_FIRST}", "UNKNOWN_KEY"))
     if problems:
         raise Invalid(problems[0].message, problems)
     await repository.mark_attached(session, [u.id for u in uploads.values()], utc_now())

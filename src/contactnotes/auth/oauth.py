@@ -18,6 +18,7 @@ from contactnotes.auth.service import issue_token
 from contactnotes.errors import DomainError, FieldProblem, Invalid
 from contactnotes.kit.clock import utc_now
 from contactnotes.models import TokenKind, User
+from contactnotes.orgs import repository as orgs_repository
 from contactnotes.ratelimit import Limiter
 from contactnotes.settings import Settings
 from contactnotes.users import repository as users_repository
@@ -153,3 +154,38 @@ async def refresh_grant(session: AsyncSession, settings: Settings, refresh_token
     if not await repository.revoke_token_by_id(session, token.id, now):
         raise invalid
     return await _issue_pair(session, user, settings)
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedIn:
+    """TetherAI's login: a bearer token and who it speaks for."""
+
+    token: str
+    user_oid: str
+    email: str
+    full_name: str
+    org_oid: str
+    role: str
+
+
+async def login(
+    session: AsyncSession,
+    limiter: Limiter,
+    settings: Settings,
+    email: str | None,
+    password: str | None,
+    otp: str | None = None,
+) -> LoggedIn:
+    """Email and password (and `otp` for two-factor accounts) to one access token, which works on every route
+    of both APIs. Same checks and lockout as POST /Token; it lives as long as POST /Token's access tokens."""
+    user = await check_login(session, limiter, settings, email, password, otp)
+    issued = await issue_token(
+        session,
+        user,
+        kind=TokenKind.ACCESS,
+        name="POST /api/auth/login",
+        lifetime=timedelta(days=settings.access_token_days),
+    )
+    org = await orgs_repository.get(session, user.org_id)
+    assert org is not None  # users.org_id is a foreign key
+    return LoggedIn(issued.secret, user.oid, user.email, user.full_name, org.oid, user.role)

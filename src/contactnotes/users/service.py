@@ -21,11 +21,11 @@ MIN_PASSWORD_LENGTH = 8
 _email = TypeAdapter(EmailStr)
 
 
-def normalize_email(email: str) -> str:
+def normalize_email(email: str, field: str = "email") -> str:
     try:
         return _email.validate_python(email.strip()).lower()
     except ValidationError:
-        raise Invalid.field("email", f"{email!r} is not a valid email address") from None
+        raise Invalid.field(field, f"{email!r} is not a valid email address") from None
 
 
 def _handle_base(email: str, full_name: str) -> str:

@@ -50,6 +50,11 @@ def day_of(dotnet_utc: str) -> str:
     return f"{int(month)}/{int(day)}/{int(year)}"
 
 
+def substitute(value: Any, subs: dict[str, Any]) -> Any:
+    """<name> markers replaced by subs[name] (a whole-string marker keeps the value's type)."""
+    return _substitute(value, subs)
+
+
 def fixture(name: str, **subs: Any) -> Any:
     """A JSON fixture with <name> placeholders replaced; type placeholders (<int>, <datetime>) are kept."""
     return _substitute(json.loads((FIXTURES / name).read_text()), subs)

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import APIRouter, Body, Query, Request, Response
 
 from contactnotes.auth.principal import Principal
 from contactnotes.errors import FieldProblem, Invalid
 from contactnotes.http.auth import PrincipalDep
-from contactnotes.http.deps import SessionDep
+from contactnotes.http.deps import SessionDep, SettingsDep
 from contactnotes.kit.clock import utc_now
 from contactnotes.notes import search
 from contactnotes.notes import service as notes
 from contactnotes.notes.schemas import NotePage
+from contactnotes.notifications import note_email
 from contactnotes.orgs import service as orgs
 
 from .deps import BaseUrlDep, PagingDep, integer_id
 from .errors import VirtuousRoute
+from .limits import limit_emails
 from .mapping import (
     SORT_BY_DISPLAY_NAMES,
     SORT_BY_NAMES,
@@ -32,6 +34,8 @@ from .mapping import (
     to_note_update,
 )
 from .wire import (
+    CustomFieldOut,
+    EmailNoteIn,
     ListOut,
     NoteIn,
     QueryIn,
@@ -188,6 +192,41 @@ async def create_note(
     if body is None:
         raise Invalid(NULL_BODY, [FieldProblem("body", NULL_BODY, "REQUIRED")])
     view = await notes.create_note(session, principal, to_note_create(body, principal.time_zone))
+    return note_out(view, principal, base, utc_now())
+
+
+@router.get("/api/ContactNote/CustomFields", response_model=list[CustomFieldOut], responses=errors())
+async def get_custom_fields(principal: PrincipalDep) -> list[CustomFieldOut]:
+    """The custom fields notes may carry: none (notes have no custom fields here), as an empty list."""
+    return []
+
+
+@router.post(
+    "/api/ContactNote/Email",
+    response_model=VirtuousNoteOut,
+    responses=errors(400, 404, 413),
+    openapi_extra=BODY_REQUIRED,
+)
+async def email_note(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    base: BaseUrlDep,
+    body: Annotated[EmailNoteIn | None, Body()] = None,
+) -> VirtuousNoteOut:
+    """Email a note the caller can see to an address (sent by a worker, through the configured SMTP server);
+    answers the note. Each user may send `CONTACTNOTES_EMAIL_HOURLY_CAP` per window (429 past it)."""
+    if body is None:
+        raise Invalid(NULL_BODY, [FieldProblem("body", NULL_BODY, "REQUIRED")])
+    if body.contact_note_id is None:
+        raise Invalid.field("contactNoteId", "contactNoteId is required", "REQUIRED")
+    if not body.to_email:
+        raise Invalid.field("toEmail", "toEmail is required", "REQUIRED")
+    await limit_emails(request, principal, settings)
+    view = await note_email.email_note(
+        session, principal, body.contact_note_id, to=body.to_email, subject=body.subject, message=body.body
+    )
     return note_out(view, principal, base, utc_now())
 
 

@@ -155,6 +155,36 @@ class GroupIn(WireModel, NoNulText):
     conditions: list[ConditionIn] = Field(default_factory=list)
 
 
+def _email_required(schema: dict[str, Any]) -> None:
+    not_null("contactNoteId", "toEmail")(schema)
+    schema["required"] = ["contactNoteId", "toEmail"]
+
+
+class EmailNoteIn(WireModel, NoNulText):
+    """POST /api/ContactNote/Email: which note, to whom, and optionally a subject and a covering message."""
+
+    model_config = ConfigDict(json_schema_extra=_email_required)
+
+    contact_note_id: IntegerId | None = Field(
+        default=None,
+        alias="contactNoteId",
+        validation_alias=AliasChoices("contactNoteId", "noteId", "id"),
+        description="The note to send (noteId and id are read too).",
+    )
+    to_email: Annotated[str, StringConstraints(max_length=320)] | None = Field(
+        default=None, alias="toEmail", validation_alias=AliasChoices("toEmail", "email"), description="Recipient."
+    )
+    from_email: Annotated[str, StringConstraints(max_length=320)] | None = Field(
+        default=None,
+        alias="fromEmail",
+        description="Ignored: mail leaves from the server's address (CONTACTNOTES_EMAIL_FROM).",
+    )
+    subject: Annotated[str, StringConstraints(max_length=200)] | None = None
+    body: Annotated[str, StringConstraints(max_length=10_000)] | None = Field(
+        default=None, description="A message sent above the note."
+    )
+
+
 def _contact_required(schema: dict[str, Any]) -> None:
     not_null("contactId")(schema)
     schema["required"] = ["contactId"]
@@ -215,6 +245,26 @@ class VirtuousNoteOut(WireModel):
     is_private: bool = Field(alias="isPrivate")
     created_by_avatar_url: str | None = Field(alias="createdByAvatarUrl")
     reminder: VirtuousReminderOut | None
+
+
+class CustomFieldOut(WireModel):
+    """A custom field of notes (none exist yet; the list is always empty)."""
+
+    name: str
+    data_type: str = Field(alias="dataType")
+
+
+class OrganizationOut(WireModel):
+    """GET /api/Organization/Current, in the fields third-party documentation gives, plus the id."""
+
+    organization_id: int = Field(alias="organizationId")
+    organization_user_id: int = Field(alias="organizationUserId", description="The caller's user id.")
+    organization_name: str = Field(alias="organizationName")
+    organization_time_zone: str = Field(alias="organizationTimeZone", description="IANA name, such as UTC.")
+    organization_culture: str = Field(alias="organizationCulture")
+    current_user_time_zone: str = Field(alias="currentUserTimeZone")
+    is_administrator: bool = Field(alias="isAdministrator")
+    is_enabled: bool = Field(alias="isEnabled")
 
 
 class ListOut(WireModel, Generic[T]):
