@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -29,7 +28,7 @@ from tests.factories import World
 
 from .helpers import FIXTURES, assert_matches, substitute
 
-CASES = sorted((FIXTURES / "recorded").glob("*.json"))
+CASES = {path.stem: json.loads(path.read_text()) for path in sorted((FIXTURES / "recorded").glob("*.json"))}
 PASSWORD = "correct horse battery"
 
 
@@ -93,20 +92,20 @@ async def exchange(client: httpx.AsyncClient, world: World, request: dict[str, A
 
 
 def test_every_point_of_the_compatibility_list_has_a_case() -> None:
-    points = [json.loads(path.read_text())["point"] for path in CASES]
+    points = [case["point"] for case in CASES.values()]
     assert sorted({p.split(".")[0] for p in points}) == ["1", "2", "3", "4", "5", "6"], points
-    assert all(json.loads(path.read_text())["evidence"] for path in CASES)
+    assert all(case["evidence"] for case in CASES.values())
 
 
-@pytest.mark.parametrize("path", CASES, ids=[path.stem for path in CASES])
+@pytest.mark.parametrize("name", CASES)
 async def test_the_recorded_exchanges_replay(
-    path: Path, client: httpx.AsyncClient, world: World, database: Database
+    name: str, client: httpx.AsyncClient, world: World, database: Database
 ) -> None:
-    case = json.loads(path.read_text())
+    case = CASES[name]
     variables: dict[str, Any] = {"contactId": world.contact.id, "email": world.alice.user.email}
     await prepare(database, world, case.get("setup", {}), variables)
     for number, step in enumerate(case["exchanges"]):
-        where = f"{path.stem}[{number}] {step.get('name', '')}"
+        where = f"{name}[{number}] {step.get('name', '')}"
         response = await exchange(client, world, substitute(step["request"], values(variables)))
         assert response.status_code == step["status"], (where, response.text)
         for header, value in step.get("headers", {}).items():
