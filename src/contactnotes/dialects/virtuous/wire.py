@@ -172,7 +172,11 @@ class EmailNoteIn(WireModel, NoNulText):
         description="The note to send (noteId and id are read too).",
     )
     to_email: Annotated[str, StringConstraints(max_length=320)] | None = Field(
-        default=None, alias="toEmail", validation_alias=AliasChoices("toEmail", "email"), description="Recipient."
+        default=None,
+        alias="toEmail",
+        validation_alias=AliasChoices("toEmail", "email"),
+        description="Recipient.",
+        json_schema_extra={"format": "email"},
     )
     from_email: Annotated[str, StringConstraints(max_length=320)] | None = Field(
         default=None,
