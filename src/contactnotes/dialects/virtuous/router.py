@@ -35,6 +35,7 @@ from .mapping import (
 )
 from .wire import (
     CustomFieldOut,
+    DeniedOut,
     EmailNoteIn,
     ListOut,
     NoteIn,
@@ -48,7 +49,7 @@ from .wire import (
 
 E: dict[int | str, dict[str, Any]] = {
     400: {"model": VirtuousErrorOut, "description": "Bad input; `error.details` names each field at fault"},
-    401: {"model": VirtuousErrorOut, "description": "Missing, unknown, expired or revoked token"},
+    401: {"model": DeniedOut, "description": "Missing, unknown, expired or revoked token"},
     403: {"model": VirtuousErrorOut, "description": "Visible, but not the caller's to change"},
     404: {"model": VirtuousErrorOut, "description": "No such note or contact in the caller's organization"},
     413: {"model": VirtuousErrorOut, "description": "Request body over the size limit (1 MB by default)"},

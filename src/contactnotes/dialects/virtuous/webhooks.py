@@ -18,7 +18,7 @@ from contactnotes.webhooks.service import MAX_SECRET, MIN_SECRET
 
 from .dates import utc_text
 from .errors import VirtuousRoute
-from .wire import MAX_ID, LenientBool, VirtuousErrorOut
+from .wire import MAX_ID, DeniedOut, LenientBool, VirtuousErrorOut
 
 TOGGLES = {
     "contactNoteCreate": EventType.NOTE_CREATED.value,
@@ -30,7 +30,7 @@ FIELD_NAMES = {"payload_url": "payloadUrl", "event_types": "contactNoteCreate", 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": VirtuousErrorOut, "description": "Bad input; `error.details` names each field at fault"},
-    401: {"model": VirtuousErrorOut, "description": "Missing or unusable token"},
+    401: {"model": DeniedOut, "description": "Missing or unusable token"},
     403: {"model": VirtuousErrorOut, "description": "The caller is not an organization admin"},
     404: {"model": VirtuousErrorOut, "description": "No such webhook in the caller's organization"},
     500: {"model": VirtuousErrorOut, "description": "Unexpected failure"},

@@ -325,6 +325,12 @@ class ErrorBody(WireModel):
     details: list[ErrorDetail]
 
 
+class DeniedOut(WireModel):
+    """Every 401 of the dialect, word for word the real server's."""
+
+    message: str = Field(examples=["Authorization has been denied for this request."])
+
+
 class VirtuousErrorOut(WireModel):
     message: str
     error: ErrorBody
