@@ -266,6 +266,18 @@ class TestByContact:
         )
         assert response.status_code == 200
 
+    @pytest.mark.parametrize("path", ["ByContact", "Important/ByContact"])
+    @pytest.mark.parametrize("skip", [2**31, 6243005651741, 2**63 - 1])
+    async def test_a_skip_past_32_bits_is_an_empty_page(
+        self, client: httpx.AsyncClient, world: World, path: str, skip: int
+    ) -> None:
+        await create_note(client, world.alice, world.contact.id, note="x", important=True)
+        response = await client.get(
+            f"/api/ContactNote/{path}/{world.contact.id}?skip={skip}&take=10", headers=world.alice.headers
+        )
+        assert response.status_code == 200, response.text
+        assert response.json() == {"list": [], "total": 1}
+
     async def test_important_lists_only_important_notes(self, client: httpx.AsyncClient, world: World) -> None:
         await create_note(client, world.alice, world.contact.id, note="plain")
         flagged = await create_note(client, world.alice, world.contact.id, note="flagged", important=True)
