@@ -48,7 +48,7 @@ from contactnotes.wiring import default_registry
 # Virtuous's paths are PascalCase (/api/ContactNote, /api/Reminder, /api/Webhook, /Token); TetherAI's are
 # kebab-case. A request no route claimed (unknown path, wrong method) is answered in the shape of the
 # dialect its path looks like.
-VIRTUOUS_PREFIXES = ("/api/contactnote", "/api/reminder", "/api/webhook", "/token")
+VIRTUOUS_PREFIXES = ("/api/contactnote", "/api/reminder", "/api/webhook", "/api/organization", "/token")
 
 
 def _renderer_for(path: str) -> ErrorRenderer:

@@ -15,6 +15,7 @@ from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.auth import service as auth
+from contactnotes.auth import totp
 from contactnotes.contacts import service as contacts
 from contactnotes.db import migrate as migrations
 from contactnotes.db.engine import Database
@@ -161,6 +162,37 @@ def user_set_password(email: str) -> None:
         password = sys.stdin.readline().rstrip("\r\n")
     run_in_transaction(lambda s: users.set_password(s, email, password))
     typer.echo(f"password set for {email}")
+
+
+@user_app.command("totp")
+def user_totp(
+    email: str, disable: Annotated[bool, typer.Option("--disable", help="Turn two-factor off")] = False
+) -> None:
+    """Turn on two-factor logins for a user (POST /Token then wants `otp`); prints the secret to give to an
+    authenticator app, and its otpauth:// URI. Run again for a new secret."""
+    if disable:
+        run_in_transaction(lambda s: users.disable_totp(s, email))
+        typer.echo(f"two-factor off for {email}")
+        return
+
+    async def work(session: AsyncSession) -> tuple[str, str]:
+        user, secret = await users.enable_totp(session, email)
+        return user.email, secret
+
+    address, secret = run_in_transaction(work)
+    typer.echo(f"secret: {secret}")
+    typer.echo(f"uri: {totp.provisioning_uri(secret, address)}")
+
+
+@org_app.command("time-zone")
+def org_time_zone(org: str, zone: str) -> None:
+    """Set an organization's IANA time zone (default UTC): Virtuous dates are its calendar days."""
+
+    async def work(session: AsyncSession) -> str:
+        found = await orgs.set_time_zone(session, org, zone)
+        return f"{found.name}: {found.time_zone}"
+
+    typer.echo(run_in_transaction(work))
 
 
 @contact_app.command("create")

@@ -49,6 +49,7 @@ def default_registry(settings: Settings) -> Registry:
     registry.add([EventType.WEBHOOK_DELIVERY], delivery.deliver)
     registry.add([EventType.USER_MENTIONED, EventType.REMINDER_DUE], email.notify)
     registry.add([EventType.EMAIL_DIGEST], email.send_digest)
+    registry.add([EventType.NOTE_EMAILED], email.send_note)
     registry.every(settings.reminder_scan_seconds, "due reminders", scan_due_reminders)
     registry.every(UPKEEP_SECONDS, "outbox retention", prune_outbox)
     registry.every(UPKEEP_SECONDS, "idempotency keys", purge_idempotency_keys)

@@ -98,6 +98,14 @@ def test_the_documented_setup_sequence(cli_env: dict[str, str]) -> None:
 
     assert "password set" in ok(cli_env, "user", "set-password", "dana@example.com", stdin="correct horse battery\n")
 
+    # Two-factor: the secret and the URI an authenticator app reads; --disable turns it off again.
+    secret_line, uri_line = ok(cli_env, "user", "totp", "dana@example.com").strip().splitlines()
+    secret = secret_line.removeprefix("secret: ")
+    assert re.fullmatch(r"[A-Z2-7]{32}", secret), secret_line
+    assert uri_line.startswith("uri: otpauth://totp/contactnotes:dana%40example.com?secret=" + secret)
+    assert "two-factor off" in ok(cli_env, "user", "totp", "dana@example.com", "--disable")
+    # The organization's time zone (Virtuous dates are its calendar days).
+    assert ok(cli_env, "org", "time-zone", "Acme Tax", "America/Chicago").strip() == "Acme Tax: America/Chicago"
     # The lists show both id forms: the integer id (Virtuous paths) and the ObjectId (TetherAI bodies).
     assert ok(cli_env, "contact", "list", "--org", "Acme Tax").splitlines() == [
         "ID\tOBJECTID\tNAME\tEMAIL",
@@ -146,6 +154,8 @@ ERROR_CASES = [
     (("user", "create", "--org", "Acme Tax", "--email", "not-an-email", "--name", "Bad"), "not a valid email"),
     (("token", "revoke", "999999"), "no active token 999999"),
     (("user", "set-password", "dup@example.com"), "at least 8 characters"),
+    (("user", "totp", "ghost@example.com"), "No user with email ghost@example.com"),
+    (("org", "time-zone", "Acme Tax", "Mars/Olympus"), "not an IANA time zone name"),
 ]
 
 

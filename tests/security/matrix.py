@@ -44,6 +44,8 @@ MATRIX: dict[str, Row | Public | Elsewhere] = {
     "GET /readyz": Public("readiness probe; says nothing about data"),
     "GET /openapi.json": Public("the API description is public documentation"),
     "POST /Token": Public("exchanges a password for a token: the way in, so it cannot ask for one"),
+    "POST /api/auth/login": Public("TetherAI's way in: a password for a token, under POST /Token's lockout"),
+    "GET /api/auth/verify-token": {"none": "401 2xx 2xx 2xx 2xx"},
     "GET /api/files/{key}": Public("a signed link: the HMAC signature in the query is the credential"),
     "PUT /api/files/{key}": Public("a presigned upload target: the signature in the query is the credential"),
     # --- Tether: notes. Only the author edits a note; the author or an admin deletes it.
@@ -125,6 +127,15 @@ MATRIX: dict[str, Row | Public | Elsewhere] = {
         "foreign_contact": "401 404 404 404 2xx",
     },
     "POST /api/ContactNote": {"contact": ALL_404_FOREIGN, "foreign_contact": "401 404 404 404 2xx"},
+    "GET /api/ContactNote/CustomFields": {"none": "401 2xx 2xx 2xx 2xx"},
+    # Any note the caller can read may be emailed (as it may be read); what the caller cannot read is 404.
+    "POST /api/ContactNote/Email": {
+        "own": ALL_404_FOREIGN,
+        "team": ALL_404_FOREIGN,
+        "private": "401 2xx 404 404 404",
+        "foreign": "401 404 404 404 2xx",
+    },
+    "GET /api/Organization/Current": {"none": "401 2xx 2xx 2xx 2xx"},
     "GET /api/ContactNote/{noteId}": {
         "own": ALL_404_FOREIGN,
         "team": ALL_404_FOREIGN,

@@ -71,6 +71,7 @@ def _body(route: str, ids: dict[str, Any]) -> dict[str, Any] | None:
         "POST /api/ContactNote/Query": {"groups": []},
         "POST /api/ContactNote": {"contactId": ids.get("contact_id"), "note": "matrix"},
         "PUT /api/ContactNote/{noteId}": {"note": "edited"},
+        "POST /api/ContactNote/Email": {"contactNoteId": ids.get("virtuous"), "toEmail": "board@example.org"},
         "POST /api/Webhook": {"payloadUrl": LOOPBACK_HOOK, "secret": "s" * 20, "contactNoteCreate": True},
         "PUT /api/Webhook/{webhook_id}": {"payloadUrl": LOOPBACK_HOOK, "secret": "s" * 20, "contactNoteUpdate": True},
     }
@@ -139,5 +140,7 @@ async def test_public_routes_answer_without_a_token(client: httpx.AsyncClient, w
         "/Token", data={"grant_type": "password", "username": "ada@acme.example.com", "password": "x"}
     )
     assert token.status_code in (400, 401)
+    login = await client.post("/api/auth/login", json={"email": "ada@acme.example.com", "password": "x"})
+    assert login.status_code == 401
     # A file link without its signature is refused: the signature, not a token, is the credential.
     assert (await client.get("/api/files/anything")).status_code in (401, 403, 404)

@@ -56,6 +56,7 @@ SEMANTIC_REFUSALS: list[tuple[str, str, int, str]] = [
     ("GET", "/api/contact-notes", 400, "a cursor must be one the service handed out, and not sent with offset"),
     ("POST", "/api/contact-notes/{noteId}/reaction", 400, "emoji must be exactly one emoji"),
     ("POST", "/api/ContactNote/Query", 400, "parameters, operators and values come from GET .../QueryOptions"),
+    ("POST", "/api/ContactNote/Email", 400, "toEmail must be an address the email validator accepts"),
     ("POST", "/api/webhooks", 400, "the URL must be http(s) and its host must resolve (and be public)"),
     ("PATCH", "/api/webhooks/{webhook_id}", 400, "the URL must be http(s) and its host must resolve"),
     ("POST", "/api/Webhook", 400, "the URL must be http(s) and its host must resolve"),

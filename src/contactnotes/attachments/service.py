@@ -35,6 +35,8 @@ UPLOAD_FIELD = "files"
 UNKNOWN_KEY = "is not a stored upload of this organization"
 NOT_YOURS = "belongs to another note or to another user's upload; upload the file again to attach it here"
 GRANT_USED = "This upload link has been used already; ask for a new one (POST /api/uploads/presign)"
+# Clients copying the vendor's example send its placeholder key: say how a key comes to exist.
+UPLOAD_FIRST = "upload the file first (POST /api/upload, multipart field `files`) and send the `key` it answers"
 PENDING_TYPE = "application/octet-stream"
 
 
@@ -290,7 +292,7 @@ async def attachments_for_note(
         field = f"attachments[{index}].key"
         upload = uploads.get(item.key)
         if upload is None or upload.status != UploadStatus.STORED:
-            problems.append(FieldProblem(field, f"{field} {UNKNOWN_KEY}", "UNKNOWN_KEY"))
+            problems.append(FieldProblem(field, f"{field} {UNKNOWN_KEY}: {UPLOAD_FIRST}", "UNKNOWN_KEY"))
         elif not _may_attach(principal, upload, note_id):
             problems.append(FieldProblem(field, f"{field} {NOT_YOURS}", "NOT_ATTACHABLE"))
     if problems:

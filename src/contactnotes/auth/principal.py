@@ -16,3 +16,4 @@ class Principal:
     avatar_url: str | None
     is_admin: bool
     token_id: int | None = None
+    time_zone: str = "UTC"  # the organization's IANA time zone (Virtuous dates are its calendar days)

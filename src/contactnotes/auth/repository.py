@@ -34,6 +34,7 @@ _CREDENTIAL = (
         _tokens.c.last_used_at,
         _orgs.c.id.label("org_id"),
         _orgs.c.oid.label("org_oid"),
+        _orgs.c.time_zone,
         _users.c.id.label("user_id"),
         _users.c.oid.label("user_oid"),
         _users.c.full_name,

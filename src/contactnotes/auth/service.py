@@ -84,6 +84,7 @@ async def authenticate(
         avatar_url=row.avatar_url,
         is_admin=row.role == UserRole.ADMIN,
         token_id=row.token_id,
+        time_zone=row.time_zone,
     )
 
 
@@ -99,6 +100,7 @@ def principal_for(org: Organization, user: User, token_id: int | None = None) ->
         avatar_url=user.avatar_url,
         is_admin=user.is_admin,
         token_id=token_id,
+        time_zone=org.time_zone,
     )
 
 

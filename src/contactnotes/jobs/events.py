@@ -15,6 +15,7 @@ class EventType(enum.StrEnum):
     # Internal work items, never shown to subscribers.
     WEBHOOK_DELIVERY = "webhook.delivery"
     EMAIL_DIGEST = "email.digest"
+    NOTE_EMAILED = "note.emailed"  # a note sent to an address on request (POST /api/ContactNote/Email)
 
 
 # What people can subscribe to and see on the stream.

@@ -231,3 +231,27 @@ async def send_digest(context: JobContext, item: OutboxItem) -> None:
         async with unit_of_work(context.database) as session:
             await repository.hold_again(session, taken)
         raise
+
+
+async def send_note(context: JobContext, item: OutboxItem) -> None:
+    """note.emailed: the note as it is now, to the address asked for. Not sent if the note is gone, or is private
+    and not the sender's (both possible since the request). A retry after a failed send may mail it again."""
+    settings = context.settings
+    if not settings.smtp_host:
+        return
+    payload = item.payload
+    async with unit_of_work(context.database) as session:
+        row = await notes_repository.get_by_id_any_state(session, int(payload["note_id"]))
+        sender = await users_repository.get_in_org(session, item.org_id, int(payload["user_id"]))
+        if row is None or row.deleted_at is not None or row.org_id != item.org_id or sender is None:
+            return
+        note = (await notes_repository.load_views(session, [row]))[0]
+        if note.is_private and note.author.id != sender.id:
+            return
+    about = note.contact.display_name
+    subject = payload.get("subject") or f"A note about {about}, from {sender.full_name}"
+    intro = f"{sender.full_name} sent you a note about {about}:"
+    if payload.get("message"):
+        intro = f"{intro}\n\n{payload['message']}"
+    line = Line(subject, intro, note.body, note_link(settings, note.oid))
+    await send(settings, _render(str(payload["to"]), subject, [line]))

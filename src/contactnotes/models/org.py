@@ -11,3 +11,5 @@ class Organization(DualIdMixin, CreatedAtMixin, Base):
 
     # Unique so that the CLI can address an organization by name as well as by ObjectId.
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # IANA name (Europe/Paris). Virtuous answers dates as this zone's calendar days and reads zone-less input in it.
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")

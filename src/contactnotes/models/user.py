@@ -26,6 +26,8 @@ class User(DualIdMixin, CreatedAtMixin, Base):
     avatar_url: Mapped[str | None] = mapped_column(String(2000))
     role: Mapped[str] = mapped_column(String(16), default=UserRole.MEMBER)
     password_hash: Mapped[str | None] = mapped_column(String(200))
+    # Base32 TOTP secret (RFC 6238); set, POST /Token wants an `otp` too. NULL: two-factor is off.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
 
     @property
     def is_admin(self) -> bool:

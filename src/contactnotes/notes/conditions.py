@@ -8,15 +8,16 @@ names a parameter and an operator from the catalogue (matched ignoring case and 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.auth.principal import Principal
 from contactnotes.errors import Invalid
-from contactnotes.kit.clock import to_utc
+from contactnotes.kit.clock import utc_now
+from contactnotes.kit.dates import parse_local, to_utc, zone
 from contactnotes.kit.ids import parse_oid
-from contactnotes.notes import query, repository
+from contactnotes.notes import query, relative_dates, repository
 from contactnotes.notes.query import Test
 from contactnotes.notes.schemas import NotePage, NoteSort
 from contactnotes.orgs import service as orgs
@@ -26,14 +27,35 @@ MAX_GROUPS = 20
 MAX_CONDITIONS = 20
 MAX_VALUES = 1000
 
-INTEGER, TEXT, DATE, BOOLEAN, TYPE, USER = "Integer", "Text", "Date", "Boolean", "Type", "User"
+# Virtuous's type names: a Type is a List (its values are offered), a user a Lookup.
+INTEGER, TEXT, DATE, BOOLEAN, TYPE, USER = "Int", "String", "Date", "Boolean", "List", "Lookup"
 OPERATORS: dict[str, list[str]] = {
     INTEGER: ["Is", "IsNot", "In", "NotIn"],
     TYPE: ["Is", "IsNot", "In", "NotIn"],
     USER: ["Is", "IsNot", "In", "NotIn"],
     TEXT: ["Contains", "DoesNotContain", "StartsWith", "Is"],
-    DATE: ["Is", "Before", "After", "Between"],
+    DATE: [
+        "Is",
+        "LessThan",
+        "LessThanOrEqual",
+        "Before",
+        "OnOrBefore",
+        "GreaterThan",
+        "GreaterThanOrEqual",
+        "After",
+        "OnOrAfter",
+        "Between",
+    ],
     BOOLEAN: ["IsTrue", "IsFalse"],
+}
+MULTIPLE_VALUES = frozenset({"In", "NotIn"})  # take `values`
+NO_VALUE = frozenset({"IsTrue", "IsFalse"})
+# Synonyms, as Virtuous lists both for dates: LessThan is Before, GreaterThanOrEqual is OnOrAfter, and so on.
+_DATE_SYNONYMS = {
+    "LessThan": "Before",
+    "LessThanOrEqual": "OnOrBefore",
+    "GreaterThan": "After",
+    "GreaterThanOrEqual": "OnOrAfter",
 }
 
 
@@ -74,18 +96,38 @@ class ConditionInput:
 
 
 @dataclass(frozen=True, slots=True)
+class OperatorOption:
+    operator: str
+    multiple_values_allowed: bool
+    value_required: bool
+
+
+def operator_option(name: str) -> OperatorOption:
+    return OperatorOption(name, name in MULTIPLE_VALUES, name not in NO_VALUE)
+
+
+@dataclass(frozen=True, slots=True)
 class ParameterOption:
     parameter: str
     type: str
-    operators: list[str]
+    operators: list[OperatorOption]
     values: list[str]
 
 
+def all_operators() -> list[OperatorOption]:
+    """Every operator some parameter takes, each once, in catalogue order."""
+    names = dict.fromkeys(name for p in PARAMETERS for name in OPERATORS[p.type])
+    return [operator_option(name) for name in names]
+
+
 async def query_options(session: AsyncSession, principal: Principal) -> list[ParameterOption]:
-    """What a client may ask: every parameter with its operators (and, for Type, the organization's types)."""
+    """What a client may ask: every parameter with its operators, and the values it offers (the organization's
+    types for Type, the relative dates for dates)."""
     types = [t.name for t in await orgs.list_note_types(session, principal.org_id)]
+    offered = {TYPE: types, DATE: list(relative_dates.VALUES)}
     return [
-        ParameterOption(p.name, p.type, list(OPERATORS[p.type]), types if p.type == TYPE else []) for p in PARAMETERS
+        ParameterOption(p.name, p.type, [operator_option(o) for o in OPERATORS[p.type]], offered.get(p.type, []))
+        for p in PARAMETERS
     ]
 
 
@@ -117,22 +159,27 @@ class _Parser:
             raise self.fail(part, f"{raw!r} is out of range")
         return number
 
-    def moment(self, raw: str | None, part: str) -> tuple[datetime, bool]:
-        """A UTC instant, and whether the client gave a whole day (a date without a time)."""
+    def span(self, raw: str | None, part: str) -> tuple[datetime, datetime | None]:
+        """[start, end) in UTC of a whole day (a date without a time) or a relative value ("Last Month"), or
+        (instant, None) for a date-time. Days are the organization's; so is a time without a zone."""
         if raw is None or not raw.strip():
             raise self.fail(part, "This operator needs a date", "REQUIRED")
-        text = raw.strip()
+        local = zone(self.principal.time_zone)
         try:
-            if len(text) == 10:
-                return datetime.combine(date.fromisoformat(text), time(), UTC), True
-            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            relative = relative_dates.span_of(raw, local, utc_now())
+            if relative is not None:
+                return relative
+            parsed, whole_day = parse_local(raw)
+            start = to_utc(parsed, local)
+            if whole_day:
+                return start, to_utc(parsed + timedelta(days=1), local)
         except ValueError:
-            raise self.fail(part, f"{raw!r} is not an ISO 8601 date or date-time") from None
-        # Like noteDateTime, a time without a zone is taken as UTC.
-        moment = to_utc(parsed)
-        if moment is None:
-            raise self.fail(part, f"{raw!r} is outside the calendar once turned into UTC (years 1 to 9999)")
-        return moment, False
+            raise self.fail(
+                part, f"{raw!r} is not a date (M/d/yyyy or ISO 8601) nor a value QueryOptions lists"
+            ) from None
+        except OverflowError:
+            raise self.fail(part, f"{raw!r} is outside the years 1 to 9999 in UTC", "OUT_OF_RANGE") from None
+        return start, None
 
     async def users(self, raws: list[str], part: str) -> list[int]:
         """Users by ObjectId, email or integer id; ids and ObjectIds are looked up in one statement each, so
@@ -179,44 +226,27 @@ class _Parser:
         return [Test(col, op, tuple(values))]
 
     def date_tests(self, col: str, operator: str, c: ConditionInput) -> list[Test]:
-        # A bare date means that whole UTC day: Before it = before its start, After it = after its end.
-        start, whole_day = self.moment(c.value, "value")
+        # A day (or a relative span) is [start, end): Before it = before its start, OnOrBefore = before its end,
+        # After it = from its end, OnOrAfter = from its start. A date-time is an instant, compared as such.
+        operator = _DATE_SYNONYMS.get(operator, operator)
+        start, end = self.span(c.value, "value")
         if operator == "Is":
-            if not whole_day:
-                return [Test(col, "eq", (start,))]
-            return [Test(col, "ge", (start,)), *_before_day_ends(col, start)]
+            return [Test(col, "ge", (start,)), Test(col, "lt", (end,))] if end else [Test(col, "eq", (start,))]
         if operator == "Before":
             return [Test(col, "lt", (start,))]
+        if operator == "OnOrBefore":
+            return [Test(col, "lt", (end,))] if end else [Test(col, "le", (start,))]
         if operator == "After":
-            if not whole_day:
-                return [Test(col, "gt", (start,))]
-            end = _day_after(start)
-            return [Test(col, "ge", (end,))] if end is not None else [Test(col, "gt", (END_OF_CALENDAR,))]
-        upper, upper_day = self.moment(c.secondary_value, "secondaryValue")
-        if upper < start:
+            return [Test(col, "ge", (end,))] if end else [Test(col, "gt", (start,))]
+        if operator == "OnOrAfter":
+            return [Test(col, "ge", (start,))]
+        upper_start, upper_end = self.span(c.secondary_value, "secondaryValue")
+        if upper_start < start:
             raise self.fail("secondaryValue", "secondaryValue is earlier than value")
-        # Between is inclusive at both ends (a whole last day when it is a bare date).
-        if upper_day:
-            return [Test(col, "ge", (start,)), *_before_day_ends(col, upper)]
-        return [Test(col, "ge", (start,)), Test(col, "le", (upper,))]
-
-
-# Nothing stored is later: "After 9999-12-31" matches no note (rather than overflowing).
-END_OF_CALENDAR = datetime.max.replace(tzinfo=UTC)
-
-
-def _day_after(day: datetime) -> datetime | None:
-    """The start of the next day, or None after the calendar's last day (9999-12-31 has no next day)."""
-    try:
-        return day + timedelta(days=1)
-    except OverflowError:
-        return None
-
-
-def _before_day_ends(col: str, day: datetime) -> list[Test]:
-    """Earlier than the end of `day`; the calendar's last day has no end to test against, so nothing."""
-    end = _day_after(day)
-    return [Test(col, "lt", (end,))] if end is not None else []
+        # Between is inclusive at both ends (a whole last day or span when it is one).
+        if upper_end:
+            return [Test(col, "ge", (start,)), Test(col, "lt", (upper_end,))]
+        return [Test(col, "ge", (start,)), Test(col, "le", (upper_start,))]
 
 
 def _operator(p: Parameter, raw: str, where: str) -> str:

@@ -168,6 +168,7 @@ def timeline_ids(sort: str, descending: bool, keyset: bool, important_only: bool
         )
         statement = statement.where(key < bound if descending else key > bound)
     else:
+        # BIGINT: a Virtuous skip may be any 64-bit number; INTEGER would fail past 2**31 on PostgreSQL (500).
         statement = statement.offset(bindparam("offset", type_=BigInteger))
     return statement.order_by(*_order(sort, descending, notes)).limit(bindparam("limit", type_=BigInteger))
 

@@ -21,6 +21,14 @@ async def all_orgs(session: AsyncSession) -> list[Organization]:
     return list(await session.scalars(select(Organization).order_by(Organization.id)))
 
 
+async def get(session: AsyncSession, org_id: int) -> Organization | None:
+    return await session.get(Organization, org_id)
+
+
+async def time_zone_of(session: AsyncSession, org_id: int) -> str:
+    return (await session.scalar(select(Organization.time_zone).where(Organization.id == org_id))) or "UTC"
+
+
 async def add(session: AsyncSession, org: Organization) -> Organization:
     session.add(org)
     await session.flush()

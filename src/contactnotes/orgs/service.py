@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contactnotes.auth.principal import Principal
 from contactnotes.errors import Conflict, Forbidden, Invalid, NotFound
 from contactnotes.kit.clock import utc_now
+from contactnotes.kit.dates import zone
 from contactnotes.models import NoteType, Organization
 from contactnotes.orgs import repository
 
@@ -56,6 +57,32 @@ async def find_org(session: AsyncSession, ref: str) -> Organization:
 async def list_orgs(session: AsyncSession) -> list[Organization]:
     """Every organization, oldest first (an operator's view: the command line, never an API)."""
     return await repository.all_orgs(session)
+
+
+def check_time_zone(name: str) -> str:
+    """An IANA time zone name as given (Europe/Paris, UTC); unknown names are refused."""
+    name = name.strip()
+    try:
+        zone(name)
+    except ValueError:
+        raise Invalid.field("timeZone", f"{name!r} is not an IANA time zone name (such as America/Chicago)") from None
+    return name
+
+
+async def set_time_zone(session: AsyncSession, ref: str, name: str) -> Organization:
+    """The zone whose calendar days the Virtuous API answers, and in which it reads zone-less times."""
+    org = await find_org(session, ref)
+    org.time_zone = check_time_zone(name)
+    await session.flush()
+    return org
+
+
+async def current(session: AsyncSession, principal: Principal) -> Organization:
+    """The caller's organization."""
+    org = await repository.get(session, principal.org_id)
+    if org is None:
+        raise NotFound("No such organization")
+    return org
 
 
 async def list_note_types(session: AsyncSession, org_id: int) -> list[NoteType]:

@@ -7,6 +7,7 @@ import re
 from pydantic import EmailStr, TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contactnotes.auth import totp
 from contactnotes.auth.passwords import hash_password
 from contactnotes.auth.principal import Principal
 from contactnotes.errors import Conflict, Invalid, NotFound
@@ -20,11 +21,11 @@ MIN_PASSWORD_LENGTH = 8
 _email = TypeAdapter(EmailStr)
 
 
-def normalize_email(email: str) -> str:
+def normalize_email(email: str, field: str = "email") -> str:
     try:
         return _email.validate_python(email.strip()).lower()
     except ValidationError:
-        raise Invalid.field("email", f"{email!r} is not a valid email address") from None
+        raise Invalid.field(field, f"{email!r} is not a valid email address") from None
 
 
 def _handle_base(email: str, full_name: str) -> str:
@@ -92,6 +93,22 @@ async def set_password(session: AsyncSession, email: str, password: str) -> User
     if user is None:
         raise NotFound(f"No user with email {email}")
     user.password_hash = hash_password(password)
+    await session.flush()
+    return user
+
+
+async def enable_totp(session: AsyncSession, email: str) -> tuple[User, str]:
+    """Turn two-factor on (or give it a new secret): logins then need the current code as `otp`. Returns the
+    secret, for the user's authenticator app."""
+    user = await find_by_email(session, email)
+    user.totp_secret = totp.new_secret()
+    await session.flush()
+    return user, user.totp_secret
+
+
+async def disable_totp(session: AsyncSession, email: str) -> User:
+    user = await find_by_email(session, email)
+    user.totp_secret = None
     await session.flush()
     return user
 

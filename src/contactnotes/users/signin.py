@@ -11,13 +11,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contactnotes.auth import repository
+from contactnotes.auth import repository, totp
 from contactnotes.auth.passwords import verify_password
 from contactnotes.auth.secrets import hash_secret, looks_like_token
 from contactnotes.auth.service import issue_token
 from contactnotes.errors import DomainError, FieldProblem, Invalid
 from contactnotes.kit.clock import utc_now
 from contactnotes.models import TokenKind, User
+from contactnotes.orgs import repository as orgs_repository
 from contactnotes.ratelimit import Limiter
 from contactnotes.settings import Settings
 from contactnotes.users import repository as users_repository
@@ -33,6 +34,13 @@ class GrantError(Invalid):
     def __init__(self, code: str, message: str, field: str | None = None) -> None:
         super().__init__(message, [FieldProblem(field, message, code.upper())] if field else None)
         self.code = code
+
+
+class OtpRequired(DomainError):
+    """The password is right and the account has two-factor on: the client must send `otp` as well."""
+
+    def __init__(self) -> None:
+        super().__init__("This account uses two-factor authentication: send the one-time code as otp")
 
 
 class TooManyAttempts(DomainError):
@@ -69,10 +77,12 @@ async def _issue_pair(session: AsyncSession, user: User, settings: Settings) -> 
     return GrantedTokens(
         access_token=access.secret,
         refresh_token=refresh.secret,
-        expires_in=int(access_lifetime.total_seconds()),
+        # Whole seconds still left when answered, as the real server counts (1295999 for 15 days).
+        expires_in=max(0, int((access.token.expires_at - utc_now()).total_seconds())),
         issued_at=issued,
         expires_at=access.token.expires_at,
         user_name=user.email,
+        two_factor_enabled=user.totp_secret is not None,
     )
 
 
@@ -80,11 +90,17 @@ def _login_key(username: str) -> str:
     return "login:" + username.strip().lower()
 
 
-async def password_grant(
-    session: AsyncSession, limiter: Limiter, settings: Settings, username: str | None, password: str | None
-) -> GrantedTokens:
-    """Email and password to a token pair. Every attempt counts against the account's window; a success
-    clears it, so only repeated failures are slowed down (429 until the window ends)."""
+async def check_login(
+    session: AsyncSession,
+    limiter: Limiter,
+    settings: Settings,
+    username: str | None,
+    password: str | None,
+    otp: str | None = None,
+) -> User:
+    """The user an email, password (and, with two-factor on, a current TOTP code) name. Every attempt counts
+    against the account's window; a success clears it, so only repeated failures are slowed down (429 until
+    the window ends). Both POST /Token and TetherAI's login come through here, under the same lockout."""
     if not username:
         raise GrantError("invalid_request", "username is required", "username")
     if not password:
@@ -97,7 +113,25 @@ async def password_grant(
     # verify_password runs the hash even without a user, so timing does not reveal which emails exist.
     if not verify_password(user.password_hash if user else None, password) or user is None:
         raise GrantError("invalid_grant", "The user name or password is incorrect.")
+    if user.totp_secret is not None:
+        if not otp or not otp.strip():
+            raise OtpRequired()
+        if not totp.verify(user.totp_secret, otp.strip()):
+            raise GrantError("invalid_grant", "The one-time code is incorrect or expired.", "otp")
     await limiter.reset(key)
+    return user
+
+
+async def password_grant(
+    session: AsyncSession,
+    limiter: Limiter,
+    settings: Settings,
+    username: str | None,
+    password: str | None,
+    otp: str | None = None,
+) -> GrantedTokens:
+    """Email and password (and `otp` for two-factor accounts) to a token pair."""
+    user = await check_login(session, limiter, settings, username, password, otp)
     return await _issue_pair(session, user, settings)
 
 
@@ -120,3 +154,38 @@ async def refresh_grant(session: AsyncSession, settings: Settings, refresh_token
     if not await repository.revoke_token_by_id(session, token.id, now):
         raise invalid
     return await _issue_pair(session, user, settings)
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedIn:
+    """TetherAI's login: a bearer token and who it speaks for."""
+
+    token: str
+    user_oid: str
+    email: str
+    full_name: str
+    org_oid: str
+    role: str
+
+
+async def login(
+    session: AsyncSession,
+    limiter: Limiter,
+    settings: Settings,
+    email: str | None,
+    password: str | None,
+    otp: str | None = None,
+) -> LoggedIn:
+    """Email and password (and `otp` for two-factor accounts) to one access token, which works on every route
+    of both APIs. Same checks and lockout as POST /Token; it lives as long as POST /Token's access tokens."""
+    user = await check_login(session, limiter, settings, email, password, otp)
+    issued = await issue_token(
+        session,
+        user,
+        kind=TokenKind.ACCESS,
+        name="POST /api/auth/login",
+        lifetime=timedelta(days=settings.access_token_days),
+    )
+    org = await orgs_repository.get(session, user.org_id)
+    assert org is not None  # users.org_id is a foreign key
+    return LoggedIn(issued.secret, user.oid, user.email, user.full_name, org.oid, user.role)

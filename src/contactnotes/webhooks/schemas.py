@@ -83,6 +83,7 @@ class WebhookEvent:
     note: NoteView | None
     user: UserSummary | None = None  # the mentioned user (user.mentioned)
     reminder: ReminderSummary | None = None  # reminder.due
+    time_zone: str = "UTC"  # the organization's, for renderers that show calendar days (Virtuous)
 
 
 PayloadRenderer = Callable[[WebhookEvent], dict[str, Any]]

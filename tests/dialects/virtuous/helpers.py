@@ -13,13 +13,19 @@ from tests.factories import Persona
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ISO_MILLIS_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+# How the real server writes a ...DateTimeUtc (recorded "2023-11-30T14:20:56.277"): no zone, 0-7 fraction digits.
+DOTNET_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{0,6}[1-9])?$")
+# A string-typed date (recorded "10/4/2017"): M/d/yyyy without leading zeros.
+CALENDAR_DAY = re.compile(r"^[1-9]\d?/[1-9]\d?/\d{4}$")
+DENIED = {"message": "Authorization has been denied for this request."}
 RFC1123 = re.compile(
     r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT$"
 )
 TYPE_CHECKS = {
     "<int>": lambda v: isinstance(v, int) and not isinstance(v, bool),
     "<str>": lambda v: isinstance(v, str) and bool(v),
-    "<datetime>": lambda v: isinstance(v, str) and ISO_MILLIS_Z.match(v) is not None,
+    "<datetime>": lambda v: isinstance(v, str) and DOTNET_UTC.match(v) is not None,
+    "<day>": lambda v: isinstance(v, str) and CALENDAR_DAY.match(v) is not None,
     "<rfc1123>": lambda v: isinstance(v, str) and RFC1123.match(v) is not None,
 }
 
@@ -36,6 +42,17 @@ def _substitute(value: Any, subs: dict[str, Any]) -> Any:
                 return replacement
             value = value.replace(marker, str(replacement))
     return value
+
+
+def day_of(dotnet_utc: str) -> str:
+    """The M/d/yyyy of a ...DateTimeUtc value, for an organization on UTC."""
+    year, month, day = dotnet_utc[:10].split("-")
+    return f"{int(month)}/{int(day)}/{int(year)}"
+
+
+def substitute(value: Any, subs: dict[str, Any]) -> Any:
+    """<name> markers replaced by subs[name] (a whole-string marker keeps the value's type)."""
+    return _substitute(value, subs)
 
 
 def fixture(name: str, **subs: Any) -> Any:
@@ -61,9 +78,14 @@ def assert_matches(actual: Any, expected: Any, path: str = "$") -> None:
 
 
 def assert_error(response: httpx.Response, status: int, field: str | None = None) -> dict[str, Any]:
-    """The Virtuous error shape: top-level message plus {error: {code, message, details}}."""
+    """The Virtuous error shape: top-level message plus {error: {code, message, details}}; a 401 is the real
+    server's one sentence with WWW-Authenticate: Bearer."""
     assert response.status_code == status, response.text
     body = response.json()
+    if status == 401:
+        assert body == DENIED and response.headers["www-authenticate"] == "Bearer"
+        assert field is None
+        return body
     assert isinstance(body["message"], str) and body["message"]
     assert body["error"]["message"] == body["message"]
     assert isinstance(body["error"]["code"], str) and body["error"]["code"].isupper()

@@ -60,7 +60,7 @@ async def _alice_note_with_reminder(client: httpx.AsyncClient, world: World, **f
 async def test_no_token_is_401(client: httpx.AsyncClient, world: World, method: str, path: str, body: Any) -> None:
     ids = await _alice_note_with_reminder(client, world)
     response = await client.request(method, _fill(path, ids), json=_fill(body, ids))
-    assert assert_error(response, 401)["error"]["code"] == "UNAUTHENTICATED"
+    assert assert_error(response, 401) == {"message": "Authorization has been denied for this request."}
     assert response.headers["WWW-Authenticate"] == "Bearer"
     assert "X-RateLimit-Limit" in response.headers
 

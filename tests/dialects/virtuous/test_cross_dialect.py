@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import httpx
 
 from tests.factories import World
@@ -14,14 +16,26 @@ async def _virtuous_id(client: httpx.AsyncClient, world: World, contact_id: int,
     return next(n for n in listed.json()["list"] if n["note"] == note)
 
 
+def _day(tether_time: str) -> str:
+    """The M/d/yyyy Virtuous shows for a TetherAI time, in an organization on UTC."""
+    moment = datetime.fromisoformat(tether_time)
+    return f"{moment.month}/{moment.day}/{moment.year}"
+
+
+def _same_instant(dotnet: str, tether_time: str) -> bool:
+    """A zone-less UTC time with up to 7 fraction digits and a millisecond one with Z: the same millisecond."""
+    mine = datetime.fromisoformat(dotnet).replace(tzinfo=UTC)
+    return mine.replace(microsecond=mine.microsecond // 1000 * 1000) == datetime.fromisoformat(tether_time)
+
+
 def _same(tether: dict, virtuous: dict, world: World) -> None:
     assert virtuous["note"] == tether["note"]
     assert virtuous["type"] == tether["type"]
     assert virtuous["important"] == tether["important"]
     assert virtuous["isPrivate"] == tether["isPrivate"]
-    assert virtuous["noteDate"] == tether["noteDate"]
-    assert virtuous["createDateTimeUtc"] == tether["createdAt"]
-    assert virtuous["modifiedDateTimeUtc"] == tether["updatedAt"]
+    assert virtuous["noteDate"] == _day(tether["noteDate"])
+    assert _same_instant(virtuous["createDateTimeUtc"], tether["createdAt"])
+    assert _same_instant(virtuous["modifiedDateTimeUtc"], tether["updatedAt"])
     assert virtuous["createdByUser"] == tether["userId"]["fullName"] == "Alice Author"
     assert virtuous["contactId"] == world.contact.id and tether["contactId"] == world.contact.oid
 
@@ -44,11 +58,13 @@ async def test_a_tether_note_reads_identically_through_virtuous(client: httpx.As
     tether = created.json()["data"]
     virtuous = await _virtuous_id(client, world, world.contact.id, "From Tether")
     _same(tether, virtuous, world)
-    assert virtuous["noteDate"] == "2026-02-03T04:05:06.789Z"
+    assert virtuous["noteDate"] == "2/3/2026"
     one = await client.get(f"/api/ContactNote/{virtuous['id']}", headers=world.alice.headers)
     assert one.json() == virtuous
     assert virtuous["reminder"]["message"] == tether["reminder"]["message"] == "Write back"
-    assert virtuous["reminder"]["targetDate"] == tether["reminder"]["targetDate"] == "2031-05-06T07:00:00.000Z"
+    assert virtuous["reminder"]["targetDate"] == "5/6/2031"
+    assert tether["reminder"]["targetDate"] == "2031-05-06T07:00:00.000Z"
+    assert virtuous["reminder"]["targetResolutionDateUtc"] == "2031-05-06T07:00:00"
 
 
 async def test_a_virtuous_note_reads_identically_through_tether(client: httpx.AsyncClient, world: World) -> None:

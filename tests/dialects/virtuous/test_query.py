@@ -214,24 +214,45 @@ async def test_query_options_list_every_parameter_with_its_operators(client: htt
     response = await client.get("/api/ContactNote/QueryOptions", headers=world.alice.headers)
     assert response.status_code == 200
     body = response.json()
-    options = {o["parameter"]: o for o in body["parameters"]}
+    assert list(body) == ["options", "operatorOptions"]
+    options = {o["parameter"]: o for o in body["options"]}
     assert list(options) == [
         "Contact Id", "Type", "Note", "Note Date", "Create Date", "Last Modified Date", "Important", "Private",
         "Created By",
     ]  # fmt: skip
-    assert options["Important"]["operators"] == ["IsTrue", "IsFalse"]
-    assert options["Note Date"]["operators"] == ["Is", "Before", "After", "Between"]
-    assert options["Note"]["operators"] == ["Contains", "DoesNotContain", "StartsWith", "Is"]
-    assert options["Type"]["values"][:2] == ["General", "Call"]
-    assert body["sortBy"] == ["CreatedDateTime", "NoteDate", "ModifiedDateTime"]
-    # Every advertised operator is accepted by Query.
-    for option in body["parameters"]:
-        for operator in option["operators"]:
-            value = {"Integer": "1", "Type": "Call", "User": str(world.alice.user.id), "Text": "x"}.get(
+
+    def operators(name: str) -> list[str]:
+        return [o["operator"] for o in options[name]["operatorOptions"]]
+
+    assert operators("Important") == ["IsTrue", "IsFalse"]
+    assert operators("Note Date") == [
+        "Is", "LessThan", "LessThanOrEqual", "Before", "OnOrBefore", "GreaterThan", "GreaterThanOrEqual", "After",
+        "OnOrAfter", "Between",
+    ]  # fmt: skip
+    assert operators("Note") == ["Contains", "DoesNotContain", "StartsWith", "Is"]
+    assert options["Type"]["valueOptions"][:2] == ["General", "Call"]
+    assert {o["type"] for o in body["options"]} == {"Int", "List", "String", "Date", "Boolean", "Lookup"}
+    assert {"Today", "Yesterday", "30 Days Ago", "Last Month", "This Week"} <= set(options["Note Date"]["valueOptions"])
+    assert options["Important"]["operatorOptions"][0] == {
+        "operator": "IsTrue", "multipleValuesAllowed": False, "valueRequired": False,
+    }  # fmt: skip
+    tops = {o["operator"]: o for o in body["operatorOptions"]}
+    assert tops["In"]["multipleValuesAllowed"] is True and tops["Between"]["valueRequired"] is True
+    assert len(tops) == len(body["operatorOptions"])  # each once
+    # Every advertised operator is accepted by Query, with every value it offers.
+    for option in body["options"]:
+        for operator in option["operatorOptions"]:
+            value = {"Int": "1", "List": "Call", "Lookup": str(world.alice.user.id), "String": "x"}.get(
                 option["type"], "2026-01-01"
             )
-            condition = cond(option["parameter"], operator, value, "2026-12-31", [value])
+            assert tops[operator["operator"]] == operator
+            values = [value] if operator["multipleValuesAllowed"] else []
+            condition = cond(option["parameter"], operator["operator"], value, "2026-12-31", values)
             assert (await run(client, world, [[condition]])).status_code == 200, (option, operator)
+        for offered in option["valueOptions"]:
+            op = "In" if option["type"] == "List" else "Is"
+            condition = cond(option["parameter"], op, offered, offered, [offered])
+            assert (await run(client, world, [[condition]])).status_code == 200, (option["parameter"], offered)
 
 
 async def test_fixture_shape_of_query_results(client: httpx.AsyncClient, world: World) -> None:

@@ -48,7 +48,8 @@ class TestOnTheNote:
         )
         reminder = future["reminder"]
         assert reminder["isPastDue"] is False and reminder["isUnresolved"] is True
-        assert reminder["targetDate"] == "2999-01-01T00:00:00.000Z"  # no zone: UTC
+        assert reminder["targetDate"] == "1/1/2999"  # no zone: the organization's (UTC)
+        assert reminder["targetResolutionDateUtc"] == "2999-01-01T00:00:00"
         # The URLs are ours and work: the contact view lists the contact's notes.
         view = await client.get(path_of(reminder["contactViewUrl"]), headers=world.alice.headers)
         assert view.status_code == 200 and view.json()["list"][0]["id"] == future["id"]
@@ -142,7 +143,7 @@ class TestOnTheNote:
         )
         assert changed.json()["reminder"]["message"] == "two"
         assert changed.json()["reminder"]["id"] == note["reminder"]["id"]
-        assert changed.json()["reminder"]["targetDate"] == "2031-01-01T00:00:00.000Z"
+        assert changed.json()["reminder"]["targetResolutionDateUtc"] == "2031-01-01T00:00:00"
         removed = await client.put(url, json={"reminder": None}, headers=world.alice.headers)
         assert removed.json()["reminder"] is None
         assert await count(database, Reminder) == 0

@@ -42,7 +42,7 @@ class TestPasswordGrant:
     async def test_answers_exactly_as_the_real_api(self, client: httpx.AsyncClient, with_password: World) -> None:
         response = await grant(client, grant_type="password", username="Alice@Acme.example.com", password=PASSWORD)
         assert response.status_code == 200, response.text
-        assert response.headers["content-type"] == "application/json"
+        assert response.headers["content-type"] == "application/json; charset=utf-8"
         assert response.headers["Cache-Control"] == "no-store"
         body = response.json()
         assert_matches(body, fixture("token.response.json"))
@@ -171,7 +171,7 @@ class TestExpiryAndRevocation:
         response = await client.get(
             "/api/ContactNote/Types", headers={"Authorization": f"Bearer {body['access_token']}"}
         )
-        assert assert_error(response, 401)["message"] == "Token has expired"
+        assert_error(response, 401)  # the vendor's one sentence, whatever the reason
         refreshed = await grant(client, grant_type="refresh_token", refresh_token=body["refresh_token"])
         assert refreshed.json()["error"] == "invalid_grant"
 
@@ -186,7 +186,7 @@ class TestExpiryAndRevocation:
         response = await client.get(
             "/api/ContactNote/Types", headers={"Authorization": f"Bearer {body['access_token']}"}
         )
-        assert assert_error(response, 401)["message"] == "Token has been revoked"
+        assert_error(response, 401)
         refreshed = await grant(client, grant_type="refresh_token", refresh_token=body["refresh_token"])
         assert refreshed.json()["error"] == "invalid_grant"
 

@@ -17,4 +17,5 @@ def default_registry() -> Registry:
     registry.add([EventType.WEBHOOK_DELIVERY], delivery.deliver)
     registry.add([EventType.USER_MENTIONED, EventType.REMINDER_DUE], email.notify)
     registry.add([EventType.EMAIL_DIGEST], email.send_digest)
+    registry.add([EventType.NOTE_EMAILED], email.send_note)
     return registry

@@ -8,6 +8,7 @@ from contactnotes.jobs.registry import OutboxItem
 from contactnotes.notes import repository as notes_repository
 from contactnotes.notes.schemas import NoteView, UserSummary
 from contactnotes.notifications import repository as notifications_repository
+from contactnotes.orgs import repository as orgs_repository
 from contactnotes.users import repository as users_repository
 from contactnotes.webhooks.schemas import ReminderSummary, WebhookEvent
 
@@ -44,4 +45,5 @@ async def load_event(session: AsyncSession, item: OutboxItem) -> WebhookEvent | 
         reminder = ReminderSummary(row.id, row.oid, row.message, row.target_date, _summary(owner))
     elif note is None:
         return None
-    return WebhookEvent(item.event_id, item.type, item.created_at, note, user, reminder)
+    time_zone = await orgs_repository.time_zone_of(session, item.org_id)
+    return WebhookEvent(item.event_id, item.type, item.created_at, note, user, reminder, time_zone)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import files, note_types, notes, notifications, people, reminders, stream, uploads, webhooks
+from . import auth, files, note_types, notes, notifications, people, reminders, stream, uploads, webhooks
 
 router = APIRouter()
+router.include_router(auth.login_router)
+router.include_router(auth.verify_router)
+router.include_router(auth.login_router)
+router.include_router(auth.verify_router)
 router.include_router(notes.router)
 router.include_router(notifications.router)
 router.include_router(people.users_router)

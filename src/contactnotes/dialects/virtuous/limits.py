@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from fastapi import Request, Response
 
+from contactnotes.auth.principal import Principal
 from contactnotes.http.auth import PrincipalDep
 from contactnotes.http.deps import SettingsDep
 from contactnotes.http.ratelimit import RateLimited, limiter_of, remember, remembered, set_headers
 from contactnotes.ratelimit import Decision
+from contactnotes.settings import Settings
 
 
 def client_key(request: Request) -> str:
@@ -53,3 +55,13 @@ async def add_headers(request: Request, response: Response) -> None:
         )
     if decision is not None:
         set_headers(response, decision)
+
+
+async def limit_emails(request: Request, principal: Principal, settings: Settings) -> None:
+    """Emails sent on request (POST /api/ContactNote/Email) go to any address, so each user may send at most
+    the email cap per email window (the cap mention emails have); 429 past it. Not the headers' limit."""
+    decision = await limiter_of(request).hit(
+        "virtuous:email:" + principal.user_oid, settings.email_hourly_cap, int(settings.email_window_seconds)
+    )
+    if decision is not None and not decision.allowed:
+        raise RateLimited(decision, f"emails per user per {int(settings.email_window_seconds)} seconds")

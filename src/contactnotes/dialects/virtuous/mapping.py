@@ -7,16 +7,17 @@ from email.utils import format_datetime
 
 from contactnotes.auth.principal import Principal
 from contactnotes.errors import Invalid
-from contactnotes.kit.clock import iso_millis
 from contactnotes.kit.unset import UNSET
-from contactnotes.notes.conditions import ConditionInput, ParameterOption
+from contactnotes.notes.conditions import ConditionInput, OperatorOption, ParameterOption
 from contactnotes.notes.schemas import NoteCreate, NoteSort, NoteUpdate, NoteView
 from contactnotes.reminders.schemas import ReminderInput, ReminderView
 from contactnotes.users.signin import GrantedTokens
 
+from .dates import calendar_day, utc_in, utc_text
 from .wire import (
     ConditionIn,
     NoteIn,
+    OperatorOptionOut,
     QueryIn,
     QueryOptionOut,
     TokenOut,
@@ -25,28 +26,36 @@ from .wire import (
     VirtuousReminderOut,
 )
 
-SORT_BY = {"createddatetime": NoteSort.CREATED, "notedate": NoteSort.NOTE_DATE, "modifieddatetime": NoteSort.MODIFIED}
 SORT_BY_NAMES = ["CreatedDateTime", "NoteDate", "ModifiedDateTime"]
+# QueryOptions' parameter display names sort too ("Create Date", as a published client sends it).
+SORT_BY_DISPLAY_NAMES = ["Create Date", "Note Date", "Last Modified Date"]
+
+
+def _fold(name: str) -> str:
+    return "".join(name.split()).casefold()
+
+
+SORT_BY = {
+    _fold(name): sort
+    for names in (SORT_BY_NAMES, SORT_BY_DISPLAY_NAMES)
+    for name, sort in zip(names, (NoteSort.CREATED, NoteSort.NOTE_DATE, NoteSort.MODIFIED), strict=True)
+}
 # Virtuous's reminders from notes are "manual" ones (its docs: get-active-manual-reminders-by-contact).
 REMINDER_TYPE = "Manual"
 STATUS_DISPLAY = {"Active": "Active", "Completed": "Completed", "Dismissed": "Dismissed"}
 
 
-def utc(value: datetime) -> datetime:
-    """Virtuous clients often send local times without a zone; we take those as UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def dt(value: datetime) -> str:
-    return iso_millis(value)
+    return utc_text(value)
 
 
 def parse_sort(raw: str | None, field: str = "sortBy") -> str:
     if raw is None or not raw.strip():
         return NoteSort.NOTE_DATE
-    sort = SORT_BY.get(raw.strip().lower())
+    sort = SORT_BY.get(_fold(raw))
     if sort is None:
-        raise Invalid.field(field, f"Unknown sortBy {raw!r}; use one of {', '.join(SORT_BY_NAMES)}", "UNKNOWN_SORT")
+        names = ", ".join(SORT_BY_NAMES + SORT_BY_DISPLAY_NAMES)
+        raise Invalid.field(field, f"Unknown sortBy {raw!r}; use one of {names}", "UNKNOWN_SORT")
     return sort
 
 
@@ -62,15 +71,19 @@ def parse_bool(raw: str | None, field: str, default: bool) -> bool:
     raise Invalid.field(field, f"{field} must be True or False, not {raw!r}")
 
 
-def reminder_input(body: VirtuousReminderIn | None) -> ReminderInput | None:
+def reminder_input(body: VirtuousReminderIn | None, time_zone: str) -> ReminderInput | None:
     if body is None:
         return None
-    return ReminderInput(
-        message=body.message, target_date=utc(body.target_date), owner=body.owner, description=body.description
-    )
+    target = utc_in(body.target_date, time_zone, "reminder.targetDate")
+    return ReminderInput(message=body.message, target_date=target, owner=body.owner, description=body.description)
 
 
-def to_note_create(body: NoteIn) -> NoteCreate:
+def _note_date(body: NoteIn, time_zone: str) -> datetime | None:
+    return utc_in(body.note_date_time, time_zone, "noteDateTime") if body.note_date_time else None
+
+
+def to_note_create(body: NoteIn, time_zone: str) -> NoteCreate:
+    """`time_zone`: the organization's, in which a date-time without a zone is read."""
     if body.contact_id is None:
         raise Invalid.field("contactId", "contactId is required", "REQUIRED")
     return NoteCreate(
@@ -80,12 +93,12 @@ def to_note_create(body: NoteIn) -> NoteCreate:
         important=bool(body.important),
         is_private=bool(body.private),
         time_spent_minutes=body.time_spent,
-        note_date=utc(body.note_date_time) if body.note_date_time else None,
-        reminder=reminder_input(body.reminder),
+        note_date=_note_date(body, time_zone),
+        reminder=reminder_input(body.reminder, time_zone),
     )
 
 
-def to_note_update(body: NoteIn) -> NoteUpdate:
+def to_note_update(body: NoteIn, time_zone: str) -> NoteUpdate:
     """PUT sends the full model: an omitted field is cleared (type back to the default, dates to the creation
     time). What Virtuous cannot express is kept: mentions, attachments, reactions, and the reminder unless
     the body has a `reminder` key (null removes it)."""
@@ -95,19 +108,23 @@ def to_note_update(body: NoteIn) -> NoteUpdate:
         important=bool(body.important),
         is_private=bool(body.private),
         time_spent_minutes=body.time_spent,
-        note_date=utc(body.note_date_time) if body.note_date_time else None,
-        reminder=reminder_input(body.reminder) if "reminder" in body.model_fields_set else UNSET,
+        note_date=_note_date(body, time_zone),
+        reminder=reminder_input(body.reminder, time_zone) if "reminder" in body.model_fields_set else UNSET,
         contact=body.contact_id if body.contact_id is not None else UNSET,  # restated; another one is refused
     )
 
 
-def reminder_out(view: ReminderView, principal: Principal | None, base_url: str, now: datetime) -> VirtuousReminderOut:
-    """`principal` is who reads it (None for a webhook receiver, who may complete nothing)."""
+def reminder_out(
+    view: ReminderView, principal: Principal | None, base_url: str, now: datetime, time_zone: str | None = None
+) -> VirtuousReminderOut:
+    """`principal` is who reads it (None for a webhook receiver, who may complete nothing); `time_zone` the
+    organization's (default the principal's), whose calendar day `targetDate` is."""
     base = base_url.rstrip("/")
+    zone_name = time_zone or (principal.time_zone if principal else "UTC")
     return VirtuousReminderOut(
         id=view.id,
         message=view.message,
-        target_date=dt(view.target_date),
+        target_date=calendar_day(view.target_date, zone_name),
         target_resolution_date_utc=dt(view.target_date),
         contact_id=view.contact.id,
         contact_view_url=f"{base}/api/ContactNote/ByContact/{view.contact.id}",
@@ -131,7 +148,10 @@ def reminder_out(view: ReminderView, principal: Principal | None, base_url: str,
     )
 
 
-def note_out(view: NoteView, principal: Principal | None, base_url: str, now: datetime) -> VirtuousNoteOut:
+def note_out(
+    view: NoteView, principal: Principal | None, base_url: str, now: datetime, time_zone: str | None = None
+) -> VirtuousNoteOut:
+    zone_name = time_zone or (principal.time_zone if principal else "UTC")
     return VirtuousNoteOut(
         id=view.id,
         contact_id=view.contact.id,
@@ -139,13 +159,13 @@ def note_out(view: NoteView, principal: Principal | None, base_url: str, now: da
         created_by_user=view.author.full_name,
         modified_date_time_utc=dt(view.updated_at),
         modified_by_user=view.modified_by.full_name,
-        note_date=dt(view.note_date),
+        note_date=calendar_day(view.note_date, zone_name),
         type=view.type,
         note=view.body,
         important=view.important,
         is_private=view.is_private,
         created_by_avatar_url=view.author.avatar_url,
-        reminder=reminder_out(view.reminder, principal, base_url, now) if view.reminder else None,
+        reminder=reminder_out(view.reminder, principal, base_url, now, zone_name) if view.reminder else None,
     )
 
 
@@ -161,9 +181,20 @@ def conditions(body: QueryIn) -> list[list[ConditionInput]]:
     return [[one(c) for c in group.conditions] for group in body.groups]
 
 
+def operator_out(option: OperatorOption) -> OperatorOptionOut:
+    return OperatorOptionOut(
+        operator=option.operator,
+        multiple_values_allowed=option.multiple_values_allowed,
+        value_required=option.value_required,
+    )
+
+
 def option_out(option: ParameterOption) -> QueryOptionOut:
     return QueryOptionOut(
-        parameter=option.parameter, type=option.type, operators=option.operators, values=option.values
+        parameter=option.parameter,
+        type=option.type,
+        operator_options=[operator_out(o) for o in option.operators],
+        value_options=option.values,
     )
 
 

@@ -2,6 +2,8 @@
 
 {"message": "...", "error": {"code": "BAD_REQUEST", "message": "...", "details": [{"field", "code", "message"}]}}
 
+but a 401 is the real server's recorded {"message": "Authorization has been denied for this request."}.
+
 VirtuousRoute also applies the rate limit to every endpoint of the dialect and puts the X-RateLimit-*
 headers on every answer, success or failure.
 """
@@ -12,22 +14,23 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, ClassVar
 
 from fastapi import Depends, Request, Response
+from fastapi.datastructures import DefaultPlaceholder
 from fastapi.params import Depends as DependsParam
 from fastapi.responses import JSONResponse
 
 from contactnotes.http.errors import DialectRoute, Failure
 
 from .limits import add_headers, limit_client, limit_organization
-from .wire import VirtuousErrorOut
+from .wire import DeniedOut, VirtuousErrorOut
 
 CODES = {
     400: "BAD_REQUEST",
     401: "UNAUTHENTICATED",
     403: "FORBIDDEN",
     404: "NOT_FOUND",
-    405: "BAD_REQUEST",
+    405: "METHOD_NOT_ALLOWED",
     409: "CONFLICT",
-    413: "BAD_REQUEST",
+    413: "PAYLOAD_TOO_LARGE",
     422: "VALIDATION_FAILED",
     429: "RATE_LIMITED",
     500: "INTERNAL_ERROR",
@@ -60,10 +63,27 @@ def errors(
     """`responses=` for an endpoint: the statuses every endpoint has, plus these, each described once here
     unless the endpoint says more precisely what it means for it."""
     texts = {**_ERRORS, **(described or {})}
-    return {code: {"model": VirtuousErrorOut, "description": texts[code]} for code in sorted({*always, *statuses})}
+    return {
+        code: {"model": DeniedOut if code == 401 else VirtuousErrorOut, "description": texts[code]}
+        for code in sorted({*always, *statuses})
+    }
+
+
+# The real server's 401, word for word (recorded), in ASP.NET Web API's legacy shape: clients match on it.
+DENIED = "Authorization has been denied for this request."
+
+
+class VirtuousJSONResponse(JSONResponse):
+    """JSON with the charset spelled out, as the real server's answers carry it (recorded)."""
+
+    media_type = "application/json; charset=utf-8"
 
 
 def render_error(request: Request, failure: Failure) -> Response:
+    if failure.status == 401:
+        # Whatever the reason (missing, unknown, expired, revoked), the answer is the vendor's one sentence.
+        headers = {**(failure.headers or {}), "WWW-Authenticate": "Bearer"}
+        return VirtuousJSONResponse({"message": DENIED}, status_code=401, headers=headers)
     body = {
         "message": failure.message,
         "error": {
@@ -72,7 +92,7 @@ def render_error(request: Request, failure: Failure) -> Response:
             "details": [{"field": p.field, "code": p.code, "message": p.message} for p in failure.problems],
         },
     }
-    return JSONResponse(body, status_code=failure.status, headers=failure.headers)
+    return VirtuousJSONResponse(body, status_code=failure.status, headers=failure.headers)
 
 
 class VirtuousRoute(DialectRoute):
@@ -84,6 +104,8 @@ class VirtuousRoute(DialectRoute):
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         VirtuousRoute.paths.add(path)
+        if isinstance(kwargs.get("response_class", DefaultPlaceholder(None)), DefaultPlaceholder):
+            kwargs["response_class"] = VirtuousJSONResponse
         dependencies: Sequence[DependsParam] = kwargs.pop("dependencies", None) or []
         kwargs["dependencies"] = [Depends(type(self).rate_limit), *dependencies]
         super().__init__(path, endpoint, **kwargs)

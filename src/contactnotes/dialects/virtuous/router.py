@@ -5,25 +5,29 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import APIRouter, Body, Query, Request, Response
 
 from contactnotes.auth.principal import Principal
 from contactnotes.errors import FieldProblem, Invalid
 from contactnotes.http.auth import PrincipalDep
-from contactnotes.http.deps import SessionDep
+from contactnotes.http.deps import SessionDep, SettingsDep
 from contactnotes.kit.clock import utc_now
+from contactnotes.mail import note_email
 from contactnotes.notes import conditions as condition_query
 from contactnotes.notes import service as notes
 from contactnotes.notes.schemas import NotePage
 from contactnotes.orgs import service as orgs
 
-from . import reminders, token, webhooks
+from . import organization, reminders, token, webhooks
 from .deps import BaseUrlDep, PagingDep, integer_id
+from .limits import limit_emails
 from .mapping import (
+    SORT_BY_DISPLAY_NAMES,
     SORT_BY_NAMES,
     conditions,
     note_out,
     note_type_key,
+    operator_out,
     option_out,
     parse_bool,
     parse_sort,
@@ -32,6 +36,8 @@ from .mapping import (
 )
 from .route import VirtuousRoute, errors
 from .wire import (
+    CustomFieldOut,
+    EmailNoteIn,
     ListOut,
     NoteIn,
     QueryIn,
@@ -47,8 +53,9 @@ NULL_BODY = "The argument cannot be null"  # the real API's answer to an empty b
 SortByQuery = Annotated[
     str | None,
     Query(
-        description="CreatedDateTime, NoteDate or ModifiedDateTime (any case). Default NoteDate.",
-        json_schema_extra={"pattern": rf"^\s*({any_case(*SORT_BY_NAMES)})?\s*$"},
+        description="CreatedDateTime, NoteDate or ModifiedDateTime, or Create Date, Note Date or Last Modified "
+        "Date (any case). Default NoteDate.",
+        json_schema_extra={"pattern": rf"^\s*({any_case(*SORT_BY_NAMES, *SORT_BY_DISPLAY_NAMES)})?\s*$"},
     ),
 ]
 DescendingQuery = Annotated[
@@ -78,9 +85,13 @@ async def get_note_types(session: SessionDep, principal: PrincipalDep) -> dict[s
 
 @router.get("/api/ContactNote/QueryOptions", response_model=QueryOptionsOut, responses=errors())
 async def get_query_options(session: SessionDep, principal: PrincipalDep) -> QueryOptionsOut:
-    """The parameters a Query may use, each with its operators (and the values of Type)."""
+    """The parameters a Query may use, each with its operators and the values it offers (the note types; the
+    relative dates), then every operator once, in Virtuous's shape."""
     options = await condition_query.query_options(session, principal)
-    return QueryOptionsOut(parameters=[option_out(o) for o in options], sort_by=SORT_BY_NAMES)
+    return QueryOptionsOut(
+        options=[option_out(o) for o in options],
+        operator_options=[operator_out(o) for o in condition_query.all_operators()],
+    )
 
 
 @router.post("/api/ContactNote/Query", response_model=ListOut[VirtuousNoteOut], responses=errors(400, 413))
@@ -166,7 +177,42 @@ async def create_note(
     """Create a note for a contact (200, as Virtuous answers)."""
     if body is None:
         raise Invalid(NULL_BODY, [FieldProblem("body", NULL_BODY, "REQUIRED")])
-    view = await notes.create_note(session, principal, to_note_create(body))
+    view = await notes.create_note(session, principal, to_note_create(body, principal.time_zone))
+    return note_out(view, principal, base, utc_now())
+
+
+@router.get("/api/ContactNote/CustomFields", response_model=list[CustomFieldOut], responses=errors())
+async def get_custom_fields(principal: PrincipalDep) -> list[CustomFieldOut]:
+    """The custom fields notes may carry: none (notes have no custom fields here), as an empty list."""
+    return []
+
+
+@router.post(
+    "/api/ContactNote/Email",
+    response_model=VirtuousNoteOut,
+    responses=errors(400, 404, 413),
+    openapi_extra=BODY_REQUIRED,
+)
+async def email_note(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    base: BaseUrlDep,
+    body: Annotated[EmailNoteIn | None, Body()] = None,
+) -> VirtuousNoteOut:
+    """Email a note the caller can see to an address (sent by a worker, through the configured SMTP server);
+    answers the note. Each user may send `CONTACTNOTES_EMAIL_HOURLY_CAP` per window (429 past it)."""
+    if body is None:
+        raise Invalid(NULL_BODY, [FieldProblem("body", NULL_BODY, "REQUIRED")])
+    if body.contact_note_id is None:
+        raise Invalid.field("contactNoteId", "contactNoteId is required", "REQUIRED")
+    if not body.to_email:
+        raise Invalid.field("toEmail", "toEmail is required", "REQUIRED")
+    await limit_emails(request, principal, settings)
+    view = await note_email.email_note(
+        session, principal, body.contact_note_id, to=body.to_email, subject=body.subject, message=body.body
+    )
     return note_out(view, principal, base, utc_now())
 
 
@@ -193,7 +239,8 @@ async def update_note(
     """Replace a note with the full model sent: an omitted optional field is cleared. Author only."""
     if body is None:
         raise Invalid(NULL_BODY, [FieldProblem("body", NULL_BODY, "REQUIRED")])
-    view, _ = await notes.update_note(session, principal, integer_id(noteId, "Contact note"), to_note_update(body))
+    note_id = integer_id(noteId, "Contact note")
+    view, _ = await notes.update_note(session, principal, note_id, to_note_update(body, principal.time_zone))
     return note_out(view, principal, base, utc_now())
 
 
@@ -212,3 +259,4 @@ async def delete_note(noteId: str, session: SessionDep, principal: PrincipalDep)
 router.include_router(reminders.router)
 router.include_router(token.router)
 router.include_router(webhooks.router)
+router.include_router(organization.router)

@@ -22,7 +22,7 @@ def webhook_payload(base_url: str) -> PayloadRenderer:
     """{id, type, time, data}. A receiver is nobody in particular, so a reminder's canComplete is false."""
 
     def render(event: WebhookEvent) -> dict[str, Any]:
-        note = note_out(event.note, None, base_url, utc_now()) if event.note else None
+        note = note_out(event.note, None, base_url, utc_now(), event.time_zone) if event.note else None
         return {
             "id": event.event_id,
             "type": EVENT_NAMES.get(event.type, event.type),

@@ -14,6 +14,7 @@ from contactnotes.webhooks import service as webhooks
 from contactnotes.webhooks.schemas import Format, WebhookCreate, WebhookUpdate, WebhookView
 from contactnotes.webhooks.service import MAX_SECRET, MIN_SECRET
 
+from .dates import utc_text
 from .route import VirtuousRoute, errors
 from .wire import MAX_ID, LenientBool
 
@@ -88,8 +89,8 @@ def webhook_out(view: WebhookView) -> VirtuousWebhookOut:
         contact_note_update=TOGGLES["contactNoteUpdate"] in view.event_types,
         contact_note_delete=TOGGLES["contactNoteDelete"] in view.event_types,
         active=view.active,
-        create_date_time_utc=view.created_at.isoformat().replace("+00:00", "Z"),
-        modified_date_time_utc=view.updated_at.isoformat().replace("+00:00", "Z"),
+        create_date_time_utc=utc_text(view.created_at),
+        modified_date_time_utc=utc_text(view.updated_at),
     )
 
 

@@ -17,8 +17,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from contactnotes.http.inputs import DateTimeText, NoNulText, not_null
+from contactnotes.http.inputs import NoNulText, not_null
 from contactnotes.notes.schemas import MAX_NOTE_LENGTH, MAX_TIME_SPENT_MINUTES
+
+from .dates import VirtuousDateTime
 
 T = TypeVar("T")
 MAX_ID = 2**63 - 1  # the largest id the databases store (BIGINT)
@@ -117,7 +119,7 @@ class VirtuousReminderIn(WireModel, NoNulText):
     """A follow-up carried by the note. [extension: the real API's create body has no reminder]"""
 
     message: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
-    target_date: DateTimeText = Field(alias="targetDate", description="When it is due; without a zone, UTC.")
+    target_date: VirtuousDateTime = Field(alias="targetDate", description="When it is due.")
     owner: UserRef | None = Field(default=None, description="User id (or ObjectId); default the note's author.")
     description: Annotated[str, StringConstraints(max_length=10_000)] | None = None
 
@@ -128,10 +130,10 @@ class NoteIn(WireModel, NoNulText):
     contact_id: IntegerId | None = Field(default=None, alias="contactId", description="Required on create.")
     type: str | None = Field(default=None, description="One of GET /api/ContactNote/Types, any case.")
     note: Annotated[str, StringConstraints(max_length=MAX_NOTE_LENGTH)] | None = None
-    note_date_time: DateTimeText | None = Field(
+    note_date_time: VirtuousDateTime | None = Field(
         default=None,
         validation_alias=AliasChoices("noteDateTime", "noteDate"),
-        description="When it happened; default now. Without a zone, UTC.",
+        description="When it happened; default now.",
     )
     important: LenientBool | None = None
     private: LenientBool | None = Field(
@@ -151,6 +153,40 @@ class ConditionIn(WireModel, NoNulText):
 
 class GroupIn(WireModel, NoNulText):
     conditions: list[ConditionIn] = Field(default_factory=list)
+
+
+def _email_required(schema: dict[str, Any]) -> None:
+    not_null("contactNoteId", "toEmail")(schema)
+    schema["required"] = ["contactNoteId", "toEmail"]
+
+
+class EmailNoteIn(WireModel, NoNulText):
+    """POST /api/ContactNote/Email: which note, to whom, and optionally a subject and a covering message."""
+
+    model_config = ConfigDict(json_schema_extra=_email_required)
+
+    contact_note_id: IntegerId | None = Field(
+        default=None,
+        alias="contactNoteId",
+        validation_alias=AliasChoices("contactNoteId", "noteId", "id"),
+        description="The note to send (noteId and id are read too).",
+    )
+    to_email: Annotated[str, StringConstraints(max_length=320)] | None = Field(
+        default=None,
+        alias="toEmail",
+        validation_alias=AliasChoices("toEmail", "email"),
+        description="Recipient.",
+        json_schema_extra={"format": "email"},
+    )
+    from_email: Annotated[str, StringConstraints(max_length=320)] | None = Field(
+        default=None,
+        alias="fromEmail",
+        description="Ignored: mail leaves from the server's address (CONTACTNOTES_EMAIL_FROM).",
+    )
+    subject: Annotated[str, StringConstraints(max_length=200)] | None = None
+    body: Annotated[str, StringConstraints(max_length=10_000)] | None = Field(
+        default=None, description="A message sent above the note."
+    )
 
 
 def _contact_required(schema: dict[str, Any]) -> None:
@@ -215,21 +251,49 @@ class VirtuousNoteOut(WireModel):
     reminder: VirtuousReminderOut | None
 
 
+class CustomFieldOut(WireModel):
+    """A custom field of notes (none exist yet; the list is always empty)."""
+
+    name: str
+    data_type: str = Field(alias="dataType")
+
+
+class OrganizationOut(WireModel):
+    """GET /api/Organization/Current, in the fields third-party documentation gives, plus the id."""
+
+    organization_id: int = Field(alias="organizationId")
+    organization_user_id: int = Field(alias="organizationUserId", description="The caller's user id.")
+    organization_name: str = Field(alias="organizationName")
+    organization_time_zone: str = Field(alias="organizationTimeZone", description="IANA name, such as UTC.")
+    organization_culture: str = Field(alias="organizationCulture")
+    current_user_time_zone: str = Field(alias="currentUserTimeZone")
+    is_administrator: bool = Field(alias="isAdministrator")
+    is_enabled: bool = Field(alias="isEnabled")
+
+
 class ListOut(WireModel, Generic[T]):
     items: list[T] = Field(alias="list")
     total: int
 
 
+class OperatorOptionOut(WireModel):
+    operator: str
+    multiple_values_allowed: bool = Field(alias="multipleValuesAllowed")
+    value_required: bool = Field(alias="valueRequired")
+
+
 class QueryOptionOut(WireModel):
     parameter: str
-    type: str
-    operators: list[str]
-    values: list[str]
+    type: str = Field(description="Int, String, Date, Boolean, List or Lookup")
+    operator_options: list[OperatorOptionOut] = Field(alias="operatorOptions")
+    value_options: list[str] = Field(alias="valueOptions")
 
 
 class QueryOptionsOut(WireModel):
-    parameters: list[QueryOptionOut]
-    sort_by: list[str] = Field(alias="sortBy")
+    """Virtuous's shape: each parameter with its operators, and every operator once at the top level."""
+
+    options: list[QueryOptionOut]
+    operator_options: list[OperatorOptionOut] = Field(alias="operatorOptions")
 
 
 class TokenOut(WireModel):
@@ -259,6 +323,12 @@ class ErrorBody(WireModel):
     code: str
     message: str
     details: list[ErrorDetail]
+
+
+class DeniedOut(WireModel):
+    """Every 401 of the dialect, word for word the real server's."""
+
+    message: str = Field(examples=["Authorization has been denied for this request."])
 
 
 class VirtuousErrorOut(WireModel):

@@ -2,6 +2,8 @@
 
 {"message": "...", "error": {"code": "BAD_REQUEST", "message": "...", "details": [{"field", "code", "message"}]}}
 
+but a 401 is the real server's recorded {"message": "Authorization has been denied for this request."}.
+
 VirtuousRoute also applies the rate limit to every endpoint of the dialect and puts the X-RateLimit-*
 headers on every answer, success or failure.
 """
@@ -12,6 +14,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, ClassVar
 
 from fastapi import Depends, Request, Response
+from fastapi.datastructures import DefaultPlaceholder
 from fastapi.params import Depends as DependsParam
 from fastapi.responses import JSONResponse
 
@@ -24,9 +27,9 @@ CODES = {
     401: "UNAUTHENTICATED",
     403: "FORBIDDEN",
     404: "NOT_FOUND",
-    405: "BAD_REQUEST",
+    405: "METHOD_NOT_ALLOWED",
     409: "CONFLICT",
-    413: "BAD_REQUEST",
+    413: "PAYLOAD_TOO_LARGE",
     422: "VALIDATION_FAILED",
     429: "RATE_LIMITED",
     500: "INTERNAL_ERROR",
@@ -38,7 +41,21 @@ def error_code(status: int) -> str:
     return CODES.get(status, "INTERNAL_ERROR" if status >= 500 else "BAD_REQUEST")
 
 
+# The real server's 401, word for word (recorded), in ASP.NET Web API's legacy shape: clients match on it.
+DENIED = "Authorization has been denied for this request."
+
+
+class VirtuousJSONResponse(JSONResponse):
+    """JSON with the charset spelled out, as the real server's answers carry it (recorded)."""
+
+    media_type = "application/json; charset=utf-8"
+
+
 def render_error(request: Request, failure: Failure) -> Response:
+    if failure.status == 401:
+        # Whatever the reason (missing, unknown, expired, revoked), the answer is the vendor's one sentence.
+        headers = {**(failure.headers or {}), "WWW-Authenticate": "Bearer"}
+        return VirtuousJSONResponse({"message": DENIED}, status_code=401, headers=headers)
     body = {
         "message": failure.message,
         "error": {
@@ -47,7 +64,7 @@ def render_error(request: Request, failure: Failure) -> Response:
             "details": [{"field": p.field, "code": p.code, "message": p.message} for p in failure.problems],
         },
     }
-    return JSONResponse(body, status_code=failure.status, headers=failure.headers)
+    return VirtuousJSONResponse(body, status_code=failure.status, headers=failure.headers)
 
 
 class VirtuousRoute(DialectRoute):
@@ -59,6 +76,8 @@ class VirtuousRoute(DialectRoute):
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         VirtuousRoute.paths.add(path)
+        if isinstance(kwargs.get("response_class", DefaultPlaceholder(None)), DefaultPlaceholder):
+            kwargs["response_class"] = VirtuousJSONResponse
         dependencies: Sequence[DependsParam] = kwargs.pop("dependencies", None) or []
         kwargs["dependencies"] = [Depends(type(self).rate_limit), *dependencies]
         super().__init__(path, endpoint, **kwargs)
