@@ -49,6 +49,8 @@ from contactnotes.jobs.worker import Worker
 from contactnotes.ratelimit import build_limiter
 from contactnotes.realtime.hub import StreamHub
 from contactnotes.settings import Settings, get_settings
+from contactnotes.web.router import UPLOAD_PATH as WEB_UPLOAD_PATH
+from contactnotes.web.router import mount as mount_web
 from contactnotes.webhooks.delivery import RENDERERS
 from contactnotes.webhooks.schemas import Format, PayloadRenderers
 
@@ -158,7 +160,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     def body_limit(path: str) -> int | None:
         # Uploads stream to storage and enforce the upload limits themselves while reading.
-        return None if path == UPLOAD_PATH or path.startswith(FILES_PREFIX) else settings.max_body_bytes
+        streamed = path in (UPLOAD_PATH, WEB_UPLOAD_PATH) or path.startswith(FILES_PREFIX)
+        return None if streamed else settings.max_body_bytes
 
     app.add_middleware(BodySizeLimit, limit_for=body_limit)
     # Virtuous's server matches paths ignoring case (/api/contactnote/7); ours are rewritten to our spelling.
@@ -219,4 +222,5 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(tether_webhooks_router)
     app.include_router(tether_stream_router)
     app.include_router(virtuous_webhooks_router)
+    mount_web(app)  # the web app: pages at /, over the same services
     return app

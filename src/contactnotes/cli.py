@@ -276,6 +276,9 @@ def demo() -> None:
     typer.echo(f"demo organization: {result.org_name} ({'created' if result.created else 'already present'})")
     typer.echo(f"signed in as {result.email}; token:")
     typer.echo(result.token)
+    typer.echo(f"\nweb app: {base}/")
+    for email, password in result.logins:
+        typer.echo(f"  sign in as {email} with password {password}")
     typer.echo("\ntry:")
     typer.echo(
         f"curl -s -X POST {base}/api/contact-notes \\\n"

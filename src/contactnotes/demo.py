@@ -21,6 +21,8 @@ DEMO_ORG = "Demo Accounting"
 CORY_OID = "65b1f0a2c3d4e5f6a7b8c9d3"  # the author in TetherAI's example
 ALICE_OID = "65b1f0a2c3d4e5f6a7b8c9d0"  # the mentioned user in TetherAI's example
 CONTACT_OID = "65c2d0e0f0a0b0c0d0e0f0a0"  # the contact in TetherAI's example
+# Sign-in passwords for the web app's demo users (a local demo; never used for anything else).
+DEMO_LOGINS = (("cory@example.com", "demo-cory-2026"), ("alice@example.com", "demo-alice-2026"))
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class DemoResult:
     token: str
     contact_oid: str
     mention_oid: str
+    logins: tuple[tuple[str, str], ...] = DEMO_LOGINS  # (email, password) for the web app
 
 
 async def _create(session: AsyncSession) -> None:
@@ -75,6 +78,10 @@ async def load_demo(session: AsyncSession) -> DemoResult:
     created = await orgs_repository.find_by_name(session, DEMO_ORG) is None
     if created:
         await _create(session)
+    for email, password in DEMO_LOGINS:  # also for a demo loaded before the web app had sign-in
+        user = await users_repository.find_by_email(session, email)
+        if user is not None and user.password_hash is None:
+            await users.set_password(session, email, password)
     cory = await users_repository.find_by_email(session, "cory@example.com")
     assert cory is not None
     issued = await auth.issue_token(session, cory, name="demo")

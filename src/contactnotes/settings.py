@@ -68,6 +68,19 @@ class Settings(BaseSettings):
     )
     login_failure_window_seconds: int = Field(default=900, description="Window of login_failure_limit.")
 
+    # ---- the web app (docs/web.md) ----
+    web_session_days: int = Field(default=14, description="How long a browser stays signed in to the web app.")
+    web_secure_cookies: bool | None = Field(
+        default=None,
+        description="Mark the session cookie Secure; unset: when the request came over HTTPS (behind a proxy, "
+        "from its X-Forwarded-Proto).",
+    )
+    web_trusted_origins: list[str] = Field(
+        default_factory=list,
+        description="Origins (scheme://host[:port]) besides public_base_url whose pages may post to the web app "
+        "(JSON list), e.g. the address a reverse proxy serves it at.",
+    )
+
     # ---- attachments and file storage (docs/storage.md) ----
     storage_backend: Literal["local", "s3"] = Field(
         default="local", description="Where uploaded files live: `local` (files under storage_dir) or `s3`."
