@@ -59,6 +59,8 @@ def protect(request: Request, response: Response) -> Response:
             nonce=csp_nonce(request), files=_origin(settings.public_base_url)
         )
         response.headers.setdefault("Cache-Control", "no-store")
+        # Same-origin requests name their page (the Origin check below needs it); other sites learn nothing.
+        response.headers["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -73,6 +73,11 @@ def markdown(body: str) -> Markup:
     return Markup(render_markdown(body))  # noqa: S704 (sanitized by nh3 with an allowlist: notes/rendering.py)
 
 
+def plain(body: str) -> str:
+    """A note's text without its markdown, for one-line excerpts."""
+    return Markup(render_markdown(body)).striptags()  # noqa: S704 (sanitized first; only text is kept)
+
+
 @cache
 def asset_version() -> str:
     """Changes when any static file changes, so browsers may cache them for long."""
@@ -89,7 +94,7 @@ def static_url(name: str) -> str:
 
 templates.env.filters.update(
     relative=relative_time, exact=exact_time, iso=iso, initials=initials, hue=avatar_hue, filesize=file_size,
-    minutes=minutes, markdown=markdown,
+    minutes=minutes, markdown=markdown, plain=plain,
 )  # fmt: skip
 templates.env.globals["static"] = static_url
 

@@ -161,7 +161,6 @@
       host.appendChild(list);
       textarea.setAttribute("aria-controls", list.id);
       textarea.setAttribute("aria-autocomplete", "list");
-      textarea.setAttribute("aria-expanded", "false");
     }
     return list;
   }
@@ -172,7 +171,6 @@
       picker.list.textContent = "";
     }
     if (picker.textarea) {
-      picker.textarea.setAttribute("aria-expanded", "false");
       picker.textarea.removeAttribute("aria-activedescendant");
     }
     picker.items = [];
@@ -214,7 +212,6 @@
       list.appendChild(option);
     });
     list.hidden = false;
-    textarea.setAttribute("aria-expanded", "true");
     highlight(0);
   }
 
