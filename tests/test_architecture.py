@@ -42,13 +42,15 @@ def test_the_core_knows_no_web_framework_and_no_dialect(path: Path) -> None:
         name
         for name in imports_of(path)
         if name.split(".")[0] in FRAMEWORKS
-        or name.startswith(("contactnotes.dialects", "contactnotes.http", "contactnotes.app"))
+        or name.startswith(("contactnotes.dialects", "contactnotes.http", "contactnotes.app", "contactnotes.web."))
+        or name == "contactnotes.web"
     }
     assert not bad, f"{path.relative_to(SRC)} imports {sorted(bad)}"
 
 
-@pytest.mark.parametrize("path", python_files("dialects"), ids=lambda p: str(p.relative_to(SRC)))
-def test_dialects_never_touch_repositories_models_or_the_database(path: Path) -> None:
+@pytest.mark.parametrize("path", python_files("dialects", "web"), ids=lambda p: str(p.relative_to(SRC)))
+def test_adapters_never_touch_repositories_models_or_the_database(path: Path) -> None:
+    """The dialects and the web app: wire formats and pages over the services, no SQL."""
     bad = {
         name
         for name in imports_of(path)

@@ -8,11 +8,12 @@ import os
 import shutil
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from playwright.sync_api import BrowserContext, Page
@@ -25,6 +26,7 @@ from contactnotes.users import service as users
 from tests.factories import World, build_world
 from tests.live import free_port, live_server
 
+T = TypeVar("T")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -90,10 +92,20 @@ async def _people(database_url: str, var_dir: Path) -> World:
         await database.dispose()
 
 
+def in_thread(function: Callable[..., T], *args: Any) -> T:
+    """Run set-up that needs its own event loop: Playwright's sync API keeps one running in this thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(function, *args).result()
+
+
+def _prepared(database_url: str, var_dir: Path) -> World:
+    migrate.upgrade(database_url)
+    return asyncio.run(_people(database_url, var_dir))
+
+
 @contextmanager
 def running_site(database_url: str, var_dir: Path) -> Iterator[Site]:
-    migrate.upgrade(database_url)
-    world = asyncio.run(_people(database_url, var_dir))
+    world = in_thread(_prepared, database_url, var_dir)
     port = free_port()
     env = {
         "CONTACTNOTES_DATABASE_URL": database_url,

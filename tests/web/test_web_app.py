@@ -25,6 +25,7 @@ from .support import (
     Site,
     axe_violations,
     drop_files,
+    in_thread,
     png_bytes,
     running_site,
     sign_in,
@@ -43,7 +44,7 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     else:
         require_postgres()
         suffix: str = request.getfixturevalue("worker_id_suffix")
-        url = fresh_pg_database(f"contactnotes_web_{suffix}")
+        url = in_thread(fresh_pg_database, f"contactnotes_web_{suffix}")
     with running_site(url, folder / "var") as running:
         yield running
 

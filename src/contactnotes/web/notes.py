@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.attachments.files import Files
 from contactnotes.auth.sessions import SignedIn
@@ -60,7 +59,7 @@ def _filters(request: Request) -> tuple[TimelineFilter, dict[str, str]]:
     return wanted, kept
 
 
-async def _members(session: AsyncSession, me: SignedIn) -> list[MemberView]:
+async def _members(session: SessionDep, me: SignedIn) -> list[MemberView]:
     return (await users.list_members(session, me.principal, limit=TEAMMATES_SHOWN, offset=0)).items
 
 
@@ -69,7 +68,7 @@ def _items(files: Files, me: SignedIn, found: list[NoteView], members: list[Memb
     return [note_item(files, me.principal, note, names) for note in found]
 
 
-async def _composer_context(request: Request, session: AsyncSession, me: SignedIn) -> dict[str, Any]:
+async def _composer_context(request: Request, session: SessionDep, me: SignedIn) -> dict[str, Any]:
     settings: Settings = request.app.state.settings
     return {
         "max_upload_bytes": settings.upload_max_bytes,
@@ -156,7 +155,7 @@ async def post_note(request: Request, contact_oid: str, session: SessionDep, fil
 
 
 async def _composer_again(
-    request: Request, session: AsyncSession, me: SignedIn, contact_oid: str, composer: Composer, errors: dict[str, str]
+    request: Request, session: SessionDep, me: SignedIn, contact_oid: str, composer: Composer, errors: dict[str, str]
 ) -> HTMLResponse:
     """The composer as it was sent, each error next to its field (422: nothing was written)."""
     contact = await contacts.view_contact(session, me.principal, contact_oid)
@@ -177,7 +176,7 @@ async def preview(request: Request, contact_oid: str, session: SessionDep, me: M
 
 
 async def _note_response(
-    request: Request, session: AsyncSession, files: Files, me: SignedIn, note: NoteView, *, editing: bool = False
+    request: Request, session: SessionDep, files: Files, me: SignedIn, note: NoteView, *, editing: bool = False
 ) -> HTMLResponse:
     item = note_item(files, me.principal, note, names_of(await _members(session, me)))
     context: dict[str, Any] = {"me": me, "item": item, "emoji": QUICK_EMOJI}
