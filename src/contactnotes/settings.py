@@ -64,7 +64,8 @@ class Settings(BaseSettings):
     access_token_days: int = Field(default=15, description="Lifetime of an access token from POST /Token.")
     refresh_token_days: int = Field(default=365, description="Lifetime of a refresh token from POST /Token.")
     login_failure_limit: int = Field(
-        default=5, description="Failed password attempts (POST /Token and the web sign-in) per account and window before refusing more."
+        default=5,
+        description="Failed password attempts (POST /Token, web sign-in) per account and window before refusing.",
     )
     login_failure_window_seconds: int = Field(default=900, description="Window of login_failure_limit.")
 

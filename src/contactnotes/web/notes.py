@@ -24,7 +24,7 @@ from contactnotes.users import service as users
 from contactnotes.users.schemas import MemberView
 
 from .forms import Composer, Edit, FormErrors, errors_of
-from .route import Me, WebRoute, is_htmx, page
+from .route import Me, WebRoute, form_of, is_htmx, page
 from .views import QUICK_EMOJI, TEAMMATES_SHOWN, names_of, note_item
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -48,13 +48,17 @@ def _filters(request: Request) -> tuple[TimelineFilter, dict[str, str]]:
     kept = {name: query.get(name, "") for name in ("type", "author", "important", "files", "from", "to")}
     kept = {name: value for name, value in kept.items() if value}
     until = _day(kept.get("to", ""), "to")
+    try:
+        before = until + timedelta(days=1) if until else None  # "to" includes its whole day
+    except OverflowError:  # to 9999-12-31: up to the end of time
+        before = None
     wanted = TimelineFilter(
         type=kept.get("type") or None,
         author=kept.get("author") or None,
         important=kept.get("important") == "on",
         has_files=kept.get("files") == "on",
         date_from=_day(kept.get("from", ""), "from"),
-        date_to=until + timedelta(days=1) if until else None,  # "to" includes its whole day
+        date_to=before,
     )
     return wanted, kept
 
@@ -133,7 +137,7 @@ async def more_notes(request: Request, contact_oid: str, session: SessionDep, fi
 @router.post("/contacts/{contact_oid}/notes")
 async def post_note(request: Request, contact_oid: str, session: SessionDep, files: FilesDep, me: Me) -> Response:
     contact = await contacts.view_contact(session, me.principal, contact_oid)
-    composer = Composer.from_form(await request.form())
+    composer = Composer.from_form(await form_of(request))
     try:
         created = await notes.create_note(session, me.principal, composer.to_create(contact.oid))
     except FormErrors as exc:
@@ -171,7 +175,7 @@ async def _composer_again(
 async def preview(request: Request, contact_oid: str, session: SessionDep, me: Me) -> Response:
     """The note as it will look: the same renderer and sanitizer as the timeline."""
     await contacts.view_contact(session, me.principal, contact_oid)
-    body = str((await request.form()).get("body") or "")
+    body = str((await form_of(request)).get("body") or "")
     return page(request, "preview.html", {"html": render_markdown(body), "empty": not body.strip()})
 
 
@@ -206,7 +210,7 @@ async def edit_form(request: Request, note_oid: str, session: SessionDep, files:
 
 @router.post("/notes/{note_oid}")
 async def save_edit(request: Request, note_oid: str, session: SessionDep, files: FilesDep, me: Me) -> Response:
-    edit = Edit.from_form(await request.form())
+    edit = Edit.from_form(await form_of(request))
     try:
         note, _added = await notes.update_note(session, me.principal, note_oid, edit.to_update())
     except (Invalid, FormErrors) as exc:
@@ -231,7 +235,7 @@ async def delete(request: Request, note_oid: str, session: SessionDep, me: Me) -
 
 @router.post("/notes/{note_oid}/reactions")
 async def react(request: Request, note_oid: str, session: SessionDep, files: FilesDep, me: Me) -> Response:
-    emoji = str((await request.form()).get("emoji") or "")
+    emoji = str((await form_of(request)).get("emoji") or "")
     note = await notes.toggle_reaction(session, me.principal, note_oid, emoji)
     if not is_htmx(request):
         return RedirectResponse(f"/contacts/{note.contact.oid}#note-{note.oid}", status_code=303)

@@ -14,7 +14,7 @@ from contactnotes.reminders import service as reminders
 from contactnotes.users import service as users
 
 from .forms import errors_of
-from .route import Me, WebRoute, is_htmx, page
+from .route import Me, WebRoute, form_of, is_htmx, page
 from .views import TEAMMATES_SHOWN, names_of, note_item
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -57,7 +57,7 @@ async def contact_list(request: Request, session: SessionDep, me: Me) -> Respons
 
 @router.post("/contacts")
 async def add_contact(request: Request, session: SessionDep, me: Me) -> Response:
-    form = await request.form()
+    form = await form_of(request)
     name, email = str(form.get("name") or ""), str(form.get("email") or "").strip()
     try:
         created = await contacts.add_contact(

@@ -18,9 +18,10 @@ from starlette.datastructures import FormData
 
 from contactnotes.auth import sessions
 from contactnotes.auth.sessions import SignedIn
-from contactnotes.errors import Forbidden
+from contactnotes.errors import Forbidden, Invalid
 from contactnotes.http.deps import SessionDep, SettingsDep
 from contactnotes.http.errors import DialectRoute, Failure
+from contactnotes.http.inputs import NUL, NUL_MESSAGE
 from contactnotes.http.transaction import READING
 from contactnotes.settings import Settings
 
@@ -166,6 +167,17 @@ def set_cookie(request: Request, response: Response, name: str, value: str, *, m
         samesite="lax",
         secure=secure_cookies(request, settings),
     )
+
+
+async def form_of(request: Request) -> FormData:
+    """The request's form; a field holding a NUL character (no database stores one in text) is refused
+    naming the field."""
+    form = await request.form()
+    for name, value in form.multi_items():
+        if isinstance(value, str) and (NUL in value or NUL in name):
+            field = name.replace(NUL, "")
+            raise Invalid.field(field, f"{field} {NUL_MESSAGE}")
+    return form
 
 
 def page(request: Request, template: str, context: dict[str, Any], *, status_code: int = 200) -> HTMLResponse:

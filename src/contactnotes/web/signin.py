@@ -22,6 +22,7 @@ from .route import (
     Me,
     WebRoute,
     check_origin,
+    form_of,
     page,
     set_cookie,
 )
@@ -62,7 +63,7 @@ async def login_page(request: Request, session: SessionDep) -> Response:
 @router.post("/login")
 async def login(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     check_origin(request, settings)
-    form = await request.form()
+    form = await form_of(request)
     presented, expected = str(form.get(CSRF_FIELD) or ""), request.cookies.get(LOGIN_COOKIE) or ""
     if not presented or not expected or not hmac.compare_digest(presented.encode(), expected.encode()):
         raise Forbidden(CSRF_REFUSED)
