@@ -20,6 +20,7 @@ from .views import TEAMMATES_SHOWN, names_of, note_item
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 HOME_NOTES = 10
+MENTION = "mention"  # the inbox also tells of reminders come due; the home page lists those apart
 CONTACTS_PAGE = 50
 MAX_SEARCH = 200
 
@@ -38,7 +39,7 @@ async def home(request: Request, session: SessionDep, files: FilesDep, me: Me) -
         {
             "me": me,
             "latest": [note_item(files, principal, note, names) for note in latest],
-            "mentions": [item for item in inbox.items if item.note_oid is not None],
+            "mentions": [item for item in inbox.items if item.kind == MENTION and item.note_oid is not None],
             "reminders": mine.items,
         },
     )
