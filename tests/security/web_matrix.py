@@ -9,13 +9,13 @@ Actors and objects as in matrix.py (anonymous, alice, bob, ada, carol). Expectat
 
 from __future__ import annotations
 
-from .matrix import Public, Row
+from .matrix import Elsewhere, Public, Row
 
 ALL_404_FOREIGN = "login ok ok ok 404"
 FOREIGN_ONLY = "login 404 404 404 ok"
 ON_CONTACTS: Row = {"contact": ALL_404_FOREIGN, "foreign_contact": FOREIGN_ONLY}
 
-WEB_MATRIX: dict[str, Row | Public] = {
+WEB_MATRIX: dict[str, Row | Public | Elsewhere] = {
     "GET /login": Public("the sign-in form"),
     "POST /login": Public("signs in: the way in, so it cannot ask for a session (its CSRF check is tested apart)"),
     "POST /logout": {"none": "login out out out out"},
@@ -25,6 +25,10 @@ WEB_MATRIX: dict[str, Row | Public] = {
     "GET /contacts/{contact_oid}": ON_CONTACTS,
     "GET /contacts/{contact_oid}/notes": ON_CONTACTS,
     "POST /contacts/{contact_oid}/notes": ON_CONTACTS,
+    "GET /contacts/{contact_oid}/live": Elsewhere(
+        {"contact": "login - - - -", "foreign_contact": "login 404 404 404 -"},
+        "an endless event stream; what members receive is tested in Chromium (tests/web/test_web_app.py)",
+    ),
     "POST /contacts/{contact_oid}/preview": ON_CONTACTS,
     "GET /notes/{note_oid}": {
         "own": ALL_404_FOREIGN,

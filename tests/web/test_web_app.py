@@ -166,6 +166,22 @@ def test_mention_files_react_edit_delete_between_two_people(site: Site, browser:
     bob.close()
 
 
+def test_a_teammates_new_note_appears_without_a_reload(site: Site, browser: Browser) -> None:
+    contact = site.contact("alice", "Live Larsen")
+    context = browser.new_context(viewport=DESKTOP)
+    page = sign_in(context, site, "alice")
+    with page.expect_response(re.compile(r"/live$")):
+        page.goto(f"{site.url}/contacts/{contact}")
+    page.wait_for_timeout(300)  # the stream has said hello; what is written from now on is pushed
+    site.note("bob", contact, note="A private one Alice must not get", private=True)
+    site.note("bob", contact, note="Pushed while Alice watches")  # once it is here, the private one had its chance
+    arrived = _article(page, "Pushed while Alice watches")
+    expect(arrived).to_be_visible(timeout=15_000)
+    expect(arrived.get_by_role("button", name="Delete")).to_have_count(0)
+    expect(_article(page, "must not get")).to_have_count(0)
+    context.close()
+
+
 def test_keyboard_only_from_sign_in_to_a_posted_note(site: Site, browser: Browser) -> None:
     site.contact("bob", "Keyboard Kim")
     context = browser.new_context(viewport=DESKTOP)
