@@ -31,6 +31,7 @@ async def pages(client: httpx.AsyncClient, database: Database, world: World, per
         ("timeline with files", f"/contacts/{contact}?files=on", cookie),
         ("timeline by Alice", f"/contacts/{contact}?author={world.alice.oid}", cookie),
         ("timeline slice", f"/contacts/{contact}/notes", htmx),
+        ("important strip", f"/contacts/{contact}/important", htmx),
         ("the note", f"/notes/{note}", htmx),
         ("the note's edit form", f"/notes/{note}/edit", htmx),
         ("people", "/people?q=", cookie),
@@ -58,6 +59,14 @@ async def test_a_private_note_leaks_into_no_page(client: httpx.AsyncClient, data
             assert canary not in response.text, f"{name} shows the canary to {persona.user.handle}"
             assert response.status_code in (200, 403, 404), f"{name}: {response.status_code}"
     mine = await pages(client, database, world, world.alice, secret["_id"])
-    for name in ("home", "timeline", "timeline important", "timeline with files", "timeline by Alice", "the note"):
+    for name in (
+        "home",
+        "timeline",
+        "important strip",
+        "timeline important",
+        "timeline with files",
+        "timeline by Alice",
+        "the note",
+    ):
         assert canary in mine[name].text, f"{name} does not show Alice her own note"
     assert f"{canary}.pdf" in mine["timeline"].text and f"remind {canary}" in mine["timeline"].text

@@ -24,6 +24,7 @@ WEB_MATRIX: dict[str, Row | Public | Elsewhere] = {
     "POST /contacts": {"none": "login ok ok ok ok"},
     "GET /contacts/{contact_oid}": ON_CONTACTS,
     "GET /contacts/{contact_oid}/notes": ON_CONTACTS,
+    "GET /contacts/{contact_oid}/important": ON_CONTACTS,
     "POST /contacts/{contact_oid}/notes": ON_CONTACTS,
     "GET /contacts/{contact_oid}/live": Elsewhere(
         {"contact": "login - - - -", "foreign_contact": "login 404 404 404 -"},

@@ -20,11 +20,11 @@ from contactnotes.contacts import service as contacts
 from contactnotes.http.deps import FilesDep, SessionDep
 from contactnotes.jobs.events import EventType
 from contactnotes.realtime.hub import StreamHub
-from contactnotes.users import service as users
 
+from . import team
 from .route import Me, WebRoute
 from .templates import templates
-from .views import QUICK_EMOJI, TEAMMATES_SHOWN, names_of, note_item
+from .views import QUICK_EMOJI, names_of, note_item
 
 KEEPALIVE_SECONDS = 15
 CONNECTION_SECONDS = 300
@@ -66,7 +66,7 @@ async def _notes(
 @router.get("/contacts/{contact_oid}/live")
 async def live(request: Request, contact_oid: str, session: SessionDep, files: FilesDep, me: Me) -> StreamingResponse:
     contact = await contacts.view_contact(session, me.principal, contact_oid)
-    members = (await users.list_members(session, me.principal, limit=TEAMMATES_SHOWN, offset=0)).items
+    members = await team.members(session, me.principal)
     hub: StreamHub = request.app.state.stream_hub
     return StreamingResponse(
         _notes(hub, files, me, contact.oid, names_of(members)),

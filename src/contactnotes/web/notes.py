@@ -18,14 +18,13 @@ from contactnotes.notes import browsing
 from contactnotes.notes import service as notes
 from contactnotes.notes.rendering import render_markdown
 from contactnotes.notes.schemas import NoteView, TimelineFilter
-from contactnotes.orgs import service as orgs
 from contactnotes.settings import Settings
-from contactnotes.users import service as users
 from contactnotes.users.schemas import MemberView
 
+from . import team
 from .forms import Composer, Edit, FormErrors, errors_of
 from .route import Me, WebRoute, form_of, is_htmx, page
-from .views import QUICK_EMOJI, TEAMMATES_SHOWN, names_of, note_item
+from .views import QUICK_EMOJI, names_of, note_item
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -64,7 +63,7 @@ def _filters(request: Request) -> tuple[TimelineFilter, dict[str, str]]:
 
 
 async def _members(session: SessionDep, me: SignedIn) -> list[MemberView]:
-    return (await users.list_members(session, me.principal, limit=TEAMMATES_SHOWN, offset=0)).items
+    return await team.members(session, me.principal)
 
 
 def _items(files: Files, me: SignedIn, found: list[NoteView], members: list[MemberView]) -> list[Any]:
@@ -72,12 +71,14 @@ def _items(files: Files, me: SignedIn, found: list[NoteView], members: list[Memb
     return [note_item(files, me.principal, note, names) for note in found]
 
 
-async def _composer_context(request: Request, session: SessionDep, me: SignedIn) -> dict[str, Any]:
+async def _composer_context(
+    request: Request, session: SessionDep, me: SignedIn, members: list[MemberView] | None = None
+) -> dict[str, Any]:
     settings: Settings = request.app.state.settings
     return {
         "max_upload_bytes": settings.upload_max_bytes,
-        "note_types": [t.name for t in await orgs.list_note_types(session, me.principal.org_id)],
-        "members": await _members(session, me),
+        "note_types": await team.note_types(session, me.principal),
+        "members": members if members is not None else await _members(session, me),
     }
 
 
@@ -89,23 +90,28 @@ async def timeline(request: Request, contact_oid: str, session: SessionDep, file
         session, me.principal, contact.oid, wanted, limit=TIMELINE_PAGE, cursor=request.query_params.get("cursor")
     )
     members = await _members(session, me)
-    important = await notes.list_notes(session, me.principal, contact.oid, limit=IMPORTANT_SHOWN, important_only=True)
     context = {
         "me": me,
         "contact": contact,
         "items": _items(files, me, found.items, members),
-        "important": _items(files, me, important.items, members),
         "next_url": _more_url(contact.oid, kept, found.next_cursor),
         "filters": kept,
         "filtered": not wanted.is_empty,
         "composer": Composer(),
         "errors": {},
         "emoji": QUICK_EMOJI,
-        **await _composer_context(request, session, me),
+        **await _composer_context(request, session, me, members),
     }
     if is_htmx(request) and request.headers.get("hx-target") == "timeline":
         return page(request, "timeline_list.html", context)
     return page(request, "timeline.html", context)
+
+
+@router.get("/contacts/{contact_oid}/important")
+async def important(request: Request, contact_oid: str, session: SessionDep, me: Me) -> Response:
+    """The "Important" strip over the timeline (fetched after the page, which does not wait for it)."""
+    found = await notes.list_notes(session, me.principal, contact_oid, limit=IMPORTANT_SHOWN, important_only=True)
+    return page(request, "important.html", {"important": found.items})
 
 
 def _more_url(contact_oid: str, kept: dict[str, str], cursor: str | None) -> str | None:
@@ -167,7 +173,7 @@ async def _composer_again(
     context.update(await _composer_context(request, session, me))
     if is_htmx(request):
         return page(request, "composer.html", context, status_code=422)
-    context.update({"items": [], "important": [], "next_url": None, "filters": {}, "emoji": QUICK_EMOJI})
+    context.update({"items": [], "next_url": None, "filters": {}, "emoji": QUICK_EMOJI})
     return page(request, "timeline.html", context, status_code=422)
 
 
@@ -185,7 +191,7 @@ async def _note_response(
     item = note_item(files, me.principal, note, names_of(await _members(session, me)))
     context: dict[str, Any] = {"me": me, "item": item, "emoji": QUICK_EMOJI}
     if editing:
-        context["note_types"] = [t.name for t in await orgs.list_note_types(session, me.principal.org_id)]
+        context["note_types"] = await team.note_types(session, me.principal)
         context["edit"] = Edit(note.body, note.type, note.important)
         context["errors"] = {}
         return page(request, "note_edit.html", context)
@@ -217,7 +223,7 @@ async def save_edit(request: Request, note_oid: str, session: SessionDep, files:
         current = await notes.get_note(session, me.principal, note_oid)
         item = note_item(files, me.principal, current, names_of(await _members(session, me)))
         errors = exc.errors if isinstance(exc, FormErrors) else errors_of(exc)
-        note_types = [t.name for t in await orgs.list_note_types(session, me.principal.org_id)]
+        note_types = await team.note_types(session, me.principal)
         context = {"me": me, "item": item, "edit": edit, "errors": errors, "note_types": note_types}
         return page(request, "note_edit.html", context, status_code=422)
     if not is_htmx(request):

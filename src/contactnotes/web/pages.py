@@ -11,11 +11,11 @@ from contactnotes.http.deps import FilesDep, SessionDep
 from contactnotes.notes import browsing
 from contactnotes.notifications import service as notifications
 from contactnotes.reminders import service as reminders
-from contactnotes.users import service as users
 
+from . import team
 from .forms import errors_of
 from .route import Me, WebRoute, form_of, is_htmx, page
-from .views import TEAMMATES_SHOWN, names_of, note_item
+from .views import names_of, note_item
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -31,7 +31,7 @@ async def home(request: Request, session: SessionDep, files: FilesDep, me: Me) -
     latest = await browsing.latest(session, principal, limit=HOME_NOTES)
     inbox = await notifications.list_inbox(session, principal, limit=HOME_NOTES)
     mine = await reminders.list_active(session, principal, mine=True, limit=HOME_NOTES)
-    members = (await users.list_members(session, principal, limit=TEAMMATES_SHOWN, offset=0)).items
+    members = await team.members(session, principal)
     names = names_of(members)
     return page(
         request,

@@ -11,7 +11,6 @@ from contactnotes.notes.schemas import AttachmentView, NoteView
 from contactnotes.users.schemas import MemberView
 
 QUICK_EMOJI = ("👍", "🎉", "❤️", "👀", "✅")
-TEAMMATES_SHOWN = 500  # the mention picker and filters list at most this many people
 
 
 @dataclass(frozen=True, slots=True)
