@@ -243,6 +243,14 @@
     picker.list = list;
     picker.start = query.start;
     var seq = ++picker.seq;
+    // Narrow what is shown at once, so Enter never picks from a list older than what was typed.
+    var text = query.text.toLowerCase();
+    if (picker.items.length) {
+      showPeople(textarea, list, picker.items.filter(function (person) {
+        return person.name.toLowerCase().indexOf(text) >= 0 || person.handle.indexOf(text) >= 0;
+      }));
+      picker.start = query.start;
+    }
     fetch("/people?q=" + encodeURIComponent(query.text), { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (response) {
         return response.ok ? response.json() : [];
