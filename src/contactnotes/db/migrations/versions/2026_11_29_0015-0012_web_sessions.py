@@ -5,7 +5,7 @@ Revises: 0009
 Create Date: 2026-11-29 00:15:00
 
 The web_sessions table is new. ix_notes_org_recent serves the home page's latest notes across contacts
-(otherwise a sort of the organization's every note).
+(otherwise a sort of the organization's every note); ix_contacts_org_name the contact list's keyset pages.
 """
 
 from collections.abc import Sequence
@@ -41,9 +41,11 @@ def upgrade() -> None:
     with op.batch_alter_table("web_sessions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_web_sessions_user_id"), ["user_id"], unique=False)
     op.create_index("ix_notes_org_recent", "notes", ["org_id", "created_at", "id"], unique=False)
+    op.create_index("ix_contacts_org_name", "contacts", ["org_id", "display_name", "id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_contacts_org_name", table_name="contacts")
     op.drop_index("ix_notes_org_recent", table_name="notes")
     with op.batch_alter_table("web_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_web_sessions_user_id"))
