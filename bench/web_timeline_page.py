@@ -1,4 +1,5 @@
-"""The web app's timeline page against the JSON list page, for the same first 25 notes, on PostgreSQL.
+"""The web app's timeline page against the JSON list page, for the same first 25 notes, on PostgreSQL; and its
+contact list (first page and a deep page) over 10,000 contacts.
 
     PYTHONPATH=src python -m bench.web_timeline_page [--notes 100000]
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import statistics
 import tempfile
 import time
@@ -19,6 +21,7 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+from sqlalchemy import text
 
 from bench.tether_timeline_pages import ADMIN, load
 from contactnotes.app import create_app
@@ -30,6 +33,7 @@ from contactnotes.settings import Settings
 from contactnotes.users import repository as users_repository
 
 NAME = "contactnotes_bench_web_page"
+CONTACTS = 10_000
 URL = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{NAME}"
 
 
@@ -70,7 +74,26 @@ async def main(notes: int, runs: int) -> None:
         for _ in range(3):  # alternating rounds
             json_ms.append(await timed(client, api, bearer, runs))
             page_ms.append(await timed(client, page, signed_in, runs))
+        async with unit_of_work(database) as session:
+            await session.execute(
+                text(
+                    "INSERT INTO contacts (oid, org_id, display_name, email, created_at)"
+                    " SELECT lpad(to_hex(n + 16777216), 24, '0'), 1, 'Contact ' || lpad(n::text, 5, '0'),"
+                    " 'c' || n || '@example.net', now() FROM generate_series(1, :n) AS n"
+                ),
+                {"n": CONTACTS},
+            )
+        deep = (await client.get("/contacts?q=Contact 09", headers=signed_in)).text
+        cursor = re.search(r'href="/contacts\?q=Contact\+09&amp;cursor=([^"]+)"', deep)
+        first_contacts = await timed(client, "/contacts", signed_in, runs)
+        searched = await timed(client, "/contacts?q=Contact%2009", signed_in, runs)
+        assert cursor is not None
+        later = await timed(client, f"/contacts?q=Contact%2009&cursor={cursor.group(1)}", signed_in, runs)
     await database.dispose()
+    print(
+        f"contacts list over {CONTACTS:,}: first page {first_contacts:.1f} ms, search {searched:.1f} ms, "
+        f"a later page of the search {later:.1f} ms"
+    )
     json_median, page_median = statistics.median(json_ms), statistics.median(page_ms)
     print(f"notes: {notes:,} on one contact; first 25; median of 3 rounds of {runs}")
     print(f"JSON list page (GET /api/contact-notes): {json_median:7.1f} ms")
