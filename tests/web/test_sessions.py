@@ -177,3 +177,22 @@ def test_the_pages_ship_less_than_100_kb_of_script_compressed() -> None:
     assert scripts
     compressed = sum(len(gzip.compress(path.read_bytes(), 9)) for path in scripts)
     assert compressed < 100_000, f"{compressed} bytes of script, compressed"
+
+
+async def test_pages_carry_a_nonce_csp_and_scripts_only_with_it(
+    client: httpx.AsyncClient, database: Database, world: World
+) -> None:
+    alice = await signed_in(database, world.alice)
+    client.cookies.clear()
+    first = await client.get(f"/contacts/{world.contact.oid}", headers={"Cookie": f"cn_session={alice.cookie}"})
+    second = await client.get("/login")
+    policy = first.headers["content-security-policy"]
+    nonce = re.search(r"script-src 'nonce-([^']+)'", policy)
+    assert nonce and "unsafe-inline" not in policy.split("script-src", 1)[1].split(";")[0]
+    assert "unsafe-eval" not in policy and "frame-ancestors 'none'" in policy
+    assert nonce.group(1) not in second.headers["content-security-policy"]  # a new nonce per answer
+    scripts = re.findall(r"<script[^>]*>", first.text)
+    assert scripts and all(f'nonce="{nonce.group(1)}"' in tag and " src=" in tag for tag in scripts)
+    assert '"allowEval": false' in first.text
+    assert first.headers["cache-control"] == "no-store" and first.headers["referrer-policy"] == "same-origin"
+    assert first.headers["x-frame-options"] == "DENY"

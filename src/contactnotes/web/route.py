@@ -54,12 +54,12 @@ def _origin(url: str) -> str:
 def protect(request: Request, response: Response) -> Response:
     """What every web answer carries: its own CSP (the APIs' default is for the docs page), and no caching
     of pages that show an organization's data."""
+    response.headers.setdefault("Cache-Control", "no-store")  # every web answer shows an organization's data
     if response.headers.get("content-type", "").startswith("text/html"):
         settings: Settings = request.app.state.settings
         response.headers["Content-Security-Policy"] = CSP.format(
             nonce=csp_nonce(request), files=_origin(settings.public_base_url)
         )
-        response.headers.setdefault("Cache-Control", "no-store")
         # Same-origin requests name their page (the Origin check below needs it); other sites learn nothing.
         response.headers["Referrer-Policy"] = "same-origin"
     return response
