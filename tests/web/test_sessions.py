@@ -196,3 +196,9 @@ async def test_pages_carry_a_nonce_csp_and_scripts_only_with_it(
     assert '"allowEval": false' in first.text
     assert first.headers["cache-control"] == "no-store" and first.headers["referrer-policy"] == "same-origin"
     assert first.headers["x-frame-options"] == "DENY"
+
+
+async def test_static_files_are_served_compressed(client: httpx.AsyncClient) -> None:
+    script = await client.get("/static/app.js", headers={"Accept-Encoding": "gzip"})
+    assert script.status_code == 200 and script.headers["content-encoding"] == "gzip"
+    assert "text/javascript" in script.headers["content-type"] and "X-CSRF-Token" in script.text
