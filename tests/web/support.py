@@ -171,3 +171,18 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
         for v in result
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def paste_file(page: Page, selector: str, name: str, kind: str, content: bytes) -> None:
+    """Paste a file into an element, as after copying an image to the clipboard."""
+    page.eval_on_selector(
+        selector,
+        """(element, [name, type, data]) => {
+            const transfer = new DataTransfer();
+            const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+            transfer.items.add(new File([bytes], name, { type }));
+            const init = { clipboardData: transfer, bubbles: true, cancelable: true };
+            element.dispatchEvent(new ClipboardEvent("paste", init));
+        }""",
+        [name, kind, base64.b64encode(content).decode()],
+    )

@@ -26,6 +26,7 @@ from .support import (
     axe_violations,
     drop_files,
     in_thread,
+    paste_file,
     png_bytes,
     running_site,
     sign_in,
@@ -243,6 +244,8 @@ def test_refused_files_and_an_over_long_note_keep_the_draft(site: Site, browser:
     expect(uploads.get_by_role("alert").filter(has_text="setup.exe")).to_contain_text("not accepted")
     expect(uploads.get_by_role("alert").filter(has_text="huge.pdf")).to_contain_text("larger than the limit")
     expect(note).to_have_value("A draft worth keeping")
+    paste_file(page, "#c-body", "pasted.png", "image/png", png_bytes(seed=11))
+    expect(page.get_by_role("button", name="Remove pasted.png")).to_be_visible()
 
     long_text = "x" * 100_001
     note.fill(long_text)
