@@ -49,6 +49,7 @@ from contactnotes.jobs.worker import Worker
 from contactnotes.ratelimit import build_limiter
 from contactnotes.realtime.hub import StreamHub
 from contactnotes.settings import Settings, get_settings
+from contactnotes.web.route import render_error as web_error
 from contactnotes.web.router import UPLOAD_PATH as WEB_UPLOAD_PATH
 from contactnotes.web.router import mount as mount_web
 from contactnotes.webhooks.delivery import RENDERERS
@@ -60,8 +61,13 @@ from contactnotes.webhooks.schemas import Format, PayloadRenderers
 VIRTUOUS_PREFIXES = ("/api/contactnote", "/api/reminder", "/api/webhook", "/token")
 
 
-def _renderer_for(path: str) -> ErrorRenderer:
-    return virtuous_error if under(path, VIRTUOUS_PREFIXES) else tether_error
+def _renderer_for(path: str, accept: str = "") -> ErrorRenderer:
+    if under(path, VIRTUOUS_PREFIXES):
+        return virtuous_error
+    # A browser asking for a page the web app does not have gets a page, not an API's JSON.
+    if not path.startswith("/api/") and "text/html" in accept:
+        return web_error
+    return tether_error
 
 
 def _path_pattern(template: str, *, slashes_at_end: bool) -> re.Pattern[str]:
@@ -189,11 +195,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         allow = allowed_methods(app, request.url.path) if exc.status_code == 405 else None
         if allow is not None:
             failure = replace(failure, headers={**(failure.headers or {}), "Allow": allow})
-        return _renderer_for(request.url.path)(request, failure)
+        return _renderer_for(request.url.path, request.headers.get("accept", ""))(request, failure)
 
     @app.exception_handler(RequestValidationError)
     async def unrouted_validation(request: Request, exc: RequestValidationError) -> Response:
-        return _renderer_for(request.url.path)(request, to_failure(exc))
+        return _renderer_for(request.url.path, request.headers.get("accept", ""))(request, to_failure(exc))
 
     @app.get("/healthz", tags=["Operations"])
     async def healthz() -> dict[str, str]:

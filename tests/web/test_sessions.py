@@ -202,3 +202,10 @@ async def test_static_files_are_served_compressed(client: httpx.AsyncClient) -> 
     script = await client.get("/static/app.js", headers={"Accept-Encoding": "gzip"})
     assert script.status_code == 200 and script.headers["content-encoding"] == "gzip"
     assert "text/javascript" in script.headers["content-type"] and "X-CSRF-Token" in script.text
+
+
+async def test_a_browser_gets_a_page_for_an_address_that_is_none(client: httpx.AsyncClient) -> None:
+    page = await client.get("/no/such/page", headers={"Accept": "text/html,application/xhtml+xml"})
+    assert page.status_code == 404 and "Not found" in page.text and "content-security-policy" in page.headers
+    api = await client.get("/no/such/page")  # a program still gets the API's JSON
+    assert api.status_code == 404 and api.json()["success"] is False
