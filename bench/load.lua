@@ -5,6 +5,9 @@ if body and #body > 0 then wrk.body = body end
 wrk.headers["Content-Type"] = "application/json"
 local token = os.getenv("BENCH_TOKEN")
 if token and #token > 0 then wrk.headers["Authorization"] = "Bearer " .. token end
+-- The web app's pages are read with a session cookie instead.
+local cookie = os.getenv("BENCH_COOKIE")
+if cookie and #cookie > 0 then wrk.headers["Cookie"] = "cn_session=" .. cookie end
 
 -- For fixed-rate runs each connection waits this long between requests (closed loop; see the report).
 local pause_ms = tonumber(os.getenv("BENCH_PAUSE_MS") or "0")

@@ -41,6 +41,9 @@ from contactnotes.observability.pool import observe_pool
 from contactnotes.ratelimit import build_limiter
 from contactnotes.realtime.hub import StreamHub
 from contactnotes.settings import Settings, get_settings
+from contactnotes.web.route import render_error as web_error
+from contactnotes.web.router import UPLOAD_PATH as WEB_UPLOAD_PATH
+from contactnotes.web.router import mount as mount_web
 from contactnotes.webhooks.delivery import RENDERERS
 from contactnotes.webhooks.schemas import Format, PayloadRenderers
 from contactnotes.wiring import default_registry
@@ -51,8 +54,13 @@ from contactnotes.wiring import default_registry
 VIRTUOUS_PREFIXES = ("/api/contactnote", "/api/reminder", "/api/webhook", "/api/organization", "/token")
 
 
-def _renderer_for(path: str) -> ErrorRenderer:
-    return virtuous_error if under(path, VIRTUOUS_PREFIXES) else tether_error
+def _renderer_for(path: str, accept: str = "") -> ErrorRenderer:
+    if under(path, VIRTUOUS_PREFIXES):
+        return virtuous_error
+    # A browser asking for a page the web app does not have gets a page, not an API's JSON.
+    if not path.startswith("/api/") and "text/html" in accept:
+        return web_error
+    return tether_error
 
 
 def _path_pattern(template: str, *, slashes_at_end: bool) -> re.Pattern[str]:
@@ -162,7 +170,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     def body_limit(path: str) -> int | None:
         # Uploads stream to storage and enforce the upload limits themselves while reading.
-        return None if path == UPLOAD_PATH or path.startswith(FILES_PREFIX) else settings.max_body_bytes
+        streamed = path in (UPLOAD_PATH, WEB_UPLOAD_PATH) or path.startswith(FILES_PREFIX)
+        return None if streamed else settings.max_body_bytes
 
     app.add_middleware(RouteTemplate)  # innermost: notes the matched route's template for Observe
     app.add_middleware(BodySizeLimit, limit_for=body_limit)
@@ -196,11 +205,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         allow = allowed_methods(app, request.url.path) if exc.status_code == 405 else None
         if allow is not None:
             failure = replace(failure, headers={**(failure.headers or {}), "Allow": allow})
-        return _renderer_for(request.url.path)(request, failure)
+        return _renderer_for(request.url.path, request.headers.get("accept", ""))(request, failure)
 
     @app.exception_handler(RequestValidationError)
     async def unrouted_validation(request: Request, exc: RequestValidationError) -> Response:
-        return _renderer_for(request.url.path)(request, to_failure(exc))
+        return _renderer_for(request.url.path, request.headers.get("accept", ""))(request, to_failure(exc))
 
     @app.get("/healthz", tags=["Operations"])
     async def healthz() -> dict[str, str]:
@@ -211,4 +220,5 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(tether_router)  # one router per adapter
     app.include_router(virtuous_router)
     app.openapi = lambda: truthful_openapi(app)  # type: ignore[method-assign]
+    mount_web(app)  # the web app: pages at /, over the same services
     return app

@@ -432,6 +432,9 @@ def demo() -> None:
     )
     typer.echo(f"export TOKEN={result.token}")
     typer.echo(f"export ALICE_TOKEN={result.alice_token}")
+    typer.echo(f"\nweb app: {base}/")
+    for email, password in result.logins:
+        typer.echo(f"  sign in as {email} with password {password}")
     typer.echo("\nthen try:")
     typer.echo(
         f"curl -s -X POST {base}/api/contact-notes \\\n"

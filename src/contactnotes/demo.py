@@ -23,6 +23,8 @@ ALICE_OID = "65b1f0a2c3d4e5f6a7b8c9d0"  # the mentioned user in TetherAI's examp
 CONTACT_OID = "65c2d0e0f0a0b0c0d0e0f0a0"  # the contact in TetherAI's example
 CORY_EMAIL = "cory@example.com"
 ALICE_EMAIL = "alice@example.com"
+# Sign-in passwords for the web app's demo users (a local demo; never used for anything else).
+DEMO_LOGINS = ((CORY_EMAIL, "demo-cory-2026"), (ALICE_EMAIL, "demo-alice-2026"))
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class DemoResult:
     mention_oid: str
     alice_email: str
     alice_token: str  # Alice's, a member: the one mentioned in the example
+    logins: tuple[tuple[str, str], ...] = DEMO_LOGINS  # (email, password) for the web app
 
 
 async def _create(session: AsyncSession) -> None:
@@ -77,6 +80,10 @@ async def load_demo(session: AsyncSession) -> DemoResult:
     created = await orgs_repository.find_by_name(session, DEMO_ORG) is None
     if created:
         await _create(session)
+    for email, password in DEMO_LOGINS:  # also for a demo loaded before the web app had sign-in
+        user = await users_repository.find_by_email(session, email)
+        if user is not None and user.password_hash is None:
+            await users.set_password(session, email, password)
     cory = await users_repository.find_by_email(session, CORY_EMAIL)
     alice = await users_repository.find_by_email(session, ALICE_EMAIL)
     assert cory is not None and alice is not None

@@ -64,9 +64,23 @@ class Settings(BaseSettings):
     access_token_days: int = Field(default=15, description="Lifetime of an access token from POST /Token.")
     refresh_token_days: int = Field(default=365, description="Lifetime of a refresh token from POST /Token.")
     login_failure_limit: int = Field(
-        default=5, description="Failed POST /Token password attempts per account and window before 429."
+        default=5,
+        description="Failed password attempts (POST /Token, web sign-in) per account and window before refusing.",
     )
     login_failure_window_seconds: int = Field(default=900, description="Window of login_failure_limit.")
+
+    # ---- the web app (docs/web.md) ----
+    web_session_days: int = Field(default=14, description="How long a browser stays signed in to the web app.")
+    web_secure_cookies: bool | None = Field(
+        default=None,
+        description="Mark the session cookie Secure; unset: when the request came over HTTPS (behind a proxy, "
+        "from its X-Forwarded-Proto).",
+    )
+    web_trusted_origins: list[str] = Field(
+        default_factory=list,
+        description="Origins (scheme://host[:port]) besides public_base_url whose pages may post to the web app "
+        "(JSON list), e.g. the address a reverse proxy serves it at.",
+    )
 
     # ---- attachments and file storage (docs/storage.md) ----
     storage_backend: Literal["local", "s3"] = Field(

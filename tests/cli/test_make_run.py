@@ -56,3 +56,19 @@ def test_the_printed_export_lines_and_curl_work_when_pasted(served: tuple[str, s
     spec = httpx.get(f"{base}/openapi.json").json()
     assert "/api/contact-notes" in spec["paths"]
     assert httpx.get(f"{base}/docs").status_code == 200
+
+
+def test_the_printed_web_sign_ins_work(served: tuple[str, str]) -> None:
+    base, demo_output = served
+    assert f"web app: {base}/" in demo_output
+    logins = re.findall(r"sign in as (\S+@\S+) with password (\S+)", demo_output)
+    assert [email for email, _ in logins] == ["cory@example.com", "alice@example.com"]
+    for email, password in logins:
+        with httpx.Client(base_url=base) as browser:
+            form = browser.get("/login")
+            token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+            assert token
+            signed = browser.post("/login", data={"csrf_token": token.group(1), "email": email, "password": password})
+            assert signed.status_code == 303, signed.text
+            home = browser.get("/")
+            assert home.status_code == 200 and "Latest notes" in home.text

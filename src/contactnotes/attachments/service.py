@@ -347,3 +347,11 @@ async def open_download(session: AsyncSession, files: Files, key: str, params: M
     if info is None:
         raise NotFound("File not found")
     return Download(upload.content_type, disposition, info.size, chunks=files.store.stream(grant.key))
+
+
+def preview_link(files: Files, item: AttachmentView) -> str | None:
+    """A link that shows an image in the page (a thumbnail), for images safe to show inline; None for the
+    rest. Call only for an attachment of a note read through the access check."""
+    if served_disposition("inline", item.content_type) != "inline" or not item.content_type.startswith("image/"):
+        return None
+    return links.download_link(files.base_url, files.signer, item.key, item.name, expires=_expires(files), inline=True)

@@ -137,7 +137,7 @@ class SecurityHeaders:
                 if headers.get("content-type", "").startswith("text/html"):
                     headers.setdefault("Content-Security-Policy", CSP_HTML.format(nonce=nonce))
                     headers["X-Frame-Options"] = "DENY"
-                    headers["Referrer-Policy"] = "no-referrer"
+                    headers.setdefault("Referrer-Policy", "no-referrer")  # the web app says same-origin
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -11,6 +11,7 @@ from contactnotes.models.reminder import Reminder, ReminderStatus
 from contactnotes.models.token import ApiToken, TokenKind
 from contactnotes.models.upload import Upload, UploadStatus
 from contactnotes.models.user import User, UserRole
+from contactnotes.models.web_session import WebSession
 from contactnotes.models.webhook import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from contactnotes.models.worker import WorkerHeartbeat
 
@@ -38,6 +39,7 @@ __all__ = [
     "UploadStatus",
     "User",
     "UserRole",
+    "WebSession",
     "WebhookDelivery",
     "WebhookSubscription",
     "WorkerHeartbeat",

@@ -29,6 +29,8 @@ class Note(DualIdMixin, CreatedAtMixin, Base):
         # Serves a contact's timeline, newest first, at the same cost for any history length. The last three
         # columns are what visibility checks, so an OFFSET walk is an index-only scan (migration 0009).
         Index("ix_notes_timeline", "org_id", "contact_id", "note_date", "id", "is_private", "author_id", "deleted_at"),
+        # The organization's latest notes across contacts (the web app's home page).
+        Index("ix_notes_org_recent", "org_id", "created_at", "id"),
         # A timeline's total is the contact's public-note counter plus the viewer's own private notes,
         # which this small index counts (see ContactNoteCount).
         Index(

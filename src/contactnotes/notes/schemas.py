@@ -107,3 +107,19 @@ class NotePage:
     items: list[NoteView]
     total: int
     next_cursor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineFilter:
+    """What a person narrows a contact's timeline to; every part optional, all of them ANDed."""
+
+    type: str | None = None
+    author: str | None = None  # a user's ObjectId
+    important: bool = False
+    has_files: bool = False
+    date_from: datetime | None = None  # note_date at or after
+    date_to: datetime | None = None  # note_date before
+
+    @property
+    def is_empty(self) -> bool:
+        return self == TimelineFilter()

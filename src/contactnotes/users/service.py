@@ -7,6 +7,7 @@ import re
 from pydantic import EmailStr, TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contactnotes.auth import sessions as web_sessions
 from contactnotes.auth import totp
 from contactnotes.auth.passwords import hash_password
 from contactnotes.auth.principal import Principal
@@ -94,6 +95,8 @@ async def set_password(session: AsyncSession, email: str, password: str) -> User
         raise NotFound(f"No user with email {email}")
     user.password_hash = hash_password(password)
     await session.flush()
+    # Whoever signed in with the old password is signed out everywhere.
+    await web_sessions.revoke_all(session, user.id)
     return user
 
 

@@ -100,7 +100,8 @@ async def check_login(
 ) -> User:
     """The user an email, password (and, with two-factor on, a current TOTP code) name. Every attempt counts
     against the account's window; a success clears it, so only repeated failures are slowed down (429 until
-    the window ends). Both POST /Token and TetherAI's login come through here, under the same lockout."""
+    the window ends). POST /Token, TetherAI's login and the web app's form all come through here, under the
+    same lockout."""
     if not username:
         raise GrantError("invalid_request", "username is required", "username")
     if not password:

@@ -83,12 +83,21 @@ def _login_key(username: str) -> str:
 async def password_grant(
     session: AsyncSession, limiter: Limiter, settings: Settings, username: str | None, password: str | None
 ) -> GrantedTokens:
-    """Email and password to a token pair. Every attempt counts against the account's window; a success
-    clears it, so only repeated failures are slowed down (429 until the window ends)."""
+    """Email and password to a token pair (see check_password)."""
     if not username:
         raise GrantError("invalid_request", "username is required", "username")
     if not password:
         raise GrantError("invalid_request", "password is required", "password")
+    user = await check_password(session, limiter, settings, username, password)
+    return await _issue_pair(session, user, settings)
+
+
+async def check_password(
+    session: AsyncSession, limiter: Limiter, settings: Settings, username: str, password: str
+) -> User:
+    """The user an email and password name, for every way of signing in (POST /Token, the web app's form).
+    Every attempt counts against the account's window; a success clears it, so only repeated failures are
+    slowed down (TooManyAttempts until the window ends)."""
     key = _login_key(username)
     decision = await limiter.hit(key, settings.login_failure_limit, settings.login_failure_window_seconds)
     if decision is not None and not decision.allowed:
@@ -98,7 +107,7 @@ async def password_grant(
     if not verify_password(user.password_hash if user else None, password) or user is None:
         raise GrantError("invalid_grant", "The user name or password is incorrect.")
     await limiter.reset(key)
-    return await _issue_pair(session, user, settings)
+    return user
 
 
 async def refresh_grant(session: AsyncSession, settings: Settings, refresh_token: str | None) -> GrantedTokens:

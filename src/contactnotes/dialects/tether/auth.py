@@ -18,7 +18,7 @@ from contactnotes.http.deps import SessionDep, SettingsDep
 from contactnotes.http.errors import ErrorRenderer, Failure
 from contactnotes.http.inputs import NoNulText
 from contactnotes.http.ratelimit import limiter_of
-from contactnotes.users import signin as oauth
+from contactnotes.users import signin
 
 from .route import TetherRoute
 from .wire import WireModel
@@ -90,12 +90,12 @@ async def login(
 ) -> Response:
     """Log in with email and password; answers a bearer token and the user."""
     try:
-        done = await oauth.login(session, limiter_of(request), settings, body.email, body.password, body.otp)
-    except oauth.OtpRequired as exc:
+        done = await signin.login(session, limiter_of(request), settings, body.email, body.password, body.otp)
+    except signin.OtpRequired as exc:
         return JSONResponse({"error": exc.message}, status_code=401)
-    except oauth.GrantError as exc:
+    except signin.GrantError as exc:
         return JSONResponse({"error": exc.message}, status_code=401 if exc.code == "invalid_grant" else 400)
-    except oauth.TooManyAttempts as exc:
+    except signin.TooManyAttempts as exc:
         return JSONResponse({"error": exc.message}, status_code=429, headers={"Retry-After": str(exc.retry_after)})
     user = LoginUserOut(
         id=done.user_oid,

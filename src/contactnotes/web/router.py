@@ -1,0 +1,26 @@
+"""The web app: server-rendered pages over the same services as the two APIs (docs/web.md).
+
+`mount(app)` is the one call app.py makes: every page route, and the static files.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.staticfiles import StaticFiles
+
+from . import live, notes, pages, signin, uploads
+from .templates import STATIC_DIR
+from .uploads import UPLOAD_PATH
+
+__all__ = ["UPLOAD_PATH", "mount", "router"]
+
+router = APIRouter(include_in_schema=False)
+for part in (signin.router, pages.router, notes.router, live.router, uploads.router):
+    router.include_router(part)
+
+
+def mount(app: FastAPI) -> None:
+    app.include_router(router)
+    # Scripts and styles: long-cached (their URLs carry a version) and compressed.
+    app.mount("/static", GZipMiddleware(StaticFiles(directory=STATIC_DIR), minimum_size=512), name="static")

@@ -1,0 +1,78 @@
+"""Signed-in browsers for in-process tests of the web app, and how to call each of its routes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import httpx
+
+from contactnotes.app import create_app
+from contactnotes.auth import sessions
+from contactnotes.db.engine import Database
+from contactnotes.db.uow import unit_of_work
+from contactnotes.settings import Settings
+from tests.factories import Persona
+
+
+@dataclass(frozen=True)
+class Browser:
+    cookie: str
+    csrf: str
+
+
+async def signed_in(database: Database, persona: Persona) -> Browser:
+    async with unit_of_work(database) as session:
+        opened = await sessions.open_session(session, persona.user, lifetime=timedelta(hours=1))
+    return Browser(opened.secret, opened.csrf_token)
+
+
+def web_routes() -> list[str]:
+    """Every route of the app whose endpoint is the web app's, as "METHOD /path"."""
+    settings = Settings(database_url="sqlite+aiosqlite:///:memory:", _env_file=None)  # type: ignore[call-arg]
+    found = []
+    for route in create_app(settings).routes:
+        # Included routers are resolved lazily by this FastAPI; their effective routes carry the endpoints.
+        contexts = list(route.effective_route_contexts()) if hasattr(route, "effective_route_contexts") else [route]
+        for context in contexts:
+            endpoint = getattr(context, "endpoint", None)
+            if endpoint is not None and endpoint.__module__.startswith("contactnotes.web."):
+                found.extend(f"{method} {context.path}" for method in sorted(context.methods or ()))
+    return found
+
+
+def path_of(route: str, ids: dict[str, Any]) -> str:
+    path = route.split(" ", 1)[1]
+    return path.replace("{contact_oid}", str(ids.get("contact_oid"))).replace("{note_oid}", str(ids.get("tether")))
+
+
+async def call(
+    client: httpx.AsyncClient, route: str, ids: dict[str, Any], browser: Browser | None, *, token: bool = True
+) -> httpx.Response:
+    """One request of the route as the page would send it (form fields, the CSRF header, htmx's header)."""
+    method, _ = route.split(" ", 1)
+    path = path_of(route, ids)
+    headers = {"HX-Request": "true"} if route.endswith("/notes") and method == "GET" else {}
+    if browser is not None and token:
+        headers["X-CSRF-Token"] = browser.csrf
+    if browser is not None:
+        headers["Cookie"] = f"cn_session={browser.cookie}"
+    client.cookies.clear()
+    forms = {
+        "POST /contacts": {"name": "Matrix Contact"},
+        "POST /contacts/{contact_oid}/notes": {"body": "matrix note"},
+        "POST /contacts/{contact_oid}/preview": {"body": "**preview**"},
+        "POST /notes/{note_oid}": {"body": "edited by the matrix"},
+        "POST /notes/{note_oid}/reactions": {"emoji": "🎉"},
+    }
+    if route == "POST /uploads":
+        return await client.post(path, files=[("files", ("a.txt", b"hello"))], headers=headers)
+    if method == "GET":
+        return await client.get(path, headers=headers)
+    return await client.post(path, data=forms.get(route, {}), headers=headers)
+
+
+def app_client(settings: Settings, database: Database) -> httpx.AsyncClient:
+    app = create_app(settings, database)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
