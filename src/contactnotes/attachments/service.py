@@ -108,18 +108,23 @@ def _slot(files: Files, holder: tuple[str, object], what: str) -> Iterator[None]
 
 
 async def store_uploads(
-    session: AsyncSession, principal: Principal, files: Files, parts: AsyncIterator[IncomingFile]
+    session: AsyncSession,
+    principal: Principal,
+    files: Files,
+    parts: AsyncIterator[IncomingFile],
+    *,
+    max_files: int | None = None,
 ) -> list[UploadView]:
     """Stream every `files` part to storage. All or nothing: if any file is refused, none is kept.
 
     The session is not touched until every byte has arrived: a slow client holds no database connection
     (the dialect hands authentication's back before the body is read). Then one short write records them."""
     with _slot(files, ("user", principal.user_id), "per user"):
-        return await _store_uploads(session, principal, files, parts)
+        return await _store_uploads(session, principal, files, parts, max_files or files.settings.upload_max_files)
 
 
 async def _store_uploads(
-    session: AsyncSession, principal: Principal, files: Files, parts: AsyncIterator[IncomingFile]
+    session: AsyncSession, principal: Principal, files: Files, parts: AsyncIterator[IncomingFile], max_files: int
 ) -> list[UploadView]:
     settings = files.settings
     stored: list[str] = []
@@ -130,10 +135,8 @@ async def _store_uploads(
                 continue  # other form fields are read past, never kept
             index = len(uploads)
             field = f"{UPLOAD_FIELD}[{index}]"
-            if index >= settings.upload_max_files:
-                raise Invalid.field(
-                    UPLOAD_FIELD, f"At most {settings.upload_max_files} files per upload", "TOO_MANY_FILES"
-                )
+            if index >= max_files:
+                raise Invalid.field(UPLOAD_FIELD, f"At most {max_files} files per upload", "TOO_MANY_FILES")
             name = display_name(part.filename or "")
             if not name:
                 raise Invalid.field(field, f"{field} is not a file (no filename)", "NOT_A_FILE")

@@ -84,6 +84,7 @@ async def resolve(session: AsyncSession, secret: str | None) -> SignedIn:
         email=row.email,
         avatar_url=row.avatar_url,
         is_admin=row.role == UserRole.ADMIN,
+        time_zone=row.time_zone,
     )
     return SignedIn(principal, row.session_id, row.csrf_token, row.handle, row.org_name)
 

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.contacts.schemas import ContactSummary
 from contactnotes.db.core import table_of
+from contactnotes.db.functions import fold
 from contactnotes.kit.search import LIKE_ESCAPE, contains_pattern
 from contactnotes.models import Contact
 
@@ -39,8 +40,8 @@ async def list_in_org(
     if search:
         pattern = contains_pattern(search)
         condition = condition & (
-            func.lower(Contact.display_name).like(pattern, escape=LIKE_ESCAPE)
-            | func.lower(Contact.email).like(pattern, escape=LIKE_ESCAPE)
+            fold(Contact.display_name).like(pattern, escape=LIKE_ESCAPE)
+            | fold(Contact.email).like(pattern, escape=LIKE_ESCAPE)
         )
     total = await session.scalar(select(func.count()).select_from(Contact).where(condition)) or 0
     statement = select(Contact).where(condition).order_by(Contact.display_name, Contact.id).limit(limit).offset(offset)

@@ -243,11 +243,9 @@ async def send_note(context: JobContext, item: OutboxItem) -> None:
     async with unit_of_work(context.database) as session:
         row = await notes_repository.get_by_id_any_state(session, int(payload["note_id"]))
         sender = await users_repository.get_in_org(session, item.org_id, int(payload["user_id"]))
-        if row is None or row.deleted_at is not None or row.org_id != item.org_id or sender is None:
-            return
+        if row is None or sender is None or not can_see(row, item.org_id, sender.id):
+            return  # gone, or no longer the sender's to see
         note = (await notes_repository.load_views(session, [row]))[0]
-        if note.is_private and note.author.id != sender.id:
-            return
     about = note.contact.display_name
     subject = payload.get("subject") or f"A note about {about}, from {sender.full_name}"
     intro = f"{sender.full_name} sent you a note about {about}:"

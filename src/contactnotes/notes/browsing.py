@@ -92,7 +92,8 @@ def _contact_cursor(name: str, contact_id: int) -> str:
 def _after_contact(cursor: str) -> tuple[str, int]:
     try:
         name, contact_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if isinstance(name, str) and isinstance(contact_id, int):
+        # A forged id past 64 bits would fail as the statement is bound (a 500): refused here instead.
+        if isinstance(name, str) and isinstance(contact_id, int) and 0 < contact_id < 2**63:
             return name, contact_id
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
         pass

@@ -10,6 +10,7 @@ from sqlalchemy import BigInteger, cast, exists, func, or_, select, tuple_, type
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.auth.principal import Principal
+from contactnotes.db.functions import fold
 from contactnotes.db.types import UTCDateTime
 from contactnotes.kit.search import LIKE_ESCAPE
 from contactnotes.notes import view_rows
@@ -119,8 +120,8 @@ async def contacts_with_activity(
     if search_pattern:
         statement = statement.where(
             or_(
-                func.lower(contacts.c.display_name).like(search_pattern, escape=LIKE_ESCAPE),
-                func.lower(contacts.c.email).like(search_pattern, escape=LIKE_ESCAPE),
+                fold(contacts.c.display_name).like(search_pattern, escape=LIKE_ESCAPE),
+                fold(contacts.c.email).like(search_pattern, escape=LIKE_ESCAPE),
             )
         )
     if after is not None:

@@ -5,6 +5,7 @@ A form that fails comes back filled with what was typed, each error next to its 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -124,7 +125,8 @@ class Composer:
         errors: dict[str, str] = {}
         minutes = None
         if self.time_spent:
-            if self.time_spent.isdigit() and len(self.time_spent) < 10:
+            # ASCII digits only: "²".isdigit() is true, and int() refuses it.
+            if re.fullmatch(r"[0-9]{1,9}", self.time_spent):
                 minutes = int(self.time_spent)
             else:
                 errors["time_spent"] = "Time spent is a whole number of minutes"

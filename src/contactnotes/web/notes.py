@@ -17,7 +17,7 @@ from contactnotes.http.deps import FilesDep, SessionDep
 from contactnotes.notes import browsing
 from contactnotes.notes import service as notes
 from contactnotes.notes.rendering import render_markdown
-from contactnotes.notes.schemas import NoteView, TimelineFilter
+from contactnotes.notes.schemas import MAX_NOTE_LENGTH, NoteView, TimelineFilter
 from contactnotes.settings import Settings
 from contactnotes.users.schemas import MemberView
 
@@ -182,6 +182,8 @@ async def preview(request: Request, contact_oid: str, session: SessionDep, me: M
     """The note as it will look: the same renderer and sanitizer as the timeline."""
     await contacts.view_contact(session, me.principal, contact_oid)
     body = str((await form_of(request)).get("body") or "")
+    if len(body) > MAX_NOTE_LENGTH:  # what Post would refuse is not rendered either
+        return page(request, "preview.html", {"too_long": MAX_NOTE_LENGTH, "empty": False})
     return page(request, "preview.html", {"html": render_markdown(body), "empty": not body.strip()})
 
 

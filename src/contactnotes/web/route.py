@@ -22,7 +22,7 @@ from contactnotes.errors import Forbidden, Invalid
 from contactnotes.http.deps import SessionDep, SettingsDep
 from contactnotes.http.errors import DialectRoute, Failure
 from contactnotes.http.inputs import NUL, NUL_MESSAGE
-from contactnotes.http.transaction import READING
+from contactnotes.http.transaction import READING, current_transaction
 from contactnotes.settings import Settings
 
 from .templates import render, templates
@@ -148,6 +148,16 @@ async def web_user(request: Request, session: SessionDep, settings: SettingsDep)
 
 
 Me = Annotated[SignedIn, Depends(web_user)]
+
+
+async def web_user_before_streamed_body(request: Request, me: Me) -> SignedIn:
+    """For a page route that reads a long body itself (a file): the session's connection goes back to the
+    pool before the body is read, as for the APIs' uploads, so a slow client holds no connection."""
+    await current_transaction(request).release()
+    return me
+
+
+StreamingMe = Annotated[SignedIn, Depends(web_user_before_streamed_body)]
 
 
 def secure_cookies(request: Request, settings: Settings) -> bool:

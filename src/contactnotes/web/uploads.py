@@ -15,7 +15,7 @@ from contactnotes.http.deps import FilesDep, SessionDep
 from contactnotes.http.multipart import MultipartReader
 from contactnotes.users import service as users
 
-from .route import Me, WebRoute
+from .route import Me, StreamingMe, WebRoute
 from .templates import file_size
 
 UPLOAD_PATH = "/uploads"
@@ -26,7 +26,7 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 
 @router.post(UPLOAD_PATH)
-async def upload(request: Request, session: SessionDep, files: FilesDep, me: Me) -> Response:
+async def upload(request: Request, session: SessionDep, files: FilesDep, me: StreamingMe) -> Response:
     """One file (field `files`), streamed to storage under the upload limits; its key goes in the note."""
     limit = files.settings.upload_max_bytes + FORM_OVERHEAD
     reader = MultipartReader(request.headers.get("content-type", ""), request.stream(), max_total=limit)
@@ -36,7 +36,7 @@ async def upload(request: Request, session: SessionDep, files: FilesDep, me: Me)
             yield IncomingFile(part.name, part.filename, part.chunks)
 
     try:
-        [stored, *_] = await attachments.store_uploads(session, me.principal, files, incoming())
+        [stored] = await attachments.store_uploads(session, me.principal, files, incoming(), max_files=1)
     except TooLarge:
         limit_text = file_size(files.settings.upload_max_bytes)
         return JSONResponse({"error": f"This file is larger than the limit of {limit_text}"}, 413)

@@ -9,8 +9,6 @@ from . import auth, files, note_types, notes, notifications, people, reminders, 
 router = APIRouter()
 router.include_router(auth.login_router)
 router.include_router(auth.verify_router)
-router.include_router(auth.login_router)
-router.include_router(auth.verify_router)
 router.include_router(notes.router)
 router.include_router(notifications.router)
 router.include_router(people.users_router)

@@ -66,7 +66,7 @@ async def read_fields(request: Request) -> dict[str, str]:
     if text.lstrip().startswith("{"):
         try:
             document: Any = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # deep nesting exhausts the parser's stack
             raise BadBody("The body is neither a form nor a JSON object") from None
         if not isinstance(document, dict):
             raise BadBody("The body is neither a form nor a JSON object")
