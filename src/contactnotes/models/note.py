@@ -29,6 +29,10 @@ class Note(DualIdMixin, CreatedAtMixin, Base):
         # Serves a contact's timeline, newest first, at the same cost for any history length. The last three
         # columns are what visibility checks, so an OFFSET walk is an index-only scan (migration 0009).
         Index("ix_notes_timeline", "org_id", "contact_id", "note_date", "id", "is_private", "author_id", "deleted_at"),
+        # Search over a whole organization, newest first: for a common word, walking this index and testing each
+        # note beats collecting every match (migration 0013; the full-text indexes themselves are unmapped, see
+        # db/unmapped.py).
+        Index("ix_notes_org_date", "org_id", "note_date", "id"),
         # A timeline's total is the contact's public-note counter plus the viewer's own private notes,
         # which this small index counts (see ContactNoteCount).
         Index(
