@@ -6,6 +6,7 @@ from contactnotes.jobs.events import PUBLIC_EVENTS, EventType
 from contactnotes.jobs.registry import Registry
 from contactnotes.notifications import email
 from contactnotes.realtime import broker
+from contactnotes.search import files as search_files
 from contactnotes.webhooks import delivery
 
 
@@ -17,4 +18,6 @@ def default_registry() -> Registry:
     registry.add([EventType.WEBHOOK_DELIVERY], delivery.deliver)
     registry.add([EventType.USER_MENTIONED, EventType.REMINDER_DUE], email.notify)
     registry.add([EventType.EMAIL_DIGEST], email.send_digest)
+    # Text of newly attached files, for search (after the deliveries: it is the slowest and least urgent).
+    registry.add([EventType.NOTE_CREATED, EventType.NOTE_UPDATED], search_files.extract_attached)
     return registry

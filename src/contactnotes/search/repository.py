@@ -93,11 +93,11 @@ async def files_of(session: AsyncSession, note_ids: Sequence[int]) -> dict[int, 
 # ---- file text ----------------------------------------------------------------------------------------
 
 
-async def attachments_without_text(session: AsyncSession, note_id: int) -> list[tuple[str, str, int]]:
-    """(key, content type, org id) of the note's files that no extraction has been tried for. Called by the
+async def attachments_without_text(session: AsyncSession, note_id: int) -> list[tuple[str, str, int, int]]:
+    """(key, content type, org id, size) of the note's files that no extraction has been tried for. Called by the
     worker with a note id from an outbox event (ids only, re-read here)."""
     statement = (
-        select(note_attachments.c.key, note_attachments.c.content_type, uploads.c.org_id)
+        select(uploads.c.key, uploads.c.content_type, uploads.c.org_id, uploads.c.size)
         .select_from(note_attachments.join(uploads, uploads.c.key == note_attachments.c.key))
         .where(
             note_attachments.c.note_id == note_id,
@@ -105,20 +105,22 @@ async def attachments_without_text(session: AsyncSession, note_id: int) -> list[
         )
         .distinct()
     )
-    return [(row.key, row.content_type, row.org_id) for row in await session.execute(statement)]
+    return [(row.key, row.content_type, row.org_id, row.size) for row in await session.execute(statement)]
 
 
-async def keys_without_text(session: AsyncSession, *, after_key: str, limit: int) -> list[tuple[str, str, int]]:
+async def keys_without_text(
+    session: AsyncSession, *, after_key: str, limit: int
+) -> list[tuple[str, str, int, int]]:
     """Attached files of every organization with no extraction tried yet (the reindex), by key."""
     statement = (
-        select(note_attachments.c.key, note_attachments.c.content_type, uploads.c.org_id)
+        select(uploads.c.key, uploads.c.content_type, uploads.c.org_id, uploads.c.size)
         .select_from(note_attachments.join(uploads, uploads.c.key == note_attachments.c.key))
-        .where(note_attachments.c.key > after_key, ~exists().where(file_texts.c.key == note_attachments.c.key))
+        .where(uploads.c.key > after_key, ~exists().where(file_texts.c.key == uploads.c.key))
         .distinct()
-        .order_by(note_attachments.c.key)
+        .order_by(uploads.c.key)
         .limit(limit)
     )
-    return [(row.key, row.content_type, row.org_id) for row in await session.execute(statement)]
+    return [(row.key, row.content_type, row.org_id, row.size) for row in await session.execute(statement)]
 
 
 async def save_file_text(session: AsyncSession, key: str, org_id: int, status: str, content: str) -> None:
