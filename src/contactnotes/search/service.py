@@ -51,7 +51,7 @@ async def search(
     scope = None
     if contact_id is not None:
         scope = (await contacts.get_contact_summary(session, principal.org_id, contact_id)).id
-    parsed = parse(query)
+    parsed = parse(query.replace("\x00", " "))  # NUL is no word, and no database takes it in a value
     if parsed.empty():
         return SearchPage([], None)
     filters = await _resolve(session, principal, parsed.filters, scope)
