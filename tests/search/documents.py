@@ -11,9 +11,7 @@ def pdf(*lines: str) -> bytes:
 
     def literal(text: str) -> str:
         raw = text.encode("cp1252")
-        escaped = "".join(
-            f"\\{b:03o}" if b > 126 or b < 32 or chr(b) in "()\\" else chr(b) for b in raw
-        )
+        escaped = "".join(f"\\{b:03o}" if b > 126 or b < 32 or chr(b) in "()\\" else chr(b) for b in raw)
         return f"({escaped})"
 
     content = "BT /F1 12 Tf 72 720 Td 14 TL " + " ".join(f"{literal(line)} '" for line in lines) + " ET"
@@ -47,7 +45,7 @@ def _escape(text: str) -> str:
 
 
 def docx(*paragraphs: str) -> bytes:
-    body = "".join(f"<w:p><w:r><w:t xml:space=\"preserve\">{_escape(p)}</w:t></w:r></w:p>" for p in paragraphs)
+    body = "".join(f'<w:p><w:r><w:t xml:space="preserve">{_escape(p)}</w:t></w:r></w:p>' for p in paragraphs)
     parts = {
         "[Content_Types].xml": (
             '<?xml version="1.0" encoding="UTF-8"?>'

@@ -39,14 +39,19 @@ async def statuses(database: Database) -> dict[str, str]:
     from sqlalchemy import select
 
     async with unit_of_work(database) as session:
-        return {row.key.rsplit("/", 1)[-1]: row.status for row in await session.execute(select(FileText.key, FileText.status))}
+        return {
+            row.key.rsplit("/", 1)[-1]: row.status
+            for row in await session.execute(select(FileText.key, FileText.status))
+        }
 
 
 async def test_text_of_pdf_docx_odt_and_csv_files_is_found_after_the_worker_ran(
     client: httpx.AsyncClient, database: Database, world: World, settings: Settings
 ) -> None:
     alice = world.alice.principal
-    await attach(client, world, "papers from Jordan", ("w2-2025.pdf", pdf("Wage and Tax Statement", "Employer: École Normale")))
+    await attach(
+        client, world, "papers from Jordan", ("w2-2025.pdf", pdf("Wage and Tax Statement", "Employer: École Normale"))
+    )
     await attach(client, world, "the estimate", ("estimate.docx", docx("Quarterly estimate", "Payment due in Zürich")))
     await attach(client, world, "the letter", ("letter.odt", odt("Renewal letter", "signed by the trustee")))
     await attach(client, world, "the numbers", ("ledger.csv", b"account,amount\nescrow,1200\n"))
@@ -114,4 +119,6 @@ def _png() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b"")
+    )

@@ -45,7 +45,9 @@ async def test_filters(database: Database, world: World) -> None:
         database, bob, world.other_contact.id, "payroll deadline @alice", important=True,
         mentions=[world.alice.oid], note_date=DAY + timedelta(days=20),
     )  # fmt: skip
-    await write(database, alice, world.contact.id, "payroll, privately", is_private=True, note_date=DAY - timedelta(days=20))
+    await write(
+        database, alice, world.contact.id, "payroll, privately", is_private=True, note_date=DAY - timedelta(days=20)
+    )
 
     assert await bodies(database, alice, "payroll author:@bob") == ["payroll deadline @alice"]
     assert await bodies(database, alice, "payroll author:me") == ["call about payroll", "payroll, privately"]
@@ -59,7 +61,10 @@ async def test_filters(database: Database, world: World) -> None:
     assert await bodies(database, alice, "mentions:me") == ["payroll deadline @alice"]
     assert await bodies(database, bob, "mentions:me") == []
     assert await bodies(database, alice, "payroll before:2026-01-15") == ["payroll, privately"]
-    assert await bodies(database, alice, "payroll after:2026-01-15") == ["payroll deadline @alice", "call about payroll"]
+    assert await bodies(database, alice, "payroll after:2026-01-15") == [
+        "payroll deadline @alice",
+        "call about payroll",
+    ]
     assert await bodies(database, alice, "payroll after:2026-01-16 before:2026-02-28") == ["payroll deadline @alice"]
     assert await bodies(database, alice, "payroll", contact_id=world.contact.oid) == [
         "call about payroll",
@@ -74,12 +79,14 @@ async def test_malformed_queries_degrade_to_words(database: Database, world: Wor
 
     assert await bodies(database, alice, "before:tomorrow") == ["before tomorrow, the meeting: bring notes"]
     assert await bodies(database, alice, "meeting:bring") == ["before tomorrow, the meeting: bring notes"]
-    await write(database, alice, world.contact.id, "due before 2026-02-30 (no such day)", note_date=DAY - timedelta(days=1))
+    await write(
+        database, alice, world.contact.id, "due before 2026-02-30 (no such day)", note_date=DAY - timedelta(days=1)
+    )
     assert await bodies(database, alice, "before:2026-02-30") == ["due before 2026-02-30 (no such day)"]
     assert await bodies(database, alice, 'bring "notes') == ["before tomorrow, the meeting: bring notes"]
     assert await bodies(database, alice, "contact:them") == ["contact them or else"]
     assert await bodies(database, alice, "else OR") == ["contact them or else"]
-    for odd in ['"', "-", "OR", "((", "'; DROP TABLE notes; --", "*", "NEAR(a b)", "a:b:c", "\\", "🙂", "-\"\""]:
+    for odd in ['"', "-", "OR", "((", "'; DROP TABLE notes; --", "*", "NEAR(a b)", "a:b:c", "\\", "🙂", '-""']:
         await find(database, alice, odd)  # never an error
 
 

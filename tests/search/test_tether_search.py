@@ -51,7 +51,12 @@ async def test_search_pages_with_a_cursor_and_scopes_to_a_contact(client: httpx.
     second = (
         await client.get(
             "/api/contact-notes/search",
-            params={"q": "follow", "limit": 2, "contactId": world.contact.oid, "cursor": first["pagination"]["nextCursor"]},
+            params={
+                "q": "follow",
+                "limit": 2,
+                "contactId": world.contact.oid,
+                "cursor": first["pagination"]["nextCursor"],
+            },
             headers=world.alice.headers,
         )
     ).json()
@@ -75,8 +80,12 @@ async def test_bad_parameters_are_400_naming_them_and_a_foreign_contact_is_404(
         assert response.status_code == 400, (params, response.text)
         assert field in [e["field"] for e in response.json()["errors"]], response.text
     response = await client.get(
-        "/api/contact-notes/search", params={"q": "x", "contactId": world.foreign_contact.oid}, headers=world.alice.headers
+        "/api/contact-notes/search",
+        params={"q": "x", "contactId": world.foreign_contact.oid},
+        headers=world.alice.headers,
     )
     assert response.status_code == 404
-    odd = await client.get("/api/contact-notes/search", params={"q": '"" -- OR : -" type:'}, headers=world.alice.headers)
+    odd = await client.get(
+        "/api/contact-notes/search", params={"q": '"" -- OR : -" type:'}, headers=world.alice.headers
+    )
     assert odd.status_code == 200, odd.text

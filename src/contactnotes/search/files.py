@@ -35,7 +35,7 @@ def _store(context: JobContext) -> ObjectStore:
     owned = context.services.get(STORE)
     if owned is None:
         owned = context.services[STORE] = _OwnedStore(build_store(context.settings))
-    return owned.store  # type: ignore[no-any-return]
+    return owned.store
 
 
 async def _read(store: ObjectStore, key: str) -> bytes:
@@ -50,7 +50,7 @@ async def _read(store: ObjectStore, key: str) -> bytes:
 
 
 async def text_of(
-    store: ObjectStore, key: str, content_type: str, size: int, *, timeout: float = TIMEOUT_SECONDS
+    store: ObjectStore, key: str, content_type: str, size: int, *, seconds: float = TIMEOUT_SECONDS
 ) -> tuple[str, str]:
     """(status, text) of one stored file. A storage failure raises (the event is retried later)."""
     if not supported(content_type):
@@ -61,12 +61,12 @@ async def text_of(
         data = await _read(store, key)
         # In a thread: parsing is CPU work that must not stall the worker's other events. A thread cannot be
         # killed, so a pathological file may keep one busy past the timeout; the page and size bounds cap it.
-        text = await asyncio.wait_for(asyncio.to_thread(extract, content_type, data), timeout)
+        text = await asyncio.wait_for(asyncio.to_thread(extract, content_type, data), seconds)
     except Unreadable as exc:
         log.info("file %s is not readable as %s: %s", key, content_type, exc)
         return FileTextStatus.UNREADABLE, ""
     except TimeoutError:
-        log.warning("extracting the text of %s took more than %s s; recorded as unreadable", key, timeout)
+        log.warning("extracting the text of %s took more than %s s; recorded as unreadable", key, seconds)
         return FileTextStatus.UNREADABLE, ""
     return FileTextStatus.OK, text
 

@@ -4,7 +4,7 @@ through the one visibility rule (notes/view_rows.visible) for the caller's organ
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, false, func, insert, select, tuple_
@@ -108,9 +108,7 @@ async def attachments_without_text(session: AsyncSession, note_id: int) -> list[
     return [(row.key, row.content_type, row.org_id, row.size) for row in await session.execute(statement)]
 
 
-async def keys_without_text(
-    session: AsyncSession, *, after_key: str, limit: int
-) -> list[tuple[str, str, int, int]]:
+async def keys_without_text(session: AsyncSession, *, after_key: str, limit: int) -> list[tuple[str, str, int, int]]:
     """Attached files of every organization with no extraction tried yet (the reindex), by key."""
     statement = (
         select(uploads.c.key, uploads.c.content_type, uploads.c.org_id, uploads.c.size)

@@ -10,12 +10,12 @@ from sqlalchemy import BigInteger, ColumnElement, bindparam, column, literal_col
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.auth.principal import Principal
-from contactnotes.kit.search import LIKE_ESCAPE, contains_pattern
+from contactnotes.kit.search import contains_pattern
 from contactnotes.search import repository
 from contactnotes.search.query import ParsedQuery, Term
 from contactnotes.search.schemas import IndexHit, Resolved
 
-_id = literal_column("notes.id")
+_id: ColumnElement[int] = literal_column("notes.id")
 
 
 def _phrase(term: Term) -> str:
@@ -23,39 +23,38 @@ def _phrase(term: Term) -> str:
     return quoted + "*" if term.prefix else quoted
 
 
-def _match(expression: str, name: str) -> ColumnElement[bool]:
-    subquery = text(f"SELECT rowid FROM notes_fts WHERE notes_fts MATCH :{name}").bindparams(
-        bindparam(name, expression)
-    )
-    return _id.in_(subquery.columns(column("rowid", BigInteger)))  # type: ignore[no-any-return]
+# unique bind parameters: one statement may hold several of each (SQLAlchemy renames them apart).
+_MATCH = text("SELECT rowid FROM notes_fts WHERE notes_fts MATCH :expression")
+_SUBSTRING = text("SELECT rowid FROM notes_fts WHERE lower(body || ' ' || files) LIKE :pattern ESCAPE '\\'")
 
 
-def _substring(term: Term, name: str) -> ColumnElement[bool]:
-    pattern = contains_pattern("".join(term.words))
-    subquery = text(
-        f"SELECT rowid FROM notes_fts WHERE lower(body || ' ' || files) LIKE :{name} ESCAPE '{LIKE_ESCAPE}'"
-    ).bindparams(bindparam(name, pattern))
-    return _id.in_(subquery.columns(column("rowid", BigInteger)))  # type: ignore[no-any-return]
+def _match(expression: str) -> ColumnElement[bool]:
+    subquery = _MATCH.bindparams(bindparam("expression", expression, unique=True))
+    return _id.in_(subquery.columns(column("rowid", BigInteger)))
+
+
+def _substring(term: Term) -> ColumnElement[bool]:
+    pattern = contains_pattern("".join(term.words))  # escapes with LIKE_ESCAPE, a backslash
+    subquery = _SUBSTRING.bindparams(bindparam("pattern", pattern, unique=True))
+    return _id.in_(subquery.columns(column("rowid", BigInteger)))
 
 
 def conditions(query: ParsedQuery) -> list[ColumnElement[bool]]:
     found: list[ColumnElement[bool]] = []
     plain: list[str] = []  # clauses without CJK: one MATCH for all of them
-    counter = iter(range(10_000))
     for clause in query.clauses:
         if not any(t.cjk for t in clause):
             plain.append("(" + " OR ".join(_phrase(t) for t in clause) + ")")
             continue
         fts = [t for t in clause if not t.cjk]
-        parts = [_substring(t, f"cjk_{next(counter)}") for t in clause if t.cjk]
+        parts = [_substring(t) for t in clause if t.cjk]
         if fts:
-            parts.append(_match(" OR ".join(_phrase(t) for t in fts), f"fts_{next(counter)}"))
+            parts.append(_match(" OR ".join(_phrase(t) for t in fts)))
         found.append(or_(*parts))
     if plain:
-        found.append(_match(" AND ".join(plain), "fts"))
+        found.append(_match(" AND ".join(plain)))
     for term in query.excluded:
-        name = f"not_{next(counter)}"
-        found.append(~(_substring(term, name) if term.cjk else _match(_phrase(term), name)))
+        found.append(~(_substring(term) if term.cjk else _match(_phrase(term))))
     return found
 
 

@@ -125,4 +125,3 @@ async def _hits(session: AsyncSession, parsed: ParsedQuery, views: list[NoteView
                 break
         hits.append(hit or SearchHit(view, snippet(view.body, spans[view.id]), MatchedIn("body")))
     return hits
-

@@ -51,11 +51,7 @@ def indexed_words(text: str) -> list[Word]:
             folded.append(piece)
             origin.append(index)
     joined = "".join(folded)
-    return [
-        Word(m.group(), origin[m.start()], origin[m.end() - 1] + 1)
-        for m in _WORD.finditer(joined)
-        if m.group()
-    ]
+    return [Word(m.group(), origin[m.start()], origin[m.end() - 1] + 1) for m in _WORD.finditer(joined) if m.group()]
 
 
 @dataclass(frozen=True, slots=True)

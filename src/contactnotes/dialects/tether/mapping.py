@@ -178,7 +178,7 @@ def search_page_out(page: SearchPage, *, limit: int) -> SearchEnvelope:
             SearchHitOut(
                 **_fields(note_out(hit.note)),
                 snippet=hit.snippet,
-                matched_in=MatchedInOut(field=hit.matched_in.field, file_name=hit.matched_in.file_name),  # type: ignore[arg-type]
+                matched_in=MatchedInOut(field=hit.matched_in.field, file_name=hit.matched_in.file_name),
             )
             for hit in page.items
         ],

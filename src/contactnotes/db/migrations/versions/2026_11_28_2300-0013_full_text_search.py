@@ -45,7 +45,8 @@ _POSTGRESQL_UP = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE TEXT SEARCH CONFIGURATION contactnotes_search (COPY = simple)",
-    "ALTER TEXT SEARCH CONFIGURATION contactnotes_search ALTER MAPPING FOR word, hword, hword_part WITH unaccent, simple",
+    "ALTER TEXT SEARCH CONFIGURATION contactnotes_search"
+    " ALTER MAPPING FOR word, hword, hword_part WITH unaccent, simple",
     f"""
     CREATE FUNCTION contactnotes_search_words(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         SELECT regexp_replace(regexp_replace(coalesce(t, ''), E'{_PUNCTUATION}', ' ', 'g'), E'{_CJK}', ' \\1 ', 'g')
@@ -150,19 +151,19 @@ _SQLITE_UP = [
     END""",
     f"""CREATE TRIGGER notes_fts_attach AFTER INSERT ON note_attachments BEGIN
         UPDATE notes_fts SET files = {_SQLITE_FILES.format(note="new.note_id")} WHERE rowid = new.note_id;
-    END""",
+    END""",  # noqa: S608 (constants only)
     f"""CREATE TRIGGER notes_fts_detach AFTER DELETE ON note_attachments BEGIN
         UPDATE notes_fts SET files = {_SQLITE_FILES.format(note="old.note_id")} WHERE rowid = old.note_id;
-    END""",
+    END""",  # noqa: S608 (constants only)
     f"""CREATE TRIGGER notes_fts_file_insert AFTER INSERT ON file_texts BEGIN
         UPDATE notes_fts SET files = {_SQLITE_FILES.format(note="notes_fts.rowid")}
         WHERE rowid IN (SELECT note_id FROM note_attachments WHERE key = new.key);
-    END""",
+    END""",  # noqa: S608 (constants only)
     f"""CREATE TRIGGER notes_fts_file_update AFTER UPDATE ON file_texts BEGIN
         UPDATE notes_fts SET files = {_SQLITE_FILES.format(note="notes_fts.rowid")}
         WHERE rowid IN (SELECT note_id FROM note_attachments WHERE key = new.key);
-    END""",
-    f"INSERT INTO notes_fts (rowid, body, files) SELECT id, body, {_SQLITE_FILES.format(note='notes.id')} FROM notes",
+    END""",  # noqa: S608 (constants only)
+    f"INSERT INTO notes_fts (rowid, body, files) SELECT id, body, {_SQLITE_FILES.format(note='notes.id')} FROM notes",  # noqa: S608
 ]
 
 _SQLITE_TRIGGERS = ["insert", "update", "delete", "attach", "detach", "file_insert", "file_update"]
