@@ -89,3 +89,10 @@ async def test_bad_parameters_are_400_naming_them_and_a_foreign_contact_is_404(
         "/api/contact-notes/search", params={"q": '"" -- OR : -" type:'}, headers=world.alice.headers
     )
     assert odd.status_code == 200, odd.text
+
+
+async def test_other_methods_on_search_are_405(client: httpx.AsyncClient, world: World) -> None:
+    for method in ("PATCH", "DELETE", "POST", "PUT"):
+        response = await client.request(method, "/api/contact-notes/search", headers=world.alice.headers)
+        assert response.status_code == 405, (method, response.text)
+        assert response.headers["Allow"] == "GET, HEAD" and response.json()["success"] is False

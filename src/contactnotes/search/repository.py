@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, false, func, insert, select, tuple_
+from sqlalchemy import ColumnElement, Select, exists, false, func, insert, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.auth.principal import Principal
@@ -136,4 +136,36 @@ async def save_file_text(session: AsyncSession, key: str, org_id: int, status: s
 async def forget_failed_files(session: AsyncSession) -> int:
     """Drop the outcome of extractions that found nothing to read, so a reindex tries them again."""
     result = await session.execute(file_texts.delete().where(file_texts.c.status != "ok"))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+# ---- rebuilding the index ---------------------------------------------------------------------------
+
+_REINDEX_POSTGRESQL = text(
+    "UPDATE notes SET search_vector = contactnotes_note_vector(body, id) WHERE id > :low AND id <= :high"
+)
+# FTS5: drop the batch's rows and write them again from the notes and their files (migration 0013's columns).
+_REINDEX_SQLITE_DELETE = text("DELETE FROM notes_fts WHERE rowid > :low AND rowid <= :high")
+_REINDEX_SQLITE_INSERT = text(
+    """INSERT INTO notes_fts (rowid, body, files)
+    SELECT n.id, n.body, (SELECT coalesce(group_concat(a.name || ' ' || coalesce(f.content, ''), ' '), '')
+        FROM note_attachments a LEFT JOIN file_texts f ON f.key = a.key WHERE a.note_id = n.id)
+    FROM notes n WHERE n.id > :low AND n.id <= :high"""
+)
+
+
+async def note_id_range(session: AsyncSession) -> tuple[int, int]:
+    """(how many notes, the highest id): what a rebuild walks, every organization's."""
+    row = (await session.execute(select(func.count(), func.coalesce(func.max(notes.c.id), 0)))).one()
+    return int(row[0]), int(row[1])
+
+
+async def reindex_notes(session: AsyncSession, low: int, high: int) -> int:
+    """Rebuild the index entries of the notes with low < id <= high; returns how many notes that was."""
+    bounds = {"low": low, "high": high}
+    if session.get_bind().dialect.name == "postgresql":
+        result = await session.execute(_REINDEX_POSTGRESQL, bounds)
+    else:
+        await session.execute(_REINDEX_SQLITE_DELETE, bounds)
+        result = await session.execute(_REINDEX_SQLITE_INSERT, bounds)
     return int(getattr(result, "rowcount", 0) or 0)

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from starlette.exceptions import HTTPException
 
 from contactnotes.attachments import service as attachments
 from contactnotes.http.auth import PrincipalDep
@@ -62,3 +63,9 @@ async def search_contact_notes(
     page = await search.search(session, principal, q, contact_id=contact_id, limit=limit, cursor=cursor or None)
     signed = [replace(hit, note=attachments.sign_view(files, hit.note)) for hit in page.items]
     return search_page_out(replace(page, items=signed), limit=limit)
+
+
+@router.api_route("/search", methods=["POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+async def search_other_methods() -> None:
+    """Without this, PATCH and DELETE on /search would reach the note routes as a note id "search"."""
+    raise HTTPException(405, "Method Not Allowed", headers={"Allow": "GET, HEAD"})
