@@ -169,9 +169,9 @@ def before_search_revision() -> str:
 
 
 async def prepare(
-    admin_dsn: str, size: str, *, suffix: str = "", revision: str = "head"
+    admin_dsn: str, size: str, *, prefix: str = "contactnotes_bench", suffix: str = "", revision: str = "head"
 ) -> tuple[str, BenchData, str, int]:
-    name = f"contactnotes_bench_{size}{suffix}"
+    name = f"{prefix}_{size}{suffix}"
     admin = await asyncpg.connect(admin_dsn)
     try:
         if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
@@ -288,6 +288,9 @@ def main(
     rounds: Annotated[int, typer.Option(help="Alternating rounds; medians are reported")] = 3,
     seconds: Annotated[int, typer.Option(help="Length of each wrk run")] = 8,
     connections: Annotated[int, typer.Option(help="Connections for the throughput runs")] = 32,
+    database_prefix: Annotated[
+        str, typer.Option(help="Names of the bench databases: <prefix>_<size>, <prefix>_<size>_before_search")
+    ] = "contactnotes_bench",
     compare_before_search: Annotated[
         bool, typer.Option(help="Also measure creates on a copy of the data with the schema before search")
     ] = True,
@@ -298,11 +301,11 @@ def main(
     """Run the benchmark and write bench/results/<date>-<size>.md."""
     if size not in SIZES:
         raise typer.BadParameter(f"size must be one of {', '.join(SIZES)}")
-    url, data, cursor, depth = asyncio.run(prepare(admin_dsn, size))
+    url, data, cursor, depth = asyncio.run(prepare(admin_dsn, size, prefix=database_prefix))
     before: tuple[str, BenchData] | None = None
     if compare_before_search:
         base_url, base_data, _, _ = asyncio.run(
-            prepare(admin_dsn, size, suffix="_before_search", revision=before_search_revision())
+            prepare(admin_dsn, size, prefix=database_prefix, suffix="_before_search", revision=before_search_revision())
         )
         before = (base_url, base_data)
     app_port, ceiling_port = free_port(), free_port()
