@@ -101,3 +101,25 @@ async def test_pages_walk_every_hit_once(database: Database, world: World) -> No
         if not (cursor := page.next_cursor):
             break
     assert sorted(seen) == sorted(f"renewal number {i}" for i in range(7)) and len(seen) == 7
+
+
+async def test_best_match_first(database: Database, world: World) -> None:
+    alice = world.alice.principal
+    await write(database, alice, world.contact.id, "escrow " * 5 + "escrow account review", note_date=DAY)
+    await write(
+        database,
+        alice,
+        world.contact.id,
+        "a long note " * 30 + "mentions escrow once",
+        note_date=DAY + timedelta(hours=1),
+    )
+    await write(database, alice, world.contact.id, "escrow and the account", note_date=DAY + timedelta(hours=2))
+    await write(database, alice, world.contact.id, "nothing relevant", note_date=DAY + timedelta(hours=3))
+
+    newest = await bodies(database, alice, "escrow account")
+    assert newest == ["escrow and the account", "escrow " * 5 + "escrow account review"]
+    best = await bodies(database, alice, "escrow", order="relevance")
+    assert best[0].startswith("escrow escrow") and best[-1].startswith("a long note")
+    first = await find(database, alice, "escrow", order="relevance", limit=2)
+    second = await find(database, alice, "escrow", order="relevance", limit=2, cursor=first.next_cursor)
+    assert [h.note.body for h in first.items + second.items] == best and second.next_cursor is None

@@ -90,6 +90,14 @@ async def files_of(session: AsyncSession, note_ids: Sequence[int]) -> dict[int, 
     return found
 
 
+async def bodies_of(session: AsyncSession, note_ids: Sequence[int]) -> dict[int, str]:
+    """The bodies of notes the index found for the caller (already within what it may see)."""
+    if not note_ids:
+        return {}
+    rows = await session.execute(select(notes.c.id, notes.c.body).where(notes.c.id.in_(note_ids)))
+    return {row.id: row.body for row in rows}
+
+
 # ---- file text ----------------------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -9,6 +10,11 @@ from contactnotes.notes.schemas import NoteView
 
 MAX_LIMIT = 100
 MAX_QUERY_LENGTH = 500
+
+
+class SearchOrder(enum.StrEnum):
+    NEWEST = "newest"  # note date, newest first: every match, paged by keyset
+    RELEVANCE = "relevance"  # best match first, among the newest matches (search/ranking.py)
 
 
 @dataclass(frozen=True, slots=True)

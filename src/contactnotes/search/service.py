@@ -7,6 +7,10 @@ field it matched in, computed here in Python with the folding rules the index us
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.auth.principal import Principal
@@ -19,7 +23,16 @@ from contactnotes.notes.schemas import NoteView
 from contactnotes.search import repository
 from contactnotes.search.index import SearchIndex, index_for
 from contactnotes.search.query import Filters, ParsedQuery, Term, parse
-from contactnotes.search.schemas import MAX_LIMIT, MAX_QUERY_LENGTH, MatchedIn, Resolved, SearchHit, SearchPage
+from contactnotes.search.ranking import RANKED_CANDIDATES, rank
+from contactnotes.search.schemas import (
+    MAX_LIMIT,
+    MAX_QUERY_LENGTH,
+    MatchedIn,
+    Resolved,
+    SearchHit,
+    SearchOrder,
+    SearchPage,
+)
 from contactnotes.search.text import Needle, find_spans, fold, indexed_words, snippet
 from contactnotes.users import repository as users_repository
 
@@ -34,16 +47,23 @@ async def search(
     contact_id: int | str | None = None,
     limit: int = DEFAULT_LIMIT,
     cursor: str | None = None,
+    order: str = SearchOrder.NEWEST,
     index: SearchIndex | None = None,
 ) -> SearchPage:
-    """Notes the caller can see matching `query` (the language in search/query.py), newest note date first,
-    within one contact when `contact_id` is given (404 when the caller's organization has no such contact)."""
+    """Notes the caller can see matching `query` (the language in search/query.py), newest note date first
+    or best match first (`order`), within one contact when `contact_id` is given (404 when the caller's
+    organization has no such contact)."""
     if len(query) > MAX_QUERY_LENGTH:
         raise Invalid.field("q", f"A query has at most {MAX_QUERY_LENGTH} characters", "TOO_LONG")
     if not 1 <= limit <= MAX_LIMIT:
         raise Invalid.field("limit", f"limit is 1-{MAX_LIMIT}")
+    if order not in set(SearchOrder):
+        raise Invalid.field("sort", f"sort is one of {', '.join(SearchOrder)}")
     after = None
-    if cursor:
+    offset = 0
+    if cursor and order == SearchOrder.RELEVANCE:
+        offset = _decode_ranked(cursor)
+    elif cursor:
         decoded = notes_repository.decode_cursor(cursor)
         if decoded is None:
             raise Invalid.field("cursor", "cursor is not one this service handed out", "INVALID_CURSOR")
@@ -55,14 +75,37 @@ async def search(
     if parsed.empty():
         return SearchPage([], None)
     filters = await _resolve(session, principal, parsed.filters, scope)
-    found = await (index or index_for(session)).find(session, principal, parsed, filters, limit=limit + 1, after=after)
-    page = found[:limit]
-    views = await _views(session, [hit.note_id for hit in page])
-    hits = await _hits(session, parsed, views)
+    finder = index or index_for(session)
     next_cursor = None
-    if len(found) > limit:
-        next_cursor = notes_repository.encode_cursor(page[-1].note_date, page[-1].note_id)
-    return SearchPage(hits, next_cursor)
+    if order == SearchOrder.RELEVANCE:
+        candidates = await finder.find(session, principal, parsed, filters, limit=RANKED_CANDIDATES, after=None)
+        texts = await repository.bodies_of(session, [hit.note_id for hit in candidates])
+        ranked = rank(candidates, texts, _needles(parsed.positive_terms))
+        page = ranked[offset : offset + limit]
+        if len(ranked) > offset + limit:
+            next_cursor = _encode_ranked(offset + limit)
+    else:
+        found = await finder.find(session, principal, parsed, filters, limit=limit + 1, after=after)
+        page = found[:limit]
+        if len(found) > limit:
+            next_cursor = notes_repository.encode_cursor(page[-1].note_date, page[-1].note_id)
+    views = await _views(session, [hit.note_id for hit in page])
+    return SearchPage(await _hits(session, parsed, views), next_cursor)
+
+
+def _encode_ranked(offset: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"ranked": offset}).encode()).decode().rstrip("=")
+
+
+def _decode_ranked(cursor: str) -> int:
+    """The position in the ranked candidates a best-match cursor points at (it never reaches past them)."""
+    try:
+        value = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["ranked"]
+    except (binascii.Error, ValueError, TypeError, KeyError, UnicodeDecodeError):
+        value = None
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= RANKED_CANDIDATES:
+        raise Invalid.field("cursor", "cursor is not one this service handed out", "INVALID_CURSOR")
+    return value
 
 
 async def _resolve(session: AsyncSession, principal: Principal, filters: Filters, scope: int | None) -> Resolved:

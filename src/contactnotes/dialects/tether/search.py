@@ -13,7 +13,8 @@ from contactnotes.attachments import service as attachments
 from contactnotes.http.auth import PrincipalDep
 from contactnotes.http.deps import FilesDep, SessionDep
 from contactnotes.search import service as search
-from contactnotes.search.schemas import MAX_LIMIT, MAX_QUERY_LENGTH
+from contactnotes.search.ranking import RANKED_CANDIDATES
+from contactnotes.search.schemas import MAX_LIMIT, MAX_QUERY_LENGTH, SearchOrder
 
 from .errors import TetherRoute
 from .mapping import search_page_out
@@ -58,9 +59,18 @@ async def search_contact_notes(
     cursor: Annotated[
         str | None, Query(max_length=200, description="`pagination.nextCursor` of the previous page.")
     ] = None,
+    sort: Annotated[
+        SearchOrder,
+        Query(
+            description="`newest`: newest note date first, every match. `relevance`: best match first (BM25), "
+            f"among the newest {RANKED_CANDIDATES} matches."
+        ),
+    ] = SearchOrder.NEWEST,
 ) -> SearchEnvelope:
-    """Search the notes you can see, newest note date first; each hit has a snippet and where it matched."""
-    page = await search.search(session, principal, q, contact_id=contact_id, limit=limit, cursor=cursor or None)
+    """Search the notes you can see, newest or best match first; each hit has a snippet and where it matched."""
+    page = await search.search(
+        session, principal, q, contact_id=contact_id, limit=limit, cursor=cursor or None, order=sort
+    )
     signed = [replace(hit, note=attachments.sign_view(files, hit.note)) for hit in page.items]
     return search_page_out(replace(page, items=signed), limit=limit)
 
