@@ -55,7 +55,8 @@ async def test_a_search_is_answered_from_the_full_text_index(database: Database,
     else:
         compiled = repository_postgresql.tsquery(parsed)
         assert compiled == "('zanzibar':*) & (('tax' <-> 'return')) & !'draft':*"
-        matching = [repository_postgresql._MATCHES.bindparams(tsquery=compiled)]
+        _, among_matches = repository_postgresql._from_index(world.alice.principal, compiled)
+        matching = [among_matches]  # step 2 of PostgresIndex.find: the GIN index lists the matches
     statement = repository.newest_first(world.alice.principal, NO_FILTERS, matching, limit=25, after=None)
     if not database.is_sqlite:
         await many_notes(database, world)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from contactnotes.db.engine import Database
+from contactnotes.search import repository_postgresql
 from tests.factories import World
 from tests.search.helpers import bodies, find, write
 
@@ -123,3 +126,26 @@ async def test_best_match_first(database: Database, world: World) -> None:
     first = await find(database, alice, "escrow", order="relevance", limit=2)
     second = await find(database, alice, "escrow", order="relevance", limit=2, cursor=first.next_cursor)
     assert [h.note.body for h in first.items + second.items] == best and second.next_cursor is None
+
+
+async def test_every_step_of_the_postgresql_plan_gives_the_same_answer(
+    database: Database, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tiny bounds make each step answer in turn: the newest notes, the listed matches, the long walk."""
+    monkeypatch.setattr(repository_postgresql, "WINDOW", 3)
+    monkeypatch.setattr(repository_postgresql, "MAX_MATCHES", 4)
+    alice = world.alice.principal
+    for i in range(6):
+        await write(database, alice, world.contact.id, f"common {i}", note_date=DAY + timedelta(hours=i))
+    await write(database, alice, world.contact.id, "rare one", note_date=DAY + timedelta(hours=7))
+    await write(database, alice, world.contact.id, "rare two", note_date=DAY - timedelta(hours=1))
+    for i in range(3):
+        await write(database, alice, world.contact.id, f"newest {i}", note_date=DAY + timedelta(days=1, hours=i))
+
+    assert await bodies(database, alice, "newest") == ["newest 2", "newest 1", "newest 0"]  # step 1
+    assert await bodies(database, alice, "rare") == ["rare one", "rare two"]  # step 2
+    assert await bodies(database, alice, "common") == [f"common {i}" for i in range(5, -1, -1)]  # step 3
+    page = await find(database, alice, "common", limit=2)
+    assert [h.note.body for h in page.items] == ["common 5", "common 4"]
+    rest = await find(database, alice, "common", limit=10, cursor=page.next_cursor)
+    assert [h.note.body for h in rest.items] == [f"common {i}" for i in range(3, -1, -1)]
