@@ -29,7 +29,7 @@ import typer
 from alembic.script import ScriptDirectory
 from rich.console import Console
 
-from bench.load import RARE_WORD, SIZES, BenchData, load
+from bench.load import RARE_WORD, SIZES, WORDS, BenchData, load
 from contactnotes.db import migrate
 from contactnotes.db.engine import Database
 from contactnotes.db.uow import unit_of_work
@@ -111,6 +111,7 @@ def wrk(scenario: Scenario, token: str, *, connections: int, seconds: int, pause
         "BENCH_BODY": scenario.body,
         "BENCH_TOKEN": scenario.token or token,
         "BENCH_PAUSE_MS": f"{pause_ms:.3f}",
+        "BENCH_WORDS": " ".join(WORDS),
     }
     threads = min(2, connections)
     out = subprocess.run(
@@ -241,7 +242,7 @@ def scenarios(
     before: tuple[str, BenchData] | None = None,
 ) -> list[Scenario]:
     tether_body = json.dumps(
-        {"contactId": data.big_contact_oid, "note": "@u1 bench note", "mentions": [data.mention_oid]}
+        {"contactId": data.big_contact_oid, "note": "@u1 %WORDS%", "mentions": [data.mention_oid]}
     )
     found = [
         Scenario("create: ceiling (bare SQL)", "POST", f"{ceiling}/create", tether_body, server="ceiling"),
@@ -250,14 +251,14 @@ def scenarios(
     if before is not None:  # the same create on the same data, the schema as it was before full-text search
         base_app, base_data = before
         base_body = json.dumps(
-            {"contactId": base_data.big_contact_oid, "note": "@u1 bench note", "mentions": [base_data.mention_oid]}
+            {"contactId": base_data.big_contact_oid, "note": "@u1 %WORDS%", "mentions": [base_data.mention_oid]}
         )
         found.append(
             Scenario(CREATE_BEFORE_SEARCH, "POST", f"{base_app}/api/contact-notes", base_body, server="before",
                      token=base_data.token)
         )  # fmt: skip
     if "/api/ContactNote" in spec["paths"]:
-        virtuous_body = json.dumps({"contactId": data.big_contact_id, "note": "bench note", "type": "Call"})
+        virtuous_body = json.dumps({"contactId": data.big_contact_id, "note": "%WORDS%", "type": "Call"})
         found.append(Scenario("create: POST /api/ContactNote", "POST", f"{app}/api/ContactNote", virtuous_body))
     base = f"{app}/api/contact-notes?contactId={data.big_contact_oid}&limit=25"
     found += [
