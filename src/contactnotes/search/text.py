@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Letters the Unicode decomposition leaves alone but PostgreSQL's unaccent folds.
 _EXTRA = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i"})
@@ -17,13 +18,14 @@ _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]|[^\W_]+")
 
 
+@lru_cache(maxsize=8192)
 def fold_char(char: str) -> str:
     decomposed = unicodedata.normalize("NFKD", char)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().translate(_EXTRA)
 
 
 def fold(text: str) -> str:
-    return "".join(fold_char(c) for c in text)
+    return text.lower() if text.isascii() else "".join(fold_char(c) for c in text)
 
 
 def has_cjk(text: str) -> bool:
@@ -44,6 +46,8 @@ class Word:
 
 def indexed_words(text: str) -> list[Word]:
     """The words of a stored text, folded, with where each lies in the original."""
+    if text.isascii():  # most notes: folding is lower(), and positions do not move
+        return [Word(m.group(), m.start(), m.end()) for m in _WORD.finditer(text.lower())]
     folded: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
@@ -65,9 +69,15 @@ class Needle:
 def find_spans(text_words: Sequence[Word], needles: Sequence[Needle]) -> list[tuple[int, int]]:
     """Spans of the original text where any needle matches, in order, not overlapping."""
     spans: list[tuple[int, int]] = []
-    for i in range(len(text_words)):
+    for i, word in enumerate(text_words):
         for needle in needles:
             n = len(needle.words)
+            if n == 1:  # the common case, without building a window
+                wanted = needle.words[0]
+                if word.folded.startswith(wanted) if needle.prefix else word.folded == wanted:
+                    spans.append((word.start, word.end))
+                    break
+                continue
             if i + n > len(text_words):
                 continue
             window = text_words[i : i + n]
