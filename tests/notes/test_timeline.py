@@ -161,7 +161,8 @@ async def test_the_timeline_page_is_served_by_its_index(database: Database, worl
                 text(
                     "INSERT INTO notes (oid, org_id, contact_id, author_id, modified_by_id, body, type, important, "
                     "is_private, note_date, created_at, updated_at, is_edited) "
-                    "SELECT lpad(to_hex(n), 24, '0'), :org, CASE WHEN n % 2 = 0 THEN CAST(:one AS bigint) ELSE CAST(:two AS bigint) END, :author, "
+                    "SELECT lpad(to_hex(n), 24, '0'), :org, "
+                    "CASE WHEN n % 2 = 0 THEN CAST(:one AS bigint) ELSE CAST(:two AS bigint) END, :author, "
                     ":author, 'x', 'General', false, false, now() - n * interval '1 minute', now(), now(), false "
                     "FROM generate_series(1, 2000) AS n"
                 ),

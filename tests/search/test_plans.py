@@ -52,16 +52,27 @@ async def test_a_search_is_answered_from_the_full_text_index(database: Database,
     parsed = parse('zanzibar "tax return" -draft')
     if database.is_sqlite:
         matching = repository_sqlite.conditions(parsed)
-    else:
+        statement = repository.newest_first(world.alice.principal, NO_FILTERS, matching, limit=25, after=None)
+    else:  # step 2 of PostgresIndex.find: the GIN index lists the matches
         compiled = repository_postgresql.tsquery(parsed)
         assert compiled == "('zanzibar':*) & (('tax' <-> 'return')) & !'draft':*"
-        _, among_matches = repository_postgresql._from_index(world.alice.principal, compiled)
-        matching = [among_matches]  # step 2 of PostgresIndex.find: the GIN index lists the matches
-    statement = repository.newest_first(world.alice.principal, NO_FILTERS, matching, limit=25, after=None)
-    if not database.is_sqlite:
+        statement = repository_postgresql.match_ids(world.alice.principal, compiled)
         await many_notes(database, world)
     plan = await plan_of(database, statement)
     assert ("notes_fts VIRTUAL TABLE INDEX" in plan) if database.is_sqlite else ("ix_notes_search" in plan), plan
+
+
+async def test_listed_matches_are_read_by_primary_key(database: Database, world: World) -> None:
+    if database.is_sqlite:
+        pytest.skip("the steps are PostgreSQL's (SQLite's FTS5 query is one statement)")
+    await many_notes(database, world)
+    condition = repository_postgresql.among([1, 2, 3])
+    statement = repository.newest_first(world.alice.principal, NO_FILTERS, [condition], limit=25, after=None)
+    dialect = postgresql.dialect()
+    sql = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    async with database.engine.connect() as connection:
+        plan = " ".join(str(r) for r in await connection.execute(text("EXPLAIN " + sql)))
+    assert "pk_notes" in plan and "Seq Scan" not in plan, plan
 
 
 async def test_virtuous_note_contains_uses_the_trigram_index_on_postgresql(database: Database, world: World) -> None:

@@ -6,8 +6,8 @@ common words is a flat guess (0.5% of the rows): for a word in 100 of a million 
 index through most of the organization. In turn, each step only when the one before did not answer:
 1. the newest WINDOW notes, read in date order (ix_notes_org_date, or ix_notes_timeline within a contact), are
    tested: if that fills the page, these are the newest matches (common words stop here);
-2. the GIN index lists the matches, at most MAX_MATCHES of them (a materialized CTE, so that the GIN index
-   drives): if there are no more than that, they are all, and are sorted (rare words stop here);
+2. the GIN index lists the matches, at most MAX_MATCHES of them: if there are no more than that, they are
+   all, and are read by primary key and sorted (rare words stop here);
 3. there are many matches, just not among the newest notes: the date index is walked, testing each note,
    until the page is full.
 """
@@ -17,7 +17,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, literal_column, select, text
+from sqlalchemy import BigInteger, ColumnElement, Select, any_, bindparam, literal_column, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.auth.principal import Principal
@@ -68,17 +69,15 @@ def _recent(statement: Select[Any], compiled: str, limit: int) -> Select[Any]:
     )
 
 
-def _from_index(principal: Principal, compiled: str) -> tuple[Select[Any], ColumnElement[bool]]:
-    """How many matches the GIN index has (counting to MAX_MATCHES + 1 at most), and the condition "is one
-    of them"."""
-    matches = (
-        select(notes.c.id)
-        .where(_match(compiled), notes.c.org_id == principal.org_id)
-        .limit(MAX_MATCHES + 1)
-        .cte("matches")
-        .prefix_with("MATERIALIZED")
-    )
-    return select(func.count()).select_from(matches), notes.c.id.in_(select(matches.c.id))
+def match_ids(principal: Principal, compiled: str) -> Select[Any]:
+    """The organization's notes the GIN index lists for the query, MAX_MATCHES + 1 at most."""
+    return select(notes.c.id).where(_match(compiled), notes.c.org_id == principal.org_id).limit(MAX_MATCHES + 1)
+
+
+def among(ids: list[int]) -> ColumnElement[bool]:
+    # One array parameter, read through the primary key: a join with the matches could be planned as a hash
+    # join over a scan of every note, from an estimate of thousands of matches where there are a few.
+    return notes.c.id == any_(bindparam("match_ids", ids, type_=ARRAY(BigInteger)))
 
 
 class PostgresIndex:
@@ -103,9 +102,9 @@ class PostgresIndex:
         found = await repository.run(session, _recent(window, compiled, limit))
         if len(found) >= limit:
             return found
-        count, among_matches = _from_index(principal, compiled)
-        if int(await session.scalar(count) or 0) <= MAX_MATCHES:
-            statement = repository.newest_first(principal, filters, [among_matches], limit=limit, after=after)
+        ids = list(await session.scalars(match_ids(principal, compiled)))
+        if len(ids) <= MAX_MATCHES:
+            statement = repository.newest_first(principal, filters, [among(ids)], limit=limit, after=after)
         else:
             statement = repository.newest_first(principal, filters, [_match(compiled)], limit=limit, after=after)
         return await repository.run(session, statement)
