@@ -221,3 +221,10 @@ async def test_totals_follow_every_change_that_moves_a_note_in_or_out_of_view(da
         await service.delete_note(session, alice, public)
     await check()
     assert (await page(database, bob, world.contact.id, limit=1)).total == 2  # bob's own and the former secret
+
+
+async def test_an_offset_past_32_bits_is_an_empty_page(database: Database, world: World) -> None:
+    """Virtuous's skip goes up to 2^63 - 1: the offset is bound as a 64-bit integer (it was 500 on PostgreSQL)."""
+    await write(database, world.alice.principal, world.contact.id, "one note")
+    result = await page(database, world.alice.principal, world.contact.id, limit=10, offset=7_883_755_603)
+    assert result.items == [] and result.total == 1

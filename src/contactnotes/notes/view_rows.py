@@ -170,7 +170,7 @@ def timeline_ids(sort: str, descending: bool, keyset: bool, important_only: bool
         )
         statement = statement.where(key < bound if descending else key > bound)
     else:
-        statement = statement.offset(bindparam("offset", type_=Integer))
+        statement = statement.offset(bindparam("offset", type_=BigInteger))
     return statement.order_by(*_order(sort, descending, notes)).limit(bindparam("limit", type_=Integer))
 
 
