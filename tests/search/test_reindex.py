@@ -13,7 +13,7 @@ from contactnotes.cli import app as cli
 from contactnotes.db.engine import Database
 from contactnotes.settings import Settings, get_settings
 from tests.factories import World
-from tests.search.documents import docx
+from tests.search.documents import docx, pdf
 from tests.search.helpers import bodies, write
 from tests.search.test_file_text import attach
 
@@ -42,13 +42,16 @@ async def test_reindex_rebuilds_the_index_and_extracts_files_never_read(
     for i in range(3):
         await write(database, alice, world.contact.id, f"quarterly estimate {i}")
     await attach(client, world, "the engagement letter", ("engagement.docx", docx("scope of the audit")))
+    await attach(client, world, "a damaged scan", ("scan.pdf", pdf("lost")[:-200] + b"garbage" * 30))
     await wipe_index(database)
     assert await bodies(database, alice, "quarterly") == []
 
     out = await asyncio.to_thread(reindex, settings)  # the command runs its own event loop
-    assert out.strip() == "reindexed 4 notes; extracted the text of 1 files"
+    assert out.strip() == "reindexed 5 notes; extracted the text of 2 files"
     assert len(await bodies(database, alice, "quarterly")) == 3
     assert await bodies(database, alice, "audit scope") == ["the engagement letter"]
-    assert (
-        await asyncio.to_thread(reindex, settings)
-    ).strip() == "reindexed 4 notes; extracted the text of 0 files"  # nothing left to read
+    again = await asyncio.to_thread(reindex, settings)
+    assert again.strip() == "reindexed 5 notes; extracted the text of 0 files"  # nothing left to read
+    # The damaged file was recorded as unreadable; --retry-failed reads it again (and records it again).
+    retried = await asyncio.to_thread(reindex, settings, "--retry-failed")
+    assert retried.strip() == "reindexed 5 notes; extracted the text of 1 files"

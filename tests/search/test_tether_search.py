@@ -97,3 +97,18 @@ async def test_other_methods_on_search_are_405(client: httpx.AsyncClient, world:
         response = await client.request(method, "/api/contact-notes/search", headers=world.alice.headers)
         assert response.status_code == 405, (method, response.text)
         assert response.headers["Allow"] == "GET, HEAD" and response.json()["success"] is False
+
+
+async def test_the_requests_docs_search_md_shows(client: httpx.AsyncClient, world: World) -> None:
+    """docs/search.md's two curl requests (its contactId is the demo contact's; here the test contact's)."""
+    await post_note(client, world, "The W2 arrived", noteDateTime="2026-02-01T10:00:00Z")
+    await post_note(client, world, "We filed the tax return", noteDateTime="2026-02-02T10:00:00Z")
+    first = await client.get(
+        "/api/contact-notes/search?q=w2+author:@alice+after:2026-01-01&limit=25", headers=world.bob.headers
+    )
+    assert [n["note"] for n in first.json()["data"]] == ["The W2 arrived"]
+    second = await client.get(
+        f"/api/contact-notes/search?q=%22tax+return%22&contactId={world.contact.oid}", headers=world.bob.headers
+    )
+    [item] = second.json()["data"]
+    assert item["snippet"] == "We filed the <mark>tax return</mark>" and item["matchedIn"]["field"] == "body"
