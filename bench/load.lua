@@ -9,6 +9,20 @@ if token and #token > 0 then wrk.headers["Authorization"] = "Bearer " .. token e
 local cookie = os.getenv("BENCH_COOKIE")
 if cookie and #cookie > 0 then wrk.headers["Cookie"] = "cn_session=" .. cookie end
 
+-- A body holding %WORDS% gets 8 to 40 words drawn from BENCH_WORDS in each request, like the loaded notes:
+-- the notes a run creates are searched too, and a create pays for indexing a realistic body.
+local words = {}
+for word in string.gmatch(os.getenv("BENCH_WORDS") or "", "%S+") do table.insert(words, word) end
+if body and #words > 0 and string.find(body, "%%WORDS%%") then
+  math.randomseed(os.time())
+  request = function()
+    local picked = {}
+    for i = 1, math.random(8, 40) do picked[i] = words[math.random(#words)] end
+    local text = string.gsub(body, "%%WORDS%%", table.concat(picked, " "))
+    return wrk.format(nil, nil, nil, text)
+  end
+end
+
 -- For fixed-rate runs each connection waits this long between requests (closed loop; see the report).
 local pause_ms = tonumber(os.getenv("BENCH_PAUSE_MS") or "0")
 function delay()

@@ -25,6 +25,9 @@ from contactnotes.users import repository as users_repository
 from contactnotes.users import service as users
 
 ORG = "Bench Org"
+# One note in RARE_EVERY carries RARE_WORD: the rare-word search (100 notes at 1m, one at 10k).
+RARE_WORD = "zanzibar"
+RARE_EVERY = 10_000
 SIZES = {"10k": 10_000, "1m": 1_000_000, "10m": 10_000_000}
 USERS = 20
 CHUNK = 20_000
@@ -156,6 +159,8 @@ async def _copy(connection: asyncpg.Connection, org_id: int, user_ids: list[int]
                 author = user_ids[n % len(user_ids)]
                 when = now - timedelta(seconds=rng.randrange(five_years))
                 body = " ".join(rng.choices(WORDS, k=rng.randrange(8, 40)))
+                if n % RARE_EVERY == RARE_EVERY // 2:  # appended, so the random stream (and the rest) is unchanged
+                    body += f" {RARE_WORD}"
                 batch.append(
                     (
                         _oid(int(when.timestamp())), org_id, contact, author, author, body, "General",

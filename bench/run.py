@@ -26,9 +26,10 @@ from typing import Annotated
 import asyncpg
 import httpx
 import typer
+from alembic.script import ScriptDirectory
 from rich.console import Console
 
-from bench.load import SIZES, BenchData, load
+from bench.load import RARE_WORD, SIZES, WORDS, BenchData, load
 from contactnotes.auth import sessions
 from contactnotes.db import migrate
 from contactnotes.db.engine import Database
@@ -67,6 +68,7 @@ class Measure:
 
 @dataclass
 class Results:
+    index: dict[str, int] = field(default_factory=dict)  # bytes, see index_sizes
     throughput: dict[str, list[Measure]] = field(default_factory=dict)
     latency: dict[str, list[Measure]] = field(default_factory=dict)
     rates: dict[str, float] = field(default_factory=dict)
@@ -114,6 +116,7 @@ def wrk(scenario: Scenario, token: str, *, connections: int, seconds: int, pause
         "BENCH_TOKEN": scenario.token or token,
         "BENCH_PAUSE_MS": f"{pause_ms:.3f}",
         "BENCH_COOKIE": scenario.cookie or "",
+        "BENCH_WORDS": " ".join(WORDS),
     }
     threads = min(2, connections)
     out = subprocess.run(
@@ -145,8 +148,40 @@ def start(command: list[str], env: dict[str, str], ready_url: str) -> subprocess
     raise RuntimeError(f"{command} did not become ready")
 
 
-async def prepare(admin_dsn: str, size: str) -> tuple[str, BenchData, str, int]:
-    name = f"contactnotes_bench_{size}"
+async def index_sizes(dsn: str) -> dict[str, int]:
+    """Bytes of the notes' bodies and of what full-text search adds: the tsvector column, its GIN index, the
+    trigram index (for Virtuous's substring conditions) and the organization-wide date index."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        # Sizes as built: earlier runs' notes were deleted (their index pages stay until reused), and inserts
+        # leave GIN pending-list pages behind; a rebuild measures what the data itself costs.
+        for index in ("ix_notes_search", "ix_notes_body_trgm", "ix_notes_org_date"):
+            await connection.execute(f"REINDEX INDEX {index}")
+        await connection.execute("VACUUM ANALYZE notes")
+        row = await connection.fetchrow(
+            """SELECT sum(octet_length(body)) AS body, sum(pg_column_size(search_vector)) AS vector,
+                      pg_relation_size('ix_notes_search') AS gin, pg_relation_size('ix_notes_body_trgm') AS trigram,
+                      pg_relation_size('ix_notes_org_date') AS org_date
+               FROM notes"""
+        )
+        return {key: int(value or 0) for key, value in row.items()}
+    finally:
+        await connection.close()
+
+
+def before_search_revision() -> str:
+    """The migration before the one that added full-text search: the schema a create ran on before search."""
+    scripts = ScriptDirectory.from_config(migrate.alembic_config("sqlite://"))
+    search = next(r for r in scripts.walk_revisions() if (r.doc or "").startswith("full-text search"))
+    down = search.down_revision
+    assert isinstance(down, str)
+    return down
+
+
+async def prepare(
+    admin_dsn: str, size: str, *, prefix: str = "contactnotes_bench", suffix: str = "", revision: str = "head"
+) -> tuple[str, BenchData, str, int]:
+    name = f"{prefix}_{size}{suffix}"
     admin = await asyncpg.connect(admin_dsn)
     try:
         if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
@@ -155,7 +190,7 @@ async def prepare(admin_dsn: str, size: str) -> tuple[str, BenchData, str, int]:
         await admin.close()
     dsn = admin_dsn.rsplit("/", 1)[0] + "/" + name
     url = dsn.replace("postgresql://", "postgresql+asyncpg://", 1)
-    await asyncio.to_thread(migrate.upgrade, url)
+    await asyncio.to_thread(migrate.upgrade, url, revision)
     data = await load(Settings(database_url=url, _env_file=None), dsn, size)  # type: ignore[call-arg]
     # The deepest page: the last 25 notes of the big contact that the token's user can see.
     connection = await asyncpg.connect(dsn)
@@ -214,18 +249,37 @@ def sqlite_scenario(base: str, demo: DemoResult) -> Scenario:
     )  # fmt: skip
 
 
+CREATE_BEFORE_SEARCH = "create: POST /api/contact-notes, schema before search"
+SEARCH_TWO_WORDS = "search: two words, whole organization"
+SEARCH_RARE = "search: a rare word, whole organization"
+
+
 def scenarios(
-    app: str, ceiling: str, data: BenchData, cursor: str, depth: int, spec: dict, cookie: str
+    app: str,
+    ceiling: str,
+    data: BenchData,
+    cursor: str,
+    depth: int,
+    spec: dict,
+    cookie: str,
+    before: tuple[str, BenchData] | None = None,
 ) -> list[Scenario]:
-    tether_body = json.dumps(
-        {"contactId": data.big_contact_oid, "note": "@u1 bench note", "mentions": [data.mention_oid]}
-    )
+    tether_body = json.dumps({"contactId": data.big_contact_oid, "note": "@u1 %WORDS%", "mentions": [data.mention_oid]})
     found = [
         Scenario("create: ceiling (bare SQL)", "POST", f"{ceiling}/create", tether_body, server="ceiling"),
         Scenario("create: POST /api/contact-notes", "POST", f"{app}/api/contact-notes", tether_body),
     ]
+    if before is not None:  # the same create on the same data, the schema as it was before full-text search
+        base_app, base_data = before
+        base_body = json.dumps(
+            {"contactId": base_data.big_contact_oid, "note": "@u1 %WORDS%", "mentions": [base_data.mention_oid]}
+        )
+        found.append(
+            Scenario(CREATE_BEFORE_SEARCH, "POST", f"{base_app}/api/contact-notes", base_body, server="before",
+                     token=base_data.token)
+        )  # fmt: skip
     if "/api/ContactNote" in spec["paths"]:
-        virtuous_body = json.dumps({"contactId": data.big_contact_id, "note": "bench note", "type": "Call"})
+        virtuous_body = json.dumps({"contactId": data.big_contact_id, "note": "%WORDS%", "type": "Call"})
         found.append(Scenario("create: POST /api/ContactNote", "POST", f"{app}/api/ContactNote", virtuous_body))
     base = f"{app}/api/contact-notes?contactId={data.big_contact_oid}&limit=25"
     found += [
@@ -235,6 +289,14 @@ def scenarios(
         # The same first 25 notes as the web app's timeline page renders them (HTML, links signed, names).
         Scenario(WEB_TIMELINE, "GET", f"{app}/contacts/{data.big_contact_oid}", kind="list", cookie=cookie),
     ]
+    if "/api/contact-notes/search" in spec["paths"]:
+        search = f"{app}/api/contact-notes/search?limit=25&q="
+        found += [
+            Scenario(SEARCH_TWO_WORDS, "GET", search + "tax+review", kind="list"),
+            Scenario(SEARCH_RARE, "GET", search + RARE_WORD, kind="list"),
+            Scenario("search: two words, one contact", "GET", f"{search}tax+review&contactId={data.big_contact_oid}",
+                     kind="list"),
+        ]  # fmt: skip
     by_contact = "/api/ContactNote/ByContact/{contactId}"
     if by_contact in spec["paths"]:
         v = f"{app}/api/ContactNote/ByContact/{data.big_contact_id}?sortBy=NoteDate&descending=true&take=25"
@@ -250,6 +312,12 @@ def main(
     rounds: Annotated[int, typer.Option(help="Alternating rounds; medians are reported")] = 3,
     seconds: Annotated[int, typer.Option(help="Length of each wrk run")] = 8,
     connections: Annotated[int, typer.Option(help="Connections for the throughput runs")] = 32,
+    database_prefix: Annotated[
+        str, typer.Option(help="Names of the bench databases: <prefix>_<size>, <prefix>_<size>_before_search")
+    ] = "contactnotes_bench",
+    compare_before_search: Annotated[
+        bool, typer.Option(help="Also measure creates on a copy of the data with the schema before search")
+    ] = True,
     admin_dsn: Annotated[
         str, typer.Option(help="PostgreSQL admin DSN")
     ] = "postgresql://postgres@127.0.0.1:5432/postgres",
@@ -257,7 +325,13 @@ def main(
     """Run the benchmark and write bench/results/<date>-<size>.md."""
     if size not in SIZES:
         raise typer.BadParameter(f"size must be one of {', '.join(SIZES)}")
-    url, data, cursor, depth = asyncio.run(prepare(admin_dsn, size))
+    url, data, cursor, depth = asyncio.run(prepare(admin_dsn, size, prefix=database_prefix))
+    before: tuple[str, BenchData] | None = None
+    if compare_before_search:
+        base_url, base_data, _, _ = asyncio.run(
+            prepare(admin_dsn, size, prefix=database_prefix, suffix="_before_search", revision=before_search_revision())
+        )
+        before = (base_url, base_data)
     cookie = asyncio.run(web_session(url, data.user_id))
     app_port, ceiling_port = free_port(), free_port()
     # The rate limiters stay on (their cost is part of a request) with limits no benchmark reaches: a run
@@ -277,11 +351,26 @@ def main(
     app_proc = start(app_cmd, env, f"http://127.0.0.1:{app_port}/readyz")
     ceiling_proc = start(ceiling_cmd, env, f"http://127.0.0.1:{ceiling_port}/readyz")
     sqlite_proc = start(sqlite_cmd, sqlite_env, f"http://127.0.0.1:{sqlite_port}/readyz")
-    results = Results()
+    processes = [app_proc, ceiling_proc, sqlite_proc]
+    before_app: tuple[str, BenchData] | None = None
+    if before is not None:
+        before_port = free_port()
+        before_env = {**env, "CONTACTNOTES_DATABASE_URL": before[0]}
+        before_cmd = [*app_cmd[:-5], "--port", str(before_port), "--no-access-log", "--log-level", "warning"]
+        processes.append(start(before_cmd, before_env, f"http://127.0.0.1:{before_port}/readyz"))
+        before_app = (f"http://127.0.0.1:{before_port}", before[1])
+    results = Results(index=asyncio.run(index_sizes(url.replace("+asyncpg", ""))))
     try:
         spec = httpx.get(f"http://127.0.0.1:{app_port}/openapi.json").json()
         plan = scenarios(
-            f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{ceiling_port}", data, cursor, depth, spec, cookie
+            f"http://127.0.0.1:{app_port}",
+            f"http://127.0.0.1:{ceiling_port}",
+            data,
+            cursor,
+            depth,
+            spec,
+            cookie,
+            before_app,
         )
         plan.append(sqlite_scenario(f"http://127.0.0.1:{sqlite_port}", demo))
         results.rss_rest_mb = rss_mb(app_proc.pid)
@@ -306,7 +395,7 @@ def main(
                     results.latency.setdefault(scenario.name, []).append(m)
             results.rss_peak_mb = watcher.peak
     finally:
-        for process in (app_proc, ceiling_proc, sqlite_proc):
+        for process in processes:
             process.terminate()
             process.wait(timeout=10)
     path = write_report(size, data, depth, connections, seconds, rounds, results)
@@ -351,10 +440,36 @@ def write_report(
             f"{med(lat, 'p99_ms'):.1f} | {med(lat, 'max_ms'):.1f} |"
         )
     lines += ["", f"App resident memory: {r.rss_rest_mb:.0f} MB at rest, {r.rss_peak_mb:.0f} MB peak under load.", ""]
+    lines += index_lines(r.index)
     lines += targets(r, names, ceiling)
     out = HERE / "results" / f"{datetime.now(UTC):%Y-%m-%d}-{size}.md"
     out.write_text("\n".join(lines) + "\n")
     return out
+
+
+def mib(value: int) -> str:
+    return f"{value / 2**20:,.1f} MiB"
+
+
+def search_index_ratio(index: dict[str, int]) -> float:
+    """What the full-text index costs against the bodies it covers (its GIN index; the stored tsvector column
+    it is built from is reported beside it)."""
+    return index["gin"] / max(index["body"], 1)
+
+
+def index_lines(index: dict[str, int]) -> list[str]:
+    if not index:
+        return []
+    body = max(index["body"], 1)
+    return [
+        f"Search index size: note bodies {mib(index['body'])}; GIN index {mib(index['gin'])} "
+        f"({index['gin'] / body:.2f}x); the tsvector column it indexes {mib(index['vector'])} "
+        f"({index['vector'] / body:.2f}x; {(index['gin'] + index['vector']) / body:.2f}x with the index). "
+        "Also made by search: the trigram index on "
+        f"lower(body) {mib(index['trigram'])} ({index['trigram'] / body:.2f}x; it serves Virtuous's substring "
+        f"conditions) and ix_notes_org_date {mib(index['org_date'])}.",
+        "",
+    ]
 
 
 def targets(r: Results, names: list[str], ceiling: float) -> list[str]:
@@ -373,6 +488,21 @@ def targets(r: Results, names: list[str], ceiling: float) -> list[str]:
         ("resident memory under load <= 150 MB", r.rss_peak_mb, 150, "<="),
         ("SQLite creates per second >= 1000", med(r.throughput[sqlite], "rps"), 1000, ">="),
     ]  # fmt: skip
+    if CREATE_BEFORE_SEARCH in r.throughput:
+        before = med(r.throughput[CREATE_BEFORE_SEARCH], "rps")
+        rows.append(("create throughput >= 0.9x before search", med(r.throughput[create], "rps") / before, 0.9, ">="))
+    if SEARCH_TWO_WORDS in r.latency:
+        rows.append(
+            (
+                "search, two words, whole organization: p99 <= 50 ms",
+                med(r.latency[SEARCH_TWO_WORDS], "p99_ms"),
+                50,
+                "<=",
+            )
+        )
+        rows.append(("search, a rare word: p99 <= 10 ms", med(r.latency[SEARCH_RARE], "p99_ms"), 10, "<="))
+    if r.index:
+        rows.append(("search index (GIN) <= 1.5x the bodies", search_index_ratio(r.index), 1.5, "<="))
     lines = ["## Targets", "", "| Target | Measured | Met |", "| --- | ---: | --- |"]
     for label, value, bound, op in rows:
         met = {">=": value >= bound, "<=": value <= bound, "==": value == bound}[op]

@@ -114,6 +114,16 @@ SCOPED_BY_CALLER = {
     "notifications.take_held": "e-mail bookkeeping of one recipient, from an outbox row",
     "notifications.lock_recipient": "e-mail bookkeeping of one recipient, from an outbox row",
     "notifications.get_reminder": "event handlers: the id comes from an outbox row",
+    # Search: statements built by newest_first (which binds the principal) run here; the rest serve the worker's
+    # text extraction and `contactnotes search reindex`, which cover every organization.
+    "search.run": "runs a statement built with the caller's organization and the visibility rule",
+    "search.files_of": "files of notes a scoped search found",
+    "search.bodies_of": "bodies of notes a scoped search found, for snippets",
+    "search.attachments_without_text": "text extraction job: the note id comes from an outbox row",
+    "search.keys_without_text": "`contactnotes search reindex`, run by the operator",
+    "search.forget_failed_files": "`contactnotes search reindex --retry-failed`, run by the operator",
+    "search.note_id_range": "`contactnotes search reindex`, run by the operator",
+    "search.reindex_notes": "`contactnotes search reindex`, run by the operator",
     "webhooks.delivery_with_subscription": "delivery job: the id comes from an outbox row",
     "webhooks.get_delivery": "the subscription was loaded by a scoped get",
     "webhooks.page_deliveries": "the subscription was loaded by a scoped get",
@@ -208,7 +218,7 @@ LAYERS: list[set[str]] = [
     {"dialects", "web"},  # the adapters
     {"http"},  # what every adapter shares
     {"realtime"},  # delivery of events, above what they tell about
-    {"mail", "webhooks", "health"},
+    {"mail", "webhooks", "health", "search"},
     {"notes"},
     {"notifications", "reminders"},
     {"contacts", "attachments", "idempotency", "jobs"},

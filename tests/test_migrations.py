@@ -13,6 +13,7 @@ from sqlalchemy import Connection, inspect
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from contactnotes.db import migrate
+from contactnotes.db.unmapped import include_object
 from contactnotes.models import Base
 from tests.conftest import fresh_pg_database, require_postgres
 
@@ -34,7 +35,7 @@ async def _inspect(url: str, work: Any) -> Any:
 
 
 def _diff(connection: Connection) -> list[Any]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": include_object})
     return list(compare_metadata(context, Base.metadata))
 
 

@@ -34,11 +34,13 @@ user_app = typer.Typer(help="Users.", no_args_is_help=True)
 contact_app = typer.Typer(help="Contacts.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 note_type_app = typer.Typer(help="An organization's note types.", no_args_is_help=True)
+search_app = typer.Typer(help="The full-text search index.", no_args_is_help=True)
 app.add_typer(org_app, name="org")
 app.add_typer(user_app, name="user")
 app.add_typer(contact_app, name="contact")
 app.add_typer(token_app, name="token")
 app.add_typer(note_type_app, name="note-type")
+app.add_typer(search_app, name="search")
 
 err = Console(stderr=True)
 
@@ -346,6 +348,39 @@ def cleanup() -> None:
 
     unattached, orphaned = asyncio.run(runner())
     typer.echo(f"removed {unattached} never-attached uploads and {orphaned} files of deleted notes")
+
+
+@search_app.command("reindex")
+def search_reindex(
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="Also try again the files whose text could not be read")
+    ] = False,
+) -> None:
+    """Rebuild the search index from every note and its files (after an upgrade or a restore)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeRemainingColumn
+
+    from contactnotes.search.reindex import reindex
+
+    async def runner() -> tuple[int, int]:
+        settings = get_settings()
+        database = Database(settings)
+        tasks: dict[str, TaskID] = {}
+        columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        try:
+            with Progress(*columns, console=err) as bar:
+
+                def progress(phase: str, done: int, total: int) -> None:
+                    if phase not in tasks:
+                        tasks[phase] = bar.add_task(phase, total=total or None)
+                    bar.update(tasks[phase], completed=done)
+
+                report = await reindex(settings, database, retry_failed_files=retry_failed, progress=progress)
+            return report.notes, report.files
+        finally:
+            await database.dispose()
+
+    notes, files = asyncio.run(runner())
+    typer.echo(f"reindexed {notes} notes; extracted the text of {files} files")
 
 
 @app.command()

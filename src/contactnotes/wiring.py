@@ -17,6 +17,7 @@ from contactnotes.kit.clock import utc_now
 from contactnotes.mail import delivery as email
 from contactnotes.notes import due_reminders
 from contactnotes.realtime import broker
+from contactnotes.search import files as search_files
 from contactnotes.settings import Settings
 from contactnotes.webhooks import delivery
 
@@ -50,6 +51,8 @@ def default_registry(settings: Settings) -> Registry:
     registry.add([EventType.USER_MENTIONED, EventType.REMINDER_DUE], email.notify)
     registry.add([EventType.EMAIL_DIGEST], email.send_digest)
     registry.add([EventType.NOTE_EMAILED], email.send_note)
+    # Text of newly attached files, for search (after the deliveries: it is the slowest and least urgent).
+    registry.add([EventType.NOTE_CREATED, EventType.NOTE_UPDATED], search_files.extract_attached)
     registry.every(settings.reminder_scan_seconds, "due reminders", scan_due_reminders)
     registry.every(UPKEEP_SECONDS, "outbox retention", prune_outbox)
     registry.every(UPKEEP_SECONDS, "idempotency keys", purge_idempotency_keys)

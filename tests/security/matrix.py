@@ -54,6 +54,8 @@ MATRIX: dict[str, Row | Public | Elsewhere] = {
         "foreign_contact": "401 404 404 404 2xx",
     },
     "GET /api/contact-notes": {"contact": "401 2xx 2xx 2xx 404", "foreign_contact": "401 404 404 404 2xx"},
+    # Search across the organization or, as here, within one contact (contactId): another organization's is 404.
+    "GET /api/contact-notes/search": {"contact": "401 2xx 2xx 2xx 404", "foreign_contact": "401 404 404 404 2xx"},
     "GET /api/contact-notes/{noteId}": {
         "own": ALL_404_FOREIGN,
         "team": ALL_404_FOREIGN,

@@ -81,6 +81,8 @@ def _body(route: str, ids: dict[str, Any]) -> dict[str, Any] | None:
 def _query(route: str, ids: dict[str, Any]) -> dict[str, Any] | None:
     if route == "PUT /api/Webhook/{webhook_id}/Active":
         return {"active": "false"}
+    if route == "GET /api/contact-notes/search":
+        return {"q": "matrix", "contactId": ids["contact_oid"]}
     return {"contactId": ids["contact_oid"]} if route == "GET /api/contact-notes" else None
 
 

@@ -54,6 +54,7 @@ SEMANTIC_REFUSALS: list[tuple[str, str, int, str]] = [
     ("POST", "/api/ContactNote", 400, "note types are the organization's own; a reminder's owner its member"),
     ("PUT", "/api/ContactNote/{noteId}", 400, "as POST, and contactId may only restate the note's contact"),
     ("GET", "/api/contact-notes", 400, "a cursor must be one the service handed out, and not sent with offset"),
+    ("GET", "/api/contact-notes/search", 400, "a cursor must be one the service handed out"),
     ("POST", "/api/contact-notes/{noteId}/reaction", 400, "emoji must be exactly one emoji"),
     ("POST", "/api/ContactNote/Query", 400, "parameters, operators and values come from GET .../QueryOptions"),
     ("POST", "/api/ContactNote/Email", 400, "toEmail must be an address the email validator accepts"),

@@ -68,6 +68,13 @@ async def views(client: httpx.AsyncClient, world: World, persona: Persona, canar
     seen["virtuous Query all"] = await client.post(
         "/api/ContactNote/Query?take=1000", json={"groups": []}, headers=persona.headers
     )
+    for query in (canary, f"{canary}.pdf", "is:private", "private has:file", "is:important", "remind"):
+        seen[f"tether search {query}"] = await client.get(
+            "/api/contact-notes/search", params={"q": query, "limit": 100}, headers=persona.headers
+        )
+    seen["tether search in the contact"] = await client.get(
+        "/api/contact-notes/search", params={"q": canary, "contactId": world.contact.oid}, headers=persona.headers
+    )
     seen["tether notifications"] = await client.get("/api/notifications?limit=100", headers=persona.headers)
     seen["tether reminders"] = await client.get("/api/reminders", headers=persona.headers)
     seen["virtuous Reminder Active"] = await client.get("/api/Reminder/Active", headers=persona.headers)
@@ -150,7 +157,9 @@ async def test_a_private_note_leaks_nowhere(
     # Proof the sweep can fail: where Alice looks, the canary is there.
     mine = await views(client, world, world.alice, canary, ids)
     for name in ("tether list Jordan Lee", "tether get", "virtuous get", "virtuous Query for the canary",
-                 "virtuous ByContact Jordan Lee", "virtuous Important Jordan Lee", "tether reminders"):  # fmt: skip
+                 "virtuous ByContact Jordan Lee", "virtuous Important Jordan Lee", "tether reminders",
+                 f"tether search {canary}", f"tether search {canary}.pdf", "tether search is:private",
+                 "tether search private has:file", "tether search in the contact"):  # fmt: skip
         assert canary in mine[name].text, f"{name} does not show Alice her own note"
     assert mine["virtuous Query for the canary"].json()["total"] == 1
     alice_total = tether_total(mine["tether list Jordan Lee"])

@@ -2,6 +2,7 @@
 
 from contactnotes.db.base import Base
 from contactnotes.models.contact import Contact
+from contactnotes.models.file_text import FileText, FileTextStatus
 from contactnotes.models.idempotency import IdempotencyKey
 from contactnotes.models.note import ContactNoteCount, Note, NoteAttachment, NoteMention, NoteReaction, NoteType
 from contactnotes.models.notification import EmailStatus, Notification, NotificationKind
@@ -22,6 +23,8 @@ __all__ = [
     "ContactNoteCount",
     "DeliveryStatus",
     "EmailStatus",
+    "FileText",
+    "FileTextStatus",
     "IdempotencyKey",
     "Note",
     "NoteAttachment",

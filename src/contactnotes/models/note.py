@@ -31,6 +31,10 @@ class Note(DualIdMixin, CreatedAtMixin, Base):
         Index("ix_notes_timeline", "org_id", "contact_id", "note_date", "id", "is_private", "author_id", "deleted_at"),
         # The organization's latest notes across contacts (the web app's home page).
         Index("ix_notes_org_recent", "org_id", "created_at", "id"),
+        # Search over a whole organization, newest first: for a common word, walking this index and testing each
+        # note beats collecting every match (migration 0013; the full-text indexes themselves are unmapped, see
+        # db/unmapped.py).
+        Index("ix_notes_org_date", "org_id", "note_date", "id"),
         # A timeline's total is the contact's public-note counter plus the viewer's own private notes,
         # which this small index counts (see ContactNoteCount).
         Index(

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from contactnotes.db.engine import is_sqlite
+from contactnotes.db.unmapped import include_object
 from contactnotes.models import Base
 
 target_metadata = Base.metadata
@@ -22,6 +23,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=sqlite,  # SQLite can only ALTER TABLE by copying it
         compare_type=True,
+        include_object=include_object,
         transaction_per_migration=False,
     )
     with context.begin_transaction():

@@ -13,6 +13,7 @@ from contactnotes.notes.rendering import render_markdown
 from contactnotes.notes.schemas import NoteCreate, NotePage, NoteUpdate, NoteView
 from contactnotes.notifications.schemas import NotificationPage, NotificationView
 from contactnotes.reminders.schemas import ReminderInput, ReminderView
+from contactnotes.search.schemas import SearchPage
 from contactnotes.users.schemas import MemberPage, MemberView, MeView, UserSummary
 
 from .wire import (
@@ -21,6 +22,7 @@ from .wire import (
     AuthorOut,
     ContactOut,
     ContactRefOut,
+    MatchedInOut,
     MeOut,
     NoteCreateIn,
     NoteListEnvelope,
@@ -34,6 +36,9 @@ from .wire import (
     ReactionOut,
     ReminderIn,
     ReminderOut,
+    SearchEnvelope,
+    SearchHitOut,
+    SearchPagination,
     UserOut,
 )
 
@@ -159,6 +164,25 @@ def note_page_out(page: NotePage, *, limit: int, offset: int) -> NoteListEnvelop
             has_more=page.next_cursor is not None,
             next_cursor=page.next_cursor,
         ),
+    )
+
+
+def _fields(out: NoteOut) -> dict[str, object]:
+    return {name: getattr(out, name) for name in NoteOut.model_fields}
+
+
+def search_page_out(page: SearchPage, *, limit: int) -> SearchEnvelope:
+    return SearchEnvelope(
+        message="Contact notes found",
+        data=[
+            SearchHitOut(
+                **_fields(note_out(hit.note)),
+                snippet=hit.snippet,
+                matched_in=MatchedInOut(field=hit.matched_in.field, file_name=hit.matched_in.file_name),
+            )
+            for hit in page.items
+        ],
+        pagination=SearchPagination(limit=limit, has_more=page.next_cursor is not None, next_cursor=page.next_cursor),
     )
 
 

@@ -278,6 +278,32 @@ class NoteListEnvelope(ListEnvelope[NoteOut]):
     pagination: NotePagination
 
 
+class MatchedInOut(WireModel):
+    field: Literal["body", "file"] = Field(description="Where the query matched: the note's text or one of its files.")
+    file_name: str | None = Field(alias="fileName", description="The file's name when `field` is `file`.")
+
+
+class SearchHitOut(NoteOut):
+    snippet: str = Field(
+        description="HTML: a part of the note's text (or of the matching file's text) around the match, the "
+        "matched words in `<mark>`, everything else escaped."
+    )
+    matched_in: MatchedInOut = Field(alias="matchedIn")
+
+
+class SearchPagination(WireModel):
+    limit: int
+    has_more: bool = Field(alias="hasMore")
+    next_cursor: str | None = Field(alias="nextCursor", description="Pass as `cursor` for the next page.")
+
+
+class SearchEnvelope(WireModel):
+    success: Literal[True] = True
+    message: str
+    data: list[SearchHitOut]
+    pagination: SearchPagination
+
+
 class DeletedOut(WireModel):
     id: str = Field(alias="_id")
 

@@ -1,3 +1,0 @@
-from contactnotes.cli import main
-
-main()

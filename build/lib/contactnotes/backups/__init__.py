@@ -1,1 +1,0 @@
-"""`contactnotes backup` and `contactnotes restore`: a consistent copy of a running service's data."""

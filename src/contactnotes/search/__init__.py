@@ -1,0 +1,1 @@
+"""Full-text search over notes and their files (docs/search.md)."""

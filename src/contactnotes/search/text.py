@@ -1,0 +1,122 @@
+"""Folding, words and highlighting, in Python: the same rules the database indexes apply (migration 0013),
+used to split a query into words and to mark where a hit matched. Pure functions, no I/O."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Letters the Unicode decomposition leaves alone but PostgreSQL's unaccent folds.
+_EXTRA = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i"})
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+# A word: letters and digits (no underscore), except that each CJK character is a word of its own.
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]|[^\W_]+")
+
+
+@lru_cache(maxsize=8192)
+def fold_char(char: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", char)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().translate(_EXTRA)
+
+
+def fold(text: str) -> str:
+    return text.lower() if text.isascii() else "".join(fold_char(c) for c in text)
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK.search(text) is not None
+
+
+def words(text: str) -> list[str]:
+    """The words of a piece of query text, as typed (the database folds them itself)."""
+    return _WORD.findall(unicodedata.normalize("NFC", text))
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    folded: str
+    start: int  # span in the original text
+    end: int
+
+
+def indexed_words(text: str) -> list[Word]:
+    """The words of a stored text, folded, with where each lies in the original."""
+    if text.isascii():  # most notes: folding is lower(), and positions do not move
+        return [Word(m.group(), m.start(), m.end()) for m in _WORD.finditer(text.lower())]
+    folded: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        for piece in fold_char(char):
+            folded.append(piece)
+            origin.append(index)
+    joined = "".join(folded)
+    return [Word(m.group(), origin[m.start()], origin[m.end() - 1] + 1) for m in _WORD.finditer(joined) if m.group()]
+
+
+@dataclass(frozen=True, slots=True)
+class Needle:
+    """One positive term of a query, folded: consecutive words, the last matched as a prefix when `prefix`."""
+
+    words: tuple[str, ...]
+    prefix: bool
+
+
+def find_spans(text_words: Sequence[Word], needles: Sequence[Needle]) -> list[tuple[int, int]]:
+    """Spans of the original text where any needle matches, in order, not overlapping."""
+    spans: list[tuple[int, int]] = []
+    for i, word in enumerate(text_words):
+        for needle in needles:
+            n = len(needle.words)
+            if n == 1:  # the common case, without building a window
+                wanted = needle.words[0]
+                if word.folded.startswith(wanted) if needle.prefix else word.folded == wanted:
+                    spans.append((word.start, word.end))
+                    break
+                continue
+            if i + n > len(text_words):
+                continue
+            window = text_words[i : i + n]
+            exact = all(w.folded == x for w, x in zip(window[:-1], needle.words[:-1], strict=True))
+            last = window[-1].folded
+            wanted = needle.words[-1]
+            if exact and (last.startswith(wanted) if needle.prefix else last == wanted):
+                spans.append((window[0].start, window[-1].end))
+                break
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def snippet(text: str, spans: Sequence[tuple[int, int]], *, width: int = 200) -> str:
+    """About `width` characters of `text` around its first match, the matches in <mark>, everything else
+    escaped; an ellipsis where the text was cut. Without matches, the start of the text."""
+    lead = width // 4
+    begin = max(0, spans[0][0] - lead) if spans else 0
+    if begin:  # start at a word boundary rather than inside a word
+        space = text.find(" ", begin, spans[0][0])
+        begin = space + 1 if space != -1 else begin
+    end = min(len(text), begin + width)
+    if end < len(text):
+        space = text.rfind(" ", max(begin, end - 30), end)
+        end = space if space > (spans[0][1] if spans else begin) else end
+    out = ["…" if begin else ""]
+    cursor = begin
+    for start, stop in spans:
+        if stop <= begin or start >= end:
+            continue
+        start, stop = max(start, begin), min(stop, end)
+        out.append(html.escape(text[cursor:start]))
+        out.append(f"<mark>{html.escape(text[start:stop])}</mark>")
+        cursor = stop
+    out.append(html.escape(text[cursor:end]))
+    out.append("…" if end < len(text) else "")
+    return _SPACES.sub(" ", "".join(out))
