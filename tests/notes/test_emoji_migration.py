@@ -1,4 +1,4 @@
-"""Migration 0015: reactions stored before emoji had one spelling are rewritten, and a user's two spellings of
+"""Migration 0016: reactions stored before emoji had one spelling are rewritten, and a user's two spellings of
 one emoji on a note become one reaction."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ async def test_old_spellings_are_merged(backend: str, tmp_path: Path, worker_id_
         require_postgres()
         url = await asyncio.to_thread(fresh_pg_database, f"contactnotes_emoji_{worker_id_suffix}")
     # migrate runs its own event loop, so in a thread here.
-    await asyncio.to_thread(migrate.upgrade, url, "0009")
+    await asyncio.to_thread(migrate.upgrade, url, "0015")  # the revision before the one under test
     database = Database(Settings(database_url=url, var_dir=tmp_path, _env_file=None))  # type: ignore[call-arg]
     try:
         world = await build_world(database)

@@ -41,6 +41,7 @@ ALL_404_FOREIGN = "401 2xx 2xx 2xx 404"
 
 MATRIX: dict[str, Row | Public | Elsewhere] = {
     "GET /healthz": Public("liveness probe for load balancers; says nothing about data"),
+    "GET /livez": Public("liveness probe: the process is up; says nothing about data"),
     "GET /readyz": Public("readiness probe; says nothing about data"),
     "GET /openapi.json": Public("the API description is public documentation"),
     "POST /Token": Public("exchanges a password for a token: the way in, so it cannot ask for one"),

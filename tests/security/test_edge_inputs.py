@@ -81,6 +81,11 @@ def bodies(world: World, ids: dict[str, Any]) -> dict[str, Any]:
         f"PATCH /api/webhooks/{ids['hook_oid']}": {**tether_hook, "active": True},
         "POST /api/Webhook": virtuous_hook,
         f"PUT /api/Webhook/{ids['hook_id']}": virtuous_hook,
+        "POST /api/auth/login": {"email": member.user.email, "password": "not-the-password", "otp": "123456"},
+        "POST /api/ContactNote/Email": {
+            "contactNoteId": ids["note_id"], "toEmail": "jo@example.com", "fromEmail": "me@example.com",
+            "subject": "s", "body": "b",
+        },  # fmt: skip
     }
 
 
@@ -92,6 +97,9 @@ def queries(world: World, ids: dict[str, Any]) -> dict[str, dict[str, str]]:
     return {
         "GET /api/contact-notes": {"contactId": contact.oid, "cursor": ids["cursor"], "limit": "1", "offset": "0"},
         "GET /api/notifications": {"unread": "true", **paging},
+        "GET /api/contact-notes/search": {
+            "q": "n", "contactId": contact.oid, "limit": "10", "cursor": ids["cursor"], "sort": "newest",
+        },  # fmt: skip
         "GET /api/users": {"search": "a", **paging},
         "GET /api/contacts": {"search": "a", **paging},
         "GET /api/reminders": {"contactId": contact.oid, **paging},

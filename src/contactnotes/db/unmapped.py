@@ -1,5 +1,5 @@
 """Schema objects the migrations make that the models deliberately do not map: the full-text search index
-(migration 0013), kept in step by database triggers and read only by `search/` through hand-written SQL.
+(migration 0015), kept in step by database triggers and read only by `search/` through hand-written SQL.
 Alembic's comparison of models and database skips them (env.py and tests/test_migrations.py)."""
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ class Note(DualIdMixin, CreatedAtMixin, Base):
         # The organization's latest notes across contacts (the web app's home page).
         Index("ix_notes_org_recent", "org_id", "created_at", "id"),
         # Search over a whole organization, newest first: for a common word, walking this index and testing each
-        # note beats collecting every match (migration 0013; the full-text indexes themselves are unmapped, see
+        # note beats collecting every match (migration 0015; the full-text indexes themselves are unmapped, see
         # db/unmapped.py).
         Index("ix_notes_org_date", "org_id", "note_date", "id"),
         # A timeline's total is the contact's public-note counter plus the viewer's own private notes,

@@ -8,7 +8,7 @@ names a parameter and an operator from the catalogue (matched ignoring case and 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -172,7 +172,7 @@ class _Parser:
             parsed, whole_day = parse_local(raw)
             start = to_utc(parsed, local)
             if whole_day:
-                return start, to_utc(parsed + timedelta(days=1), local)
+                return start, _end_of_day(parsed, local)
         except ValueError:
             raise self.fail(
                 part, f"{raw!r} is not a date (M/d/yyyy or ISO 8601) nor a value QueryOptions lists"
@@ -247,6 +247,18 @@ class _Parser:
         if upper_end:
             return [Test(col, "ge", (start,)), Test(col, "lt", (upper_end,))]
         return [Test(col, "ge", (start,)), Test(col, "le", (upper_start,))]
+
+
+# The calendar's last day has no next day: its span ends at the last instant Python and the databases share, so
+# "Is 9999-12-31" and "Between 2026-01-01 9999-12-31" are answered rather than refused.
+END_OF_CALENDAR = datetime.max.replace(tzinfo=UTC)
+
+
+def _end_of_day(day: datetime, local: tzinfo) -> datetime:
+    try:
+        return to_utc(day + timedelta(days=1), local)
+    except OverflowError:
+        return END_OF_CALENDAR
 
 
 def _operator(p: Parameter, raw: str, where: str) -> str:

@@ -153,7 +153,7 @@ async def forget_failed_files(session: AsyncSession) -> int:
 _REINDEX_POSTGRESQL = text(
     "UPDATE notes SET search_vector = contactnotes_note_vector(body, id) WHERE id > :low AND id <= :high"
 )
-# FTS5: drop the batch's rows and write them again from the notes and their files (migration 0013's columns).
+# FTS5: drop the batch's rows and write them again from the notes and their files (migration 0015's columns).
 _REINDEX_SQLITE_DELETE = text("DELETE FROM notes_fts WHERE rowid > :low AND rowid <= :high")
 _REINDEX_SQLITE_INSERT = text(
     """INSERT INTO notes_fts (rowid, body, files)

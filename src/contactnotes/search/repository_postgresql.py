@@ -1,5 +1,5 @@
 """PostgreSQL: the query as a tsquery over notes.search_vector (GIN index ix_notes_search), in the
-`contactnotes_search` configuration (simple + unaccent) the triggers index with (migration 0013).
+`contactnotes_search` configuration (simple + unaccent) the triggers index with (migration 0015).
 
 The plan is chosen here rather than left to the planner, whose estimate for a word outside its sample of
 common words is a flat guess (0.5% of the rows): for a word in 100 of a million notes it would walk the date

@@ -1,5 +1,5 @@
 """SQLite: the query as an FTS5 MATCH over notes_fts (unicode61, diacritics removed), kept by triggers
-(migration 0013). unicode61 reads a run of CJK characters as one word, so CJK terms are matched as substrings
+(migration 0015). unicode61 reads a run of CJK characters as one word, so CJK terms are matched as substrings
 of the indexed text instead (a scan of the index's text: fine at an embedded installation's size)."""
 
 from __future__ import annotations

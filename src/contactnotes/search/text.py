@@ -1,4 +1,4 @@
-"""Folding, words and highlighting, in Python: the same rules the database indexes apply (migration 0013),
+"""Folding, words and highlighting, in Python: the same rules the database indexes apply (migration 0015),
 used to split a query into words and to mark where a hit matched. Pure functions, no I/O."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """An organization's time zone; a user's TOTP secret
 
-Revision ID: 0014
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-29 00:00:00
 
 Virtuous answers dates as the organization's calendar days (`noteDate` "10/4/2017"), so each organization
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014"
-down_revision: str | None = "0010"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

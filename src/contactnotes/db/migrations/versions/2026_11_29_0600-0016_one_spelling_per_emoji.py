@@ -1,7 +1,7 @@
 """Reactions stored with one spelling per emoji
 
-Revision ID: 0015
-Revises: 0016
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-11-29 00:30:00
 
 "❤" and "❤️" (the same emoji with and without U+FE0F) were stored as two reactions, so one user could react
@@ -17,8 +17,8 @@ from alembic import op
 
 from contactnotes.kit.emoji_forms import canonical_emoji
 
-revision: str = "0015"
-down_revision: str | None = "0016"
+revision: str = "0016"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """web sessions: signed-in browsers of the web app; an index for the organization's latest notes
 
-Revision ID: 0012
-Revises: 0014
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-11-29 00:15:00
 
 The web_sessions table is new. ix_notes_org_recent serves the home page's latest notes across contacts
@@ -15,8 +15,8 @@ from alembic import op
 
 import contactnotes.db.types
 
-revision: str = "0012"
-down_revision: str | None = "0014"
+revision: str = "0014"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -40,8 +40,18 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("web_sessions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_web_sessions_user_id"), ["user_id"], unique=False)
-    op.create_index("ix_notes_org_recent", "notes", ["org_id", "created_at", "id"], unique=False)
-    op.create_index("ix_contacts_org_name", "contacts", ["org_id", "display_name", "id"], unique=False)
+    if op.get_bind().dialect.name == "postgresql":
+        # CONCURRENTLY (outside a transaction): notes and contacts stay writable while the indexes are built.
+        with op.get_context().autocommit_block():
+            op.create_index(
+                "ix_notes_org_recent", "notes", ["org_id", "created_at", "id"], postgresql_concurrently=True
+            )
+            op.create_index(
+                "ix_contacts_org_name", "contacts", ["org_id", "display_name", "id"], postgresql_concurrently=True
+            )
+    else:
+        op.create_index("ix_notes_org_recent", "notes", ["org_id", "created_at", "id"], unique=False)
+        op.create_index("ix_contacts_org_name", "contacts", ["org_id", "display_name", "id"], unique=False)
 
 
 def downgrade() -> None:

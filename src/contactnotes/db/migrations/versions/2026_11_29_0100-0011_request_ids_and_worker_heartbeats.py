@@ -1,7 +1,7 @@
 """outbox events remember their request id; workers leave heartbeats
 
-Revision ID: 0016
-Revises: 0011
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-29 00:10:00
 
 Online on PostgreSQL: a nullable column without a default is a catalog change (no rewrite, the ACCESS
@@ -15,8 +15,8 @@ from alembic import op
 
 import contactnotes.db.types
 
-revision: str = "0016"
-down_revision: str | None = "0011"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """full-text search over notes and their files
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-11-28 23:00:00
 
 PostgreSQL: a tsvector column on notes, kept in step by triggers, with a GIN index. The text search
@@ -29,8 +29,8 @@ from alembic import op
 
 from contactnotes.db.types import UTCDateTime
 
-revision: str = "0013"
-down_revision: str | None = "0012"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

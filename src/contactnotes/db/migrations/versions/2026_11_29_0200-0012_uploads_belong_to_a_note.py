@@ -1,7 +1,7 @@
 """uploads belong to the note they were attached to
 
-Revision ID: 0010
-Revises: 0015
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-29 00:10:00
 
 A stored file belongs to its uploader until a note takes it, then to that note for good: no other note may
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010"
-down_revision: str | None = "0015"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
