@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import typer.main
 from markdown_it import MarkdownIt
@@ -28,6 +29,7 @@ from pydantic import SecretStr
 from contactnotes.cli import app
 from contactnotes.settings import Settings
 from tests.live import free_port, start_server, stop_server
+from tests.search.documents import pdf
 
 ROOT = Path(__file__).parents[1]
 DOC_PATHS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -35,6 +37,12 @@ README = (ROOT / "README.md").read_text()
 SHELL = {"sh", "bash", "shell", "console"}
 DOCUMENTED_BASE = "http://127.0.0.1:8000"  # where `make run` serves; the tests' server is on a free port
 DEMO_PASSWORD = "correct horse battery staple"  # what docs/virtuous-api.md types at set-password's prompt
+W2_PDF = pdf("Form W-2 Wage and Tax Statement 2025")  # the reader's w2.pdf that docs/tether-api.md uploads
+ALICE_OID = "65b1f0a2c3d4e5f6a7b8c9d0"
+OBJECT_ID = re.compile(r"[0-9a-f]{24}")
+API_TOKEN = re.compile(r"cn_[A-Za-z0-9_-]{43}")
+VIRTUOUS_DAY = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")  # M/d/yyyy, no leading zeros
+VIRTUOUS_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d*[1-9])?")  # no Z, no trailing zeros
 # A line that runs something: what may only appear in a block that is marked `sh` (and so run or excused).
 COMMAND = re.compile(r"^\s*(\$\s+)?((curl|contactnotes|make|export|python3?|pip|jq)(\s|$)|\.venv/|\.\s+\S)")
 
@@ -146,6 +154,33 @@ def readme_walkthrough(output: str) -> None:
     assert gone == {"success": False, "message": "Contact note not found", "errors": []}
 
 
+def tether_login(output: str) -> None:
+    [answer] = json_values(output)
+    assert API_TOKEN.fullmatch(answer["token"]), answer
+    user = answer["user"]
+    assert OBJECT_ID.fullmatch(user.pop("organizationId")), answer
+    assert user == {
+        "id": ALICE_OID,
+        "email": "alice@example.com",
+        "fullName": "Alice Moreau",
+        "accessRole": "member",
+    }
+
+
+def tether_token_is_good(output: str) -> None:
+    assert json_values(output) == [{"message": "Token is good"}]
+
+
+def tether_attach(output: str) -> None:
+    [[attachment]] = json_values(output)
+    key = attachment["key"]
+    assert re.fullmatch(rf"orgs/{OBJECT_ID.pattern}/uploads/\d{{4}}-\d\d-\d\d/[0-9a-f]+-w2\.pdf", key), key
+    assert (attachment["name"], attachment["type"], attachment["size"]) == ("w2.pdf", "application/pdf", len(W2_PDF))
+    link = attachment["signedUrl"]
+    assert f"/api/files/{key}?" in link and "&sig=" in link, link
+    assert httpx.get(link).content == W2_PDF  # the link serves the uploaded file, without a token
+
+
 def tether_who_am_i(output: str) -> None:
     [me] = json_values(output)
     assert (me["fullName"], me["role"], me["organization"]["name"]) == ("Cory Tan", "admin", "Demo Accounting")
@@ -208,7 +243,7 @@ def virtuous_ids(output: str) -> None:
 
 
 def virtuous_api_token(output: str) -> None:
-    assert re.fullmatch(r"cn_[A-Za-z0-9_-]{43}", output.strip().splitlines()[-1]), output
+    assert API_TOKEN.fullmatch(output.strip().splitlines()[-1]), output
 
 
 def virtuous_password_login(output: str) -> None:
@@ -218,19 +253,55 @@ def virtuous_password_login(output: str) -> None:
     assert answer["access_token"].startswith("cn_") and answer["refresh_token"].startswith("cn_")
 
 
+def virtuous_two_factor(output: str) -> None:
+    secret, uri, *_ = output.splitlines()
+    assert re.fullmatch(r"secret: [A-Z2-7]{32}", secret), output
+    assert uri.startswith("uri: otpauth://totp/contactnotes:alice%40example.com?secret=" + secret.split()[-1])
+    [refused] = json_values(output)
+    assert refused["error"] == "otp_required", refused
+    assert output.rstrip().endswith("}two-factor off for alice@example.com")  # curl ends no line
+
+
+def virtuous_organization(output: str) -> None:
+    assert json_values(output) == [
+        {
+            "organizationId": 1,
+            "organizationUserId": 1,
+            "organizationName": "Demo Accounting",
+            "organizationTimeZone": "UTC",
+            "organizationCulture": "en-US",
+            "currentUserTimeZone": "UTC",
+            "isAdministrator": True,
+            "isEnabled": True,
+        }
+    ]
+
+
+def virtuous_time_zone(output: str) -> None:
+    assert output.strip() == "Demo Accounting: America/Chicago"
+
+
 def virtuous_notes(output: str) -> None:
-    by_contact, important, read, replaced, types = json_values(output)
+    by_contact, important, read, replaced, emailed, types, custom_fields = json_values(output)
     assert by_contact["total"] == 4 and by_contact["list"][-1]["note"] == "Thanked them for the gift"
     assert "Thanked them for the gift" in [n["note"] for n in important["list"]]
     assert (read["note"], read["type"], read["important"]) == ("Thanked them for the gift", "Call", True)
+    assert read["noteDate"] == "3/2/2026"  # 2026-03-03T02:00:00Z is still March 2 in Chicago
+    for stamp in (read["createDateTimeUtc"], read["modifiedDateTimeUtc"]):
+        assert VIRTUOUS_UTC.fullmatch(stamp), stamp
     assert (replaced["id"], replaced["note"], replaced["type"]) == (read["id"], "Emailed the receipt", "Email")
     assert replaced["important"] is False  # the full model: what was left out is cleared
+    assert VIRTUOUS_DAY.fullmatch(replaced["noteDate"]), replaced
+    assert emailed == replaced  # Email answers the note it sends
     assert types["call"] == "Call"  # Virtuous answers the types as a camelCase-keyed object
+    assert custom_fields == []
 
 
 def virtuous_reminders(output: str) -> None:
     mine, the_contacts, completed, dismissed = json_values(output)
     assert [r["message"] for r in mine["list"]] == ["Send the report"]
+    [reminder] = mine["list"]
+    assert (reminder["targetDate"], reminder["targetResolutionDateUtc"]) == ("4/1/2026", "2026-04-01T09:00:00")
     assert [r["message"] for r in the_contacts["list"]] == ["Send the report"]
     assert completed["taskStatus"] == "Completed"
     assert dismissed["message"] == "The reminder is already completed"
@@ -244,11 +315,30 @@ def virtuous_note_types(output: str) -> None:
     assert lines[-1] == "note type 'Site Visit' removed"
 
 
+def search_examples(output: str) -> None:
+    by_word_and_filters, by_phrase = json_values(output)
+    [fee] = by_word_and_filters["data"]
+    assert fee["note"] == "Sent the engagement letter. **Fee agreed**: flat, billed monthly."
+    assert fee["snippet"] == "Sent the engagement letter. **<mark>Fee</mark> agreed**: flat, billed monthly."
+    assert fee["matchedIn"] == {"field": "body", "fileName": None}
+    assert by_word_and_filters["pagination"] == {"limit": 25, "hasMore": False, "nextCursor": None}
+    assert [n["snippet"] for n in by_phrase["data"]] == [
+        "@alice can you collect <mark>last year</mark>&#x27;s return before Friday?"
+    ]
+
+
+def search_reindex(output: str) -> None:
+    assert output.splitlines()[-2:] == ["reindexed 3 notes; extracted the text of 0 files"] * 2, output
+
+
 # Blocks run here, keyed by document and first line, with what their output must show.
 CHECKS: dict[tuple[str, str], Callable[[str], None]] = {
     ("README.md", "curl -s -X POST http://127.0.0.1:8000/api/contact-notes \\"): readme_vendor_sample,
     ("README.md", ". .venv/bin/activate"): readme_walkthrough,
     ("docs/tether-api.md", "BASE=http://127.0.0.1:8000"): silent,
+    ("docs/tether-api.md", "curl -s -X POST $BASE/api/auth/login"): tether_login,
+    ("docs/tether-api.md", "curl -s $BASE/api/auth/verify-token"): tether_token_is_good,
+    ("docs/tether-api.md", "KEY=$(curl -s -X POST $BASE/api/upload"): tether_attach,
     ("docs/tether-api.md", 'curl -s $BASE/api/users/me -H "Authorization: Bearer $CORY" | jq .data'): tether_who_am_i,
     ("docs/tether-api.md", 'curl -s "$BASE/api/users?search=ali"'): tether_mention_picker,
     ("docs/tether-api.md", "NOTE=$(curl -s -X POST $BASE/api/contact-notes \\"): silent,
@@ -270,9 +360,14 @@ CHECKS: dict[tuple[str, str], Callable[[str], None]] = {
     ("docs/virtuous-api.md", 'contactnotes contact list --org "Demo Accounting"'): virtuous_ids,
     ("docs/virtuous-api.md", "contactnotes token create --user alice@example.com"): virtuous_api_token,
     ("docs/virtuous-api.md", "contactnotes user set-password alice@example.com"): virtuous_password_login,
+    ("docs/virtuous-api.md", "contactnotes user totp alice@example.com"): virtuous_two_factor,
+    ("docs/virtuous-api.md", "curl -s $BASE/api/Organization/Current"): virtuous_organization,
+    ("docs/virtuous-api.md", 'contactnotes org time-zone "Demo Accounting" America/Chicago'): virtuous_time_zone,
     ("docs/virtuous-api.md", "# create (200, the note); keep its integer id"): virtuous_notes,
     ("docs/virtuous-api.md", "# a note with a reminder"): virtuous_reminders,
     ("docs/virtuous-api.md", "curl -s -X POST $BASE/api/note-types"): virtuous_note_types,
+    ("docs/search.md", "BASE=http://127.0.0.1:8000"): search_examples,
+    ("docs/search.md", "contactnotes search reindex"): search_reindex,
 }
 
 
@@ -397,6 +492,7 @@ def demo(tmp_path: Path) -> Iterator[Demo]:
     ).stdout
     exports = re.findall(r"^export \w+=\S+$", printed, re.MULTILINE)
     (tmp_path / ".venv").symlink_to(sys.prefix)  # the checkout's virtualenv, for `. .venv/bin/activate`
+    (tmp_path / "w2.pdf").write_bytes(W2_PDF)
     server = start_server(
         {
             "CONTACTNOTES_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'var' / 'contactnotes.db'}",

@@ -83,9 +83,12 @@ def bodies(world: World, ids: dict[str, Any]) -> dict[str, Any]:
         f"PUT /api/Webhook/{ids['hook_id']}": virtuous_hook,
         "POST /api/auth/login": {"email": member.user.email, "password": "not-the-password", "otp": "123456"},
         "POST /api/ContactNote/Email": {
-            "contactNoteId": ids["note_id"], "toEmail": "jo@example.com", "fromEmail": "me@example.com",
-            "subject": "s", "body": "b",
-        },  # fmt: skip
+            "contactNoteId": ids["note_id"],
+            "toEmail": "jo@example.com",
+            "fromEmail": "me@example.com",
+            "subject": "s",
+            "body": "b",
+        },
     }
 
 
@@ -98,8 +101,12 @@ def queries(world: World, ids: dict[str, Any]) -> dict[str, dict[str, str]]:
         "GET /api/contact-notes": {"contactId": contact.oid, "cursor": ids["cursor"], "limit": "1", "offset": "0"},
         "GET /api/notifications": {"unread": "true", **paging},
         "GET /api/contact-notes/search": {
-            "q": "n", "contactId": contact.oid, "limit": "10", "cursor": ids["cursor"], "sort": "newest",
-        },  # fmt: skip
+            "q": "n",
+            "contactId": contact.oid,
+            "limit": "10",
+            "cursor": ids["cursor"],
+            "sort": "newest",
+        },
         "GET /api/users": {"search": "a", **paging},
         "GET /api/contacts": {"search": "a", **paging},
         "GET /api/reminders": {"contactId": contact.oid, **paging},
