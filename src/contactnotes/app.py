@@ -27,6 +27,7 @@ from contactnotes.dialects.virtuous.paths import CaseInsensitivePaths, under
 from contactnotes.dialects.virtuous.route import VirtuousRoute
 from contactnotes.dialects.virtuous.route import render_error as virtuous_error
 from contactnotes.dialects.virtuous.router import router as virtuous_router
+from contactnotes.dialects.virtuous.webhook_payload import signature_headers as virtuous_signature_headers
 from contactnotes.dialects.virtuous.webhook_payload import webhook_payload as virtuous_webhook_payload
 from contactnotes.http.docs import mount_docs
 from contactnotes.http.errors import ErrorRenderer, to_failure
@@ -98,7 +99,7 @@ def payload_renderers(settings: Settings) -> PayloadRenderers:
     """Each dialect's webhook body, by subscription format: the workers render with these."""
     renderers = PayloadRenderers()
     renderers.register(Format.TETHER, tether_webhook_payload)
-    renderers.register(Format.VIRTUOUS, virtuous_webhook_payload(settings.public_base_url))
+    renderers.register(Format.VIRTUOUS, virtuous_webhook_payload(settings.public_base_url), virtuous_signature_headers)
     return renderers
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -74,6 +75,11 @@ async def authenticate(
         raise Unauthenticated("Token has expired")
     if row.last_used_at is None or now - row.last_used_at >= touch_interval:
         await repository.touch_token(session, row.token_id, now)
+    return principal_of_row(row, token_id=row.token_id)
+
+
+def principal_of_row(row: Any, token_id: int | None = None) -> Principal:
+    """The identity of a credential's one-statement look-up (a token's or a web session's row)."""
     return Principal(
         org_id=row.org_id,
         org_oid=row.org_oid,
@@ -83,7 +89,7 @@ async def authenticate(
         email=row.email,
         avatar_url=row.avatar_url,
         is_admin=row.role == UserRole.ADMIN,
-        token_id=row.token_id,
+        token_id=token_id,
         time_zone=row.time_zone,
     )
 

@@ -16,9 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contactnotes.auth import sessions_repository as repository
 from contactnotes.auth.principal import Principal
 from contactnotes.auth.secrets import hash_secret, hashes_match
+from contactnotes.auth.service import principal_of_row
 from contactnotes.errors import Unauthenticated
 from contactnotes.kit.clock import utc_now
-from contactnotes.models import User, UserRole, WebSession
+from contactnotes.models import User, WebSession
 
 SECRET_LENGTH = 43  # secrets.token_urlsafe(32)
 # How stale last_seen_at may get before a page view refreshes it (one write per session per minute at most).
@@ -75,18 +76,7 @@ async def resolve(session: AsyncSession, secret: str | None) -> SignedIn:
         raise Unauthenticated("Your session has ended; sign in again")
     if now - row.last_seen_at >= TOUCH_INTERVAL:
         await repository.touch(session, row.session_id, now)
-    principal = Principal(
-        org_id=row.org_id,
-        org_oid=row.org_oid,
-        user_id=row.user_id,
-        user_oid=row.user_oid,
-        full_name=row.full_name,
-        email=row.email,
-        avatar_url=row.avatar_url,
-        is_admin=row.role == UserRole.ADMIN,
-        time_zone=row.time_zone,
-    )
-    return SignedIn(principal, row.session_id, row.csrf_token, row.handle, row.org_name)
+    return SignedIn(principal_of_row(row), row.session_id, row.csrf_token, row.handle, row.org_name)
 
 
 async def close_session(session: AsyncSession, signed_in: SignedIn) -> None:

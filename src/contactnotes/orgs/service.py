@@ -95,7 +95,8 @@ async def resolve_note_type(session: AsyncSession, org_id: int, name: str | None
         return DEFAULT_NOTE_TYPE
     found = await repository.find_note_type(session, org_id, name.strip())
     if found is None:
-        raise Invalid.field(field, f"Unknown note type {name!r}; see GET /api/ContactNote/Types", "UNKNOWN_TYPE")
+        known = ", ".join(t.name for t in await repository.note_types(session, org_id))
+        raise Invalid.field(field, f"Unknown note type {name!r}; this organization's types: {known}", "UNKNOWN_TYPE")
     return found.name
 
 

@@ -25,7 +25,7 @@ from contactnotes.notes import events
 from contactnotes.notes.events import LoadedEvent
 from contactnotes.observability import metrics
 from contactnotes.webhooks import repository
-from contactnotes.webhooks.schemas import Format, PayloadRenderers, WebhookEvent
+from contactnotes.webhooks.schemas import PayloadRenderers, WebhookEvent
 from contactnotes.webhooks.urls import RefusedUrl, check_shape, guarded_client
 
 log = logging.getLogger("contactnotes.webhooks")
@@ -35,7 +35,6 @@ TIMESTAMP_HEADER = "X-Contactnotes-Timestamp"
 EVENT_ID_HEADER = "X-Contactnotes-Event-Id"
 EVENT_TYPE_HEADER = "X-Contactnotes-Event-Type"
 # Virtuous's documented scheme: Base64 HMAC-SHA256 of the body alone (its header name is not published).
-VIRTUOUS_SIGNATURE_HEADER = "X-Virtuous-Signature"
 USER_AGENT = "contactnotes-webhooks/1"
 MAX_BACKOFF_SECONDS = 3600.0
 RENDERERS = "webhook_renderers"
@@ -61,19 +60,23 @@ def classify(status: int, retry_after: str | None = None) -> Outcome:
 
 
 def headers_for(
-    format_name: str, secret: str, body: bytes, event_id: str, event_type: str, timestamp: int
+    renderers: PayloadRenderers,
+    format_name: str,
+    secret: str,
+    body: bytes,
+    event_id: str,
+    event_type: str,
+    timestamp: int,
 ) -> dict[str, str]:
-    headers = {
+    return {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
         EVENT_ID_HEADER: event_id,
         EVENT_TYPE_HEADER: event_type,
         TIMESTAMP_HEADER: str(timestamp),
         SIGNATURE_HEADER: sign(secret, signed_message(timestamp, body)),
+        **renderers.headers(format_name, secret, body),
     }
-    if format_name == Format.VIRTUOUS:
-        headers[VIRTUOUS_SIGNATURE_HEADER] = sign(secret, body)
-    return headers
 
 
 def _webhook_event(loaded: LoadedEvent) -> WebhookEvent | None:
@@ -154,7 +157,8 @@ async def deliver(context: JobContext, item: OutboxItem) -> None:
         body, event_id, event_type = delivery.body.encode(), delivery.event_id, delivery.event_type
         attempt, requested_at = delivery.attempts + 1, delivery.requested_at
 
-    headers = headers_for(format_name, secret, body, event_id, event_type, int(epoch_seconds()))
+    renderers: PayloadRenderers = context.service(RENDERERS)
+    headers = headers_for(renderers, format_name, secret, body, event_id, event_type, int(epoch_seconds()))
     outcome = await post(context, url, body, headers)
 
     now = utc_now()

@@ -87,6 +87,9 @@ class WebhookEvent:
 
 
 PayloadRenderer = Callable[[WebhookEvent], dict[str, Any]]
+# A dialect's own headers for a delivery, from the subscription's secret and the exact body (e.g. a signature
+# in the vendor's scheme, beside the standard one every delivery carries).
+HeaderSigner = Callable[[str, bytes], dict[str, str]]
 
 
 class PayloadRenderers:
@@ -94,9 +97,16 @@ class PayloadRenderers:
 
     def __init__(self) -> None:
         self._renderers: dict[str, PayloadRenderer] = {}
+        self._signers: dict[str, HeaderSigner] = {}
 
-    def register(self, format_name: str, renderer: PayloadRenderer) -> None:
+    def register(self, format_name: str, renderer: PayloadRenderer, headers: HeaderSigner | None = None) -> None:
         self._renderers[format_name] = renderer
+        if headers is not None:
+            self._signers[format_name] = headers
+
+    def headers(self, format_name: str, secret: str, body: bytes) -> dict[str, str]:
+        signer = self._signers.get(format_name)
+        return signer(secret, body) if signer else {}
 
     def render(self, format_name: str, event: WebhookEvent) -> dict[str, Any]:
         return self._renderers[format_name](event)

@@ -6,6 +6,7 @@ from typing import Any
 
 from contactnotes.jobs.events import EventType
 from contactnotes.kit.clock import utc_now
+from contactnotes.kit.signing import sign
 from contactnotes.webhooks.schemas import PayloadRenderer, WebhookEvent
 
 from .mapping import dt, note_out
@@ -31,3 +32,11 @@ def webhook_payload(base_url: str) -> PayloadRenderer:
         }
 
     return render
+
+
+SIGNATURE_HEADER = "X-Virtuous-Signature"
+
+
+def signature_headers(secret: str, body: bytes) -> dict[str, str]:
+    """Virtuous signs the raw body alone (HMAC-SHA256, hex), without the timestamp of the standard scheme."""
+    return {SIGNATURE_HEADER: sign(secret, body)}
