@@ -21,7 +21,7 @@ from tests.search.helpers import bodies, find
 
 
 async def work(settings: Settings, database: Database) -> None:
-    await Worker(job_context(settings, database), default_registry()).run_once()
+    await Worker(job_context(settings, database), default_registry(settings)).run_once()
 
 
 async def attach(client: httpx.AsyncClient, world: World, note: str, *files: tuple[str, bytes]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from contactnotes.db import migrate
 from tests.live import live_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -22,7 +23,9 @@ CHROMIUM_ARGS = [
 def server(tmp_path: Path) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"chromium is not installed at {CHROMIUM} (make test installs it)")
-    with live_server({"CONTACTNOTES_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'docs.db'}"}) as base:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'docs.db'}"
+    migrate.upgrade(url)  # a server is ready only on a database at the latest schema
+    with live_server({"CONTACTNOTES_DATABASE_URL": url}) as base:
         yield base
 
 
