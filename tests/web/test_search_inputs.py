@@ -6,7 +6,9 @@ from __future__ import annotations
 import httpx
 
 from contactnotes.db.engine import Database
+from tests.attachments.helpers import as_attachment, upload
 from tests.factories import World
+from tests.files import pdf_bytes
 from tests.security.objects import tether_note
 from tests.security.web_support import signed_in
 
@@ -35,3 +37,14 @@ async def test_the_next_results_follow_their_link(client: httpx.AsyncClient, dat
     link = first.text.split('class="more" href="')[1].split('"')[0].replace("&amp;", "&")
     second = await client.get(link, headers=headers)
     assert second.text.count("<mark>probe</mark>") == 3 and "Next results" not in second.text
+
+
+async def test_a_match_in_a_file_name_says_which_file(
+    client: httpx.AsyncClient, database: Database, world: World
+) -> None:
+    [uploaded] = await upload(client, world.alice, ("quincunx-ledger.pdf", pdf_bytes(2000)))
+    attachment = as_attachment(uploaded, name="quincunx-ledger.pdf")
+    await tether_note(client, world.alice, world.contact.oid, note="see attached", attachments=[attachment])
+    browser = await signed_in(database, world.bob)
+    found = await client.get("/search", params={"q": "quincunx"}, headers={"Cookie": f"cn_session={browser.cookie}"})
+    assert "in file quincunx-ledger.pdf" in found.text and "<mark>quincunx</mark>" in found.text
