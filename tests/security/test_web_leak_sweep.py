@@ -16,7 +16,9 @@ from .objects import tether_note
 from .web_support import signed_in
 
 
-async def pages(client: httpx.AsyncClient, database: Database, world: World, persona: Persona, note: str) -> dict:  # type: ignore[type-arg]
+async def pages(  # type: ignore[type-arg]
+    client: httpx.AsyncClient, database: Database, world: World, persona: Persona, note: str, canary: str
+) -> dict:
     browser = await signed_in(database, persona)
     cookie = {"Cookie": f"cn_session={browser.cookie}"}
     htmx = {**cookie, "HX-Request": "true"}
@@ -35,6 +37,11 @@ async def pages(client: httpx.AsyncClient, database: Database, world: World, per
         ("the note", f"/notes/{note}", htmx),
         ("the note's edit form", f"/notes/{note}/edit", htmx),
         ("people", "/people?q=", cookie),
+        # A prefix of the canary: the page repeats the query, and the whole canary must come from a hit.
+        ("search", f"/search?q={canary[:-4]}", cookie),
+        ("search as you type", f"/search?q={canary[:-4]}", {**htmx, "HX-Target": "search-results"}),
+        ("contact search", f"/search?q={canary[:-4]}&contactId={contact}", cookie),
+        ("search by file name", f"/search?q={canary[:-4]}+pdf", cookie),
     ]:
         seen[name] = await client.get(path, headers=headers)
     return seen
@@ -55,10 +62,10 @@ async def test_a_private_note_leaks_into_no_page(client: httpx.AsyncClient, data
     )
     await tether_note(client, world.bob, world.contact.oid, note="a public note")
     for persona in (world.bob, world.ada, world.carol):
-        for name, response in (await pages(client, database, world, persona, secret["_id"])).items():
+        for name, response in (await pages(client, database, world, persona, secret["_id"], canary)).items():
             assert canary not in response.text, f"{name} shows the canary to {persona.user.handle}"
             assert response.status_code in (200, 403, 404), f"{name}: {response.status_code}"
-    mine = await pages(client, database, world, world.alice, secret["_id"])
+    mine = await pages(client, database, world, world.alice, secret["_id"], canary)
     for name in (
         "home",
         "timeline",
@@ -67,6 +74,10 @@ async def test_a_private_note_leaks_into_no_page(client: httpx.AsyncClient, data
         "timeline with files",
         "timeline by Alice",
         "the note",
+        "search",
+        "search as you type",
+        "contact search",
+        "search by file name",
     ):
         assert canary in mine[name].text, f"{name} does not show Alice her own note"
     assert f"{canary}.pdf" in mine["timeline"].text and f"remind {canary}" in mine["timeline"].text

@@ -63,4 +63,5 @@ WEB_MATRIX: dict[str, Row | Public | Elsewhere] = {
     },
     "POST /uploads": {"none": "login ok ok ok ok"},
     "GET /people": {"none": "login ok ok ok ok"},
+    "GET /search": ON_CONTACTS,  # with contactId; the whole organization's search is in the web leak sweep
 }

@@ -44,6 +44,8 @@ def web_routes() -> list[str]:
 
 def path_of(route: str, ids: dict[str, Any]) -> str:
     path = route.split(" ", 1)[1]
+    if route == "GET /search":  # the contact-scoped search: its contact is what the cell is about
+        path += f"?q=matrix&contactId={ids.get('contact_oid')}"
     return path.replace("{contact_oid}", str(ids.get("contact_oid"))).replace("{note_oid}", str(ids.get("tether")))
 
 
