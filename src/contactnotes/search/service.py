@@ -1,6 +1,6 @@
 """Finding notes by what they say: the use case every adapter calls (Tether's /search, the web app's box).
 
-The index (index.py) finds candidate notes already inside the caller's visibility (notes/view_rows.visible);
+The index (index.py) finds candidate notes already inside the caller's visibility (visibility.visible);
 the page's views are then read with the same statement a timeline uses, and each hit gets a snippet and the
 field it matched in, computed here in Python with the folding rules the index uses (text.py).
 """
