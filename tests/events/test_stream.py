@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from contactnotes.settings import Settings
 from tests.conftest import IN_CI
 from tests.events.processes import server, start_worker, stop
 from tests.factories import World
@@ -142,3 +143,16 @@ def test_last_event_id_is_an_event_id_or_ignored(values: tuple[str | None, ...],
     from contactnotes.dialects.tether.stream import _last_id
 
     assert _last_id(*values) == expected
+
+
+def test_each_database_has_its_own_redis_channel() -> None:
+    """Deployments sharing a Redis read only their own event ids (an id means something else in another
+    database); the password is no part of the name, so a rotated password keeps the channel."""
+    from contactnotes.realtime.broker import redis_channel
+
+    def settings(url: str) -> Settings:
+        return Settings(database_url=url, _env_file=None)  # type: ignore[call-arg]
+
+    one = redis_channel(settings("postgresql+asyncpg://app:old@db/acme"))
+    assert one == redis_channel(settings("postgresql+asyncpg://app:new@db/acme"))
+    assert one != redis_channel(settings("postgresql+asyncpg://app:old@db/globex"))

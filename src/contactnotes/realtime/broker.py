@@ -8,12 +8,23 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from contactnotes.jobs.registry import JobContext, OutboxItem
+from sqlalchemy.engine import make_url
 
-REDIS_CHANNEL = "contactnotes:outbox"
+from contactnotes.jobs.registry import JobContext, OutboxItem
+from contactnotes.settings import Settings
+
 REDIS_CLIENT = "redis"
+
+
+def redis_channel(settings: Settings) -> str:
+    """The channel of one deployment: named after its database, so that deployments (or test runs) sharing a
+    Redis never read each other's event ids, which mean nothing, or something else, in another database."""
+    url = make_url(settings.database_url)
+    database = f"{url.get_backend_name()}://{url.username or ''}@{url.host or ''}:{url.port or ''}/{url.database}"
+    return "contactnotes:outbox:" + hashlib.sha256(database.encode()).hexdigest()[:16]
 
 
 def redis_client(url: str) -> Any:
@@ -29,4 +40,4 @@ async def publish_handler(context: JobContext, item: OutboxItem) -> None:
     client = context.services.get(REDIS_CLIENT)
     if client is None:
         client = context.services[REDIS_CLIENT] = redis_client(url)
-    await client.publish(REDIS_CHANNEL, str(item.id))
+    await client.publish(redis_channel(context.settings), str(item.id))

@@ -15,7 +15,7 @@ from contactnotes.jobs import repository as outbox
 from contactnotes.jobs.queue import NOTIFY_CHANNEL
 from contactnotes.observability import metrics
 from contactnotes.realtime import events as stream_events
-from contactnotes.realtime.broker import REDIS_CHANNEL, redis_client
+from contactnotes.realtime.broker import redis_channel, redis_client
 from contactnotes.realtime.events import StreamEvent
 from contactnotes.settings import Settings
 
@@ -139,7 +139,7 @@ class StreamHub:
             client = redis_client(self.settings.redis_url or "")
             try:
                 async with client.pubsub() as pubsub:
-                    await pubsub.subscribe(REDIS_CHANNEL)
+                    await pubsub.subscribe(redis_channel(self.settings))
                     self._push(None)
                     async for message in pubsub.listen():
                         if message.get("type") == "message":
