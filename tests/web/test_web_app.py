@@ -7,57 +7,25 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import fresh_pg_database, require_postgres
 from tests.files import pdf_bytes
 
 from .support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     DESKTOP,
     PHONE,
     UPLOAD_MAX_BYTES,
     Site,
     axe_violations,
     drop_files,
-    in_thread,
     paste_file,
     png_bytes,
-    running_site,
     sign_in,
 )
 
 SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"chromium is not installed at {CHROMIUM} (make test installs it)")
-    folder = tmp_path_factory.mktemp("web")
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{folder / 'web.db'}"
-    else:
-        require_postgres()
-        suffix: str = request.getfixturevalue("worker_id_suffix")
-        url = in_thread(fresh_pg_database, f"contactnotes_web_{suffix}")
-    with running_site(url, folder / "var") as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def _article(page: Page, text: str):  # type: ignore[no-untyped-def]

@@ -4,40 +4,10 @@ in its timeline, search one contact's notes, and the search page works without s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
-from tests.conftest import fresh_pg_database, require_postgres
-
-from .support import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, Site, axe_violations, in_thread, running_site, sign_in
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"chromium is not installed at {CHROMIUM} (make test installs it)")
-    folder = tmp_path_factory.mktemp("websearch")
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{folder / 'web.db'}"
-    else:
-        require_postgres()
-        suffix: str = request.getfixturevalue("worker_id_suffix")
-        url = in_thread(fresh_pg_database, f"contactnotes_websearch_{suffix}")
-    with running_site(url, folder / "var") as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+from .support import DESKTOP, PHONE, Site, axe_violations, sign_in
 
 
 def test_search_as_you_type_then_open_the_note_in_its_timeline(site: Site, browser: Browser) -> None:
