@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Self
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Invalid(DomainError):
     """The input is well-formed but breaks a rule; names the offending field(s)."""
 
     @classmethod
-    def field(cls, field_name: str, message: str, code: str = "INVALID") -> Invalid:
+    def field(cls, field_name: str, message: str, code: str = "INVALID") -> Self:
         return cls(message, [FieldProblem(field_name, message, code)])
 
 
@@ -53,7 +54,7 @@ class TooLarge(DomainError):
     """A file or field is over its size limit (413)."""
 
     @classmethod
-    def field(cls, field_name: str, message: str, code: str = "TOO_LARGE") -> TooLarge:
+    def field(cls, field_name: str, message: str, code: str = "TOO_LARGE") -> Self:
         return cls(message, [FieldProblem(field_name, message, code)])
 
 

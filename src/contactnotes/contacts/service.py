@@ -27,9 +27,9 @@ async def create_contact(
 ) -> Contact:
     display_name = " ".join(display_name.split())
     if not display_name:
-        raise Invalid.field("displayName", "A contact needs a display name")
+        raise Invalid.field("display_name", "A contact needs a display name")
     if len(display_name) > MAX_DISPLAY_NAME:
-        raise Invalid.field("displayName", f"A display name has at most {MAX_DISPLAY_NAME} characters")
+        raise Invalid.field("display_name", f"A display name has at most {MAX_DISPLAY_NAME} characters")
     contact = Contact(
         org_id=org_id,
         display_name=display_name,
@@ -84,7 +84,7 @@ def _check_avatar_url(url: str | None) -> str | None:
     url = url.strip()
     # Shown as an <img src> by clients: only web addresses, never javascript: or data:.
     if not url.lower().startswith(("https://", "http://")) or len(url) > MAX_AVATAR_URL:
-        raise Invalid.field("avatarUrl", f"avatarUrl must be an http(s) URL of at most {MAX_AVATAR_URL} characters")
+        raise Invalid.field("avatar_url", f"An avatar must be an http(s) URL of at most {MAX_AVATAR_URL} characters")
     return url
 
 

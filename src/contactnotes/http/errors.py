@@ -7,8 +7,9 @@ so a client always gets its own vendor's error shape, naming the field at fault.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Protocol
 
 from fastapi import HTTPException, Request, Response
@@ -55,6 +56,19 @@ class BodyTooSlow(HTTPException):
         )
 
 
+class WireNamed:
+    """A refusal from the HTTP layer or a dialect, before any service saw the request (a malformed, missing or
+    oversized body, a NUL in a query parameter): its fields are the wire's already, so no dialect renames them."""
+
+
+class RequestRefused(WireNamed, Invalid):
+    """400 naming wire fields."""
+
+
+class RequestTooLarge(WireNamed, TooLarge):
+    """413 naming wire fields."""
+
+
 class ServiceUnavailable(Exception):
     """The database cannot be reached; the client should retry later."""
 
@@ -69,6 +83,22 @@ class Failure:
     message: str
     problems: Sequence[FieldProblem] = ()
     headers: dict[str, str] | None = None
+    # The problems name core fields (`body`, `time_spent`): the dialect renames them into its own (wire_names).
+    core_fields: bool = False
+
+    def wire_problems(self, names: Mapping[str, str]) -> list[FieldProblem]:
+        """The problems under a dialect's names for the core's fields; a name it does not list is its own."""
+        if not self.core_fields:
+            return list(self.problems)
+        return [replace(p, field=wire_name(p.field, names)) for p in self.problems]
+
+
+def wire_name(core_field: str, names: Mapping[str, str]) -> str:
+    """`time_spent` -> `timeSpent`; `reminder.target_date` is looked up whole, `contact[0]` by its head."""
+    if core_field in names:
+        return names[core_field]
+    head = re.split(r"[.\[]", core_field, maxsplit=1)[0]
+    return names[head] + core_field[len(head) :] if head in names else core_field
 
 
 class ErrorRenderer(Protocol):
@@ -140,7 +170,8 @@ def to_failure(exc: Exception) -> Failure:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
         if isinstance(exc, Busy):
             headers = {"Retry-After": str(exc.retry_after)}
-        return Failure(status, exc.message, exc.problems, headers)
+        core = not isinstance(exc, WireNamed)
+        return Failure(status, exc.message, exc.problems, headers, core_fields=core)
     if isinstance(exc, IntegrityError):
         # Two requests raced for the same unique value; the loser learns it as a conflict.
         return Failure(409, "The request conflicts with a concurrent change; retry it")
@@ -166,7 +197,7 @@ def refuse_nul_outside_bodies(request: Request) -> None:
     for name, value in request.query_params.multi_items():
         if NUL in name or NUL in value:
             field = name.replace(NUL, "")
-            raise Invalid.field(field, f"{field} {NUL_MESSAGE}")
+            raise RequestRefused.field(field, f"{field} {NUL_MESSAGE}")
 
 
 class DialectRoute(APIRoute):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from contactnotes.errors import Invalid, TooLarge
+from contactnotes.http.errors import RequestRefused, RequestTooLarge
 from contactnotes.http.inputs import NUL_MESSAGE
 
 
@@ -26,8 +26,8 @@ class Part:
     chunks: AsyncIterator[bytes]
 
 
-def _malformed(reason: str) -> Invalid:
-    return Invalid.field("body", f"The multipart body is malformed: {reason}", "MALFORMED_MULTIPART")
+def _malformed(reason: str) -> RequestRefused:
+    return RequestRefused.field("body", f"The multipart body is malformed: {reason}", "MALFORMED_MULTIPART")
 
 
 class MultipartReader:
@@ -37,7 +37,7 @@ class MultipartReader:
         media_type, options = parse_options_header(content_type)
         boundary = options.get(b"boundary")
         if media_type != b"multipart/form-data" or not boundary:
-            raise Invalid.field("body", "Send multipart/form-data with a boundary", "NOT_MULTIPART")
+            raise RequestRefused.field("body", "Send multipart/form-data with a boundary", "NOT_MULTIPART")
         self._body = body
         self._max_total = max_total
         self._seen = 0
@@ -82,7 +82,7 @@ class MultipartReader:
                 continue
             self._seen += len(chunk)
             if self._seen > self._max_total:
-                raise TooLarge.field("body", f"The request is larger than {self._max_total} bytes", "TOO_LARGE")
+                raise RequestTooLarge.field("body", f"The request is larger than {self._max_total} bytes", "TOO_LARGE")
             try:
                 self._parser.write(chunk)
             except MultipartParseError as exc:
@@ -112,7 +112,7 @@ class MultipartReader:
             filename = options.get(b"filename")
             if filename is not None and b"\x00" in filename:
                 # PostgreSQL cannot store it, and on SQLite no download link could ever name it.
-                raise Invalid.field(name, f"{name}: the file name {NUL_MESSAGE}", "STRING_NUL")
+                raise RequestRefused.field(name, f"{name}: the file name {NUL_MESSAGE}", "STRING_NUL")
             content_type = value.get(b"content-type")
             part = Part(
                 name=name,

@@ -35,7 +35,7 @@ async def email_note(
     if subject is not None and len(subject) > MAX_EMAIL_SUBJECT:
         raise Invalid.field("subject", f"A subject has at most {MAX_EMAIL_SUBJECT} characters", "TOO_LONG")
     if message is not None and len(message) > MAX_EMAIL_MESSAGE:
-        raise Invalid.field("body", f"A message has at most {MAX_EMAIL_MESSAGE} characters", "TOO_LONG")
+        raise Invalid.field("message", f"A message has at most {MAX_EMAIL_MESSAGE} characters", "TOO_LONG")
     # The address and words are what was asked, not state a handler could re-read, so they travel with the ids.
     await enqueue(
         session,

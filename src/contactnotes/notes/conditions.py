@@ -289,7 +289,7 @@ async def compile_groups(
             if parameter is None:
                 raise Invalid.field(
                     f"{where}.parameter",
-                    f"Unknown parameter {condition.parameter!r}; see GET /api/ContactNote/QueryOptions",
+                    f"Unknown parameter {condition.parameter!r}; use one of {', '.join(known.name for known in PARAMETERS)}",
                     "UNKNOWN_PARAMETER",
                 )
             operator = _operator(parameter, condition.operator or "", where)

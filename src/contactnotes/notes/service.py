@@ -44,12 +44,12 @@ NOT_FOUND = "Contact note not found"
 
 def _check_body(body: str) -> None:
     if len(body) > MAX_NOTE_LENGTH:
-        raise Invalid.field("note", f"A note has at most {MAX_NOTE_LENGTH} characters", "TOO_LONG")
+        raise Invalid.field("body", f"A note has at most {MAX_NOTE_LENGTH} characters", "TOO_LONG")
 
 
 def _check_time_spent(minutes: int | None) -> None:
     if minutes is not None and not 0 <= minutes <= MAX_TIME_SPENT_MINUTES:
-        raise Invalid.field("timeSpent", f"timeSpent is minutes, from 0 to {MAX_TIME_SPENT_MINUTES}")
+        raise Invalid.field("time_spent", f"Time spent is in minutes, from 0 to {MAX_TIME_SPENT_MINUTES}")
 
 
 def _check_attachments(attachments: list[AttachmentIn]) -> None:
@@ -83,7 +83,7 @@ async def _resolve_mentions(
             mentioned.setdefault(user.id, user)
     if len(mentioned) > MAX_MENTIONS:
         # Without ids the @handles of the body are all at fault, and the body is the field every dialect has.
-        field = "mentions" if mention_oids else "note"
+        field = "mentions" if mention_oids else "body"
         raise Invalid.field(field, f"A note mentions at most {MAX_MENTIONS} users (by id and @handle)", "TOO_MANY")
     if is_private:
         hidden = [u for u in mentioned.values() if u.id != principal.user_id]
@@ -235,7 +235,7 @@ async def list_notes(
 async def _check_same_contact(session: AsyncSession, principal: Principal, note: Note, ref: int | str) -> None:
     current = await contacts.get_contact(session, principal.org_id, note.contact_id)
     if ref not in (current.id, current.oid):
-        raise Invalid.field("contactId", "A note cannot be moved to another contact", "IMMUTABLE")
+        raise Invalid.field("contact", "A note cannot be moved to another contact", "IMMUTABLE")
 
 
 async def update_note(

@@ -65,7 +65,7 @@ def check_time_zone(name: str) -> str:
     try:
         zone(name)
     except ValueError:
-        raise Invalid.field("timeZone", f"{name!r} is not an IANA time zone name (such as America/Chicago)") from None
+        raise Invalid.field("time_zone", f"{name!r} is not an IANA time zone name (such as America/Chicago)") from None
     return name
 
 

@@ -46,7 +46,7 @@ def _check(data: ReminderInput) -> None:
             "reminder.description", f"A description has at most {MAX_DESCRIPTION_LENGTH} characters", "TOO_LONG"
         )
     if data.target_date.tzinfo is None:
-        raise Invalid.field("reminder.targetDate", "targetDate needs a time zone", "INVALID")
+        raise Invalid.field("reminder.target_date", "A reminder's date needs a time zone", "INVALID")
 
 
 def check_private_owner(note: Note, owner_id: int) -> None:

@@ -16,29 +16,24 @@ from contactnotes.errors import DomainError
 from contactnotes.notes.schemas import NoteCreate, NoteUpdate
 from contactnotes.reminders.schemas import ReminderInput
 
-# Core field names (whichever spelling a core error uses) -> the composer's field names.
+# Core field names -> the composer's field names.
 FIELDS = {
-    "note": "body",
     "body": "body",
     "mentions": "body",
-    "timeSpent": "time_spent",
     "time_spent": "time_spent",
     "type": "type",
-    "noteDate": "note_date",
     "note_date": "note_date",
     "attachments": "files",
     "reminder.message": "reminder_message",
-    "reminder.targetDate": "reminder_date",
+    "reminder.target_date": "reminder_date",
     "reminder.owner": "reminder_owner",
     "reminder.description": "reminder_message",
     "reminder": "reminder_date",
     "contact": "body",
-    "contactId": "body",
     "emoji": "emoji",
-    "displayName": "name",
     "display_name": "name",
     "email": "email",
-    "avatarUrl": "name",
+    "avatar_url": "name",
 }
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from contactnotes.attachments.schemas import AttachmentIn as CoreAttachment
 from contactnotes.auth.principal import Principal
 from contactnotes.contacts.schemas import ContactPage, ContactView
-from contactnotes.errors import Invalid
+from contactnotes.http.errors import RequestRefused
 from contactnotes.kit.clock import iso_millis, utc_now
 from contactnotes.notes.rendering import render_markdown
 from contactnotes.notes.schemas import NoteCreate, NotePage, NoteUpdate, NoteView
@@ -128,7 +128,7 @@ def to_note_update(body: NoteUpdateIn) -> NoteUpdate:
     for name in sorted(sent - _NULLABLE_ON_UPDATE):
         if getattr(body, name) is None:
             wire_name = NoteUpdateIn.model_fields[name].alias or name
-            raise Invalid.field(wire_name, f"{wire_name} must not be null", "NULL")
+            raise RequestRefused.field(wire_name, f"{wire_name} must not be null", "NULL")
     update = NoteUpdate()
     if "contact_id" in sent and body.contact_id is not None:
         update.contact = body.contact_id

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from contactnotes.errors import Invalid
 from contactnotes.http.auth import PrincipalDep
 from contactnotes.http.deps import SessionDep
+from contactnotes.http.errors import RequestRefused
 from contactnotes.notes import service as notes
 
 from .deps import NoteId, PagingDep
@@ -42,7 +42,7 @@ async def list_contact_notes(
 ) -> NoteListEnvelope:
     """Get all notes for a contact with pagination, newest note date first."""
     if cursor and paging.offset:
-        raise Invalid.field("cursor", "Send either cursor or offset, not both", "CONFLICTING_PARAMETERS")
+        raise RequestRefused.field("cursor", "Send either cursor or offset, not both", "CONFLICTING_PARAMETERS")
     page = await notes.list_notes(
         session, principal, contact_id, limit=paging.limit, offset=paging.offset, cursor=cursor or None
     )

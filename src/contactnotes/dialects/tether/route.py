@@ -45,11 +45,23 @@ def errors(
     return {code: {"model": ErrorOut, "description": texts[code]} for code in sorted({*always, *statuses})}
 
 
+# The core's field names where TetherAI spells them otherwise (http.errors.Failure.wire_problems).
+WIRE_NAMES = {
+    "body": "note",
+    "time_spent": "timeSpent",
+    "contact": "contactId",
+    "note_date": "noteDateTime",
+    "reminder.target_date": "reminder.targetDate",
+    "display_name": "displayName",
+    "avatar_url": "avatarUrl",
+}
+
+
 def render_error(request: Request, failure: Failure) -> Response:
     body = {
         "success": False,
         "message": failure.message,
-        "errors": [{"field": p.field, "message": p.message} for p in failure.problems],
+        "errors": [{"field": p.field, "message": p.message} for p in failure.wire_problems(WIRE_NAMES)],
     }
     return JSONResponse(body, status_code=failure.status, headers=failure.headers)
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from contactnotes.errors import Invalid
+from contactnotes.http.errors import RequestRefused
 from contactnotes.kit.dates import in_zone, parse_local, to_utc, zone
 
 EXAMPLE = "11/30/2023, 2023-11-30T14:20:56.277 or 2023-11-30T14:20:56.277Z"
@@ -49,7 +49,7 @@ def utc_in(value: datetime, time_zone: str, field: str) -> datetime:
     try:
         return to_utc(value, zone(time_zone))
     except OverflowError:
-        raise Invalid.field(field, f"{field} is outside the years 1 to 9999 in UTC", "OUT_OF_RANGE") from None
+        raise RequestRefused.field(field, f"{field} is outside the years 1 to 9999 in UTC", "OUT_OF_RANGE") from None
 
 
 def calendar_day(value: datetime, time_zone: str) -> str:

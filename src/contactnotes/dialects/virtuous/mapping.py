@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 
 from contactnotes.auth.principal import Principal
-from contactnotes.errors import Invalid
+from contactnotes.http.errors import RequestRefused
 from contactnotes.kit.unset import UNSET
 from contactnotes.notes.conditions import ConditionInput, OperatorOption, ParameterOption
 from contactnotes.notes.schemas import NoteCreate, NoteSort, NoteUpdate, NoteView
@@ -55,7 +55,7 @@ def parse_sort(raw: str | None, field: str = "sortBy") -> str:
     sort = SORT_BY.get(_fold(raw))
     if sort is None:
         names = ", ".join(SORT_BY_NAMES + SORT_BY_DISPLAY_NAMES)
-        raise Invalid.field(field, f"Unknown sortBy {raw!r}; use one of {names}", "UNKNOWN_SORT")
+        raise RequestRefused.field(field, f"Unknown sortBy {raw!r}; use one of {names}", "UNKNOWN_SORT")
     return sort
 
 
@@ -68,7 +68,7 @@ def parse_bool(raw: str | None, field: str, default: bool) -> bool:
         return True
     if lowered in {"false", "0"}:
         return False
-    raise Invalid.field(field, f"{field} must be True or False, not {raw!r}")
+    raise RequestRefused.field(field, f"{field} must be True or False, not {raw!r}")
 
 
 def reminder_input(body: VirtuousReminderIn | None, time_zone: str) -> ReminderInput | None:
@@ -85,7 +85,7 @@ def _note_date(body: NoteIn, time_zone: str) -> datetime | None:
 def to_note_create(body: NoteIn, time_zone: str) -> NoteCreate:
     """`time_zone`: the organization's, in which a date-time without a zone is read."""
     if body.contact_id is None:
-        raise Invalid.field("contactId", "contactId is required", "REQUIRED")
+        raise RequestRefused.field("contactId", "contactId is required", "REQUIRED")
     return NoteCreate(
         contact=body.contact_id,
         body=body.note or "",

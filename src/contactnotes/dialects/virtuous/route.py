@@ -79,6 +79,19 @@ class VirtuousJSONResponse(JSONResponse):
     media_type = "application/json; charset=utf-8"
 
 
+# The core's field names where Virtuous spells them otherwise (http.errors.Failure.wire_problems). An emailed
+# note's message is `body` on the wire, because there the note travels by its id.
+WIRE_NAMES = {
+    "body": "note",
+    "message": "body",
+    "time_spent": "timeSpent",
+    "contact": "contactId",
+    "note_date": "noteDate",
+    "reminder.target_date": "reminder.targetDate",
+    "time_zone": "timeZone",
+}
+
+
 def render_error(request: Request, failure: Failure) -> Response:
     if failure.status == 401:
         # Whatever the reason (missing, unknown, expired, revoked), the answer is the vendor's one sentence.
@@ -89,7 +102,9 @@ def render_error(request: Request, failure: Failure) -> Response:
         "error": {
             "code": error_code(failure.status),
             "message": failure.message,
-            "details": [{"field": p.field, "code": p.code, "message": p.message} for p in failure.problems],
+            "details": [
+                {"field": p.field, "code": p.code, "message": p.message} for p in failure.wire_problems(WIRE_NAMES)
+            ],
         },
     }
     return VirtuousJSONResponse(body, status_code=failure.status, headers=failure.headers)

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request, Response
 
 from contactnotes.auth.principal import Principal
-from contactnotes.errors import FieldProblem, Invalid
 from contactnotes.http.auth import PrincipalDep
 from contactnotes.http.deps import SessionDep, SettingsDep
+from contactnotes.http.errors import RequestRefused
 from contactnotes.kit.clock import utc_now
 from contactnotes.mail import note_email
 from contactnotes.notes import conditions as condition_query
@@ -176,7 +176,7 @@ async def create_note(
 ) -> VirtuousNoteOut:
     """Create a note for a contact (200, as Virtuous answers)."""
     if body is None:
-        raise Invalid(NULL_BODY, [FieldProblem("body", NULL_BODY, "REQUIRED")])
+        raise RequestRefused.field("body", NULL_BODY, "REQUIRED")
     view = await notes.create_note(session, principal, to_note_create(body, principal.time_zone))
     return note_out(view, principal, base, utc_now())
 
@@ -204,11 +204,11 @@ async def email_note(
     """Email a note the caller can see to an address (sent by a worker, through the configured SMTP server);
     answers the note. Each user may send `CONTACTNOTES_EMAIL_HOURLY_CAP` per window (429 past it)."""
     if body is None:
-        raise Invalid(NULL_BODY, [FieldProblem("body", NULL_BODY, "REQUIRED")])
+        raise RequestRefused.field("body", NULL_BODY, "REQUIRED")
     if body.contact_note_id is None:
-        raise Invalid.field("contactNoteId", "contactNoteId is required", "REQUIRED")
+        raise RequestRefused.field("contactNoteId", "contactNoteId is required", "REQUIRED")
     if not body.to_email:
-        raise Invalid.field("toEmail", "toEmail is required", "REQUIRED")
+        raise RequestRefused.field("toEmail", "toEmail is required", "REQUIRED")
     await limit_emails(request, principal, settings)
     view = await note_email.email_note(
         session, principal, body.contact_note_id, to=body.to_email, subject=body.subject, message=body.body
@@ -238,7 +238,7 @@ async def update_note(
 ) -> VirtuousNoteOut:
     """Replace a note with the full model sent: an omitted optional field is cleared. Author only."""
     if body is None:
-        raise Invalid(NULL_BODY, [FieldProblem("body", NULL_BODY, "REQUIRED")])
+        raise RequestRefused.field("body", NULL_BODY, "REQUIRED")
     note_id = integer_id(noteId, "Contact note")
     view, _ = await notes.update_note(session, principal, note_id, to_note_update(body, principal.time_zone))
     return note_out(view, principal, base, utc_now())
