@@ -8,6 +8,7 @@ module's shared site keeps running for the others.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.live import Server, free_port, start_server, stop_server
 
-from .support import DESKTOP, Site, server_env, sign_in
+from .support import DESKTOP, PHONE, Site, axe_violations, server_env, sign_in
 
 LIVE = 2_000  # ms: what "without a reload" must take at most, from the click to the change on screen
 RECOVERY = 30_000  # ms: after a restarted server answers, the browser's reconnection (a few seconds' backoff)
@@ -271,3 +272,60 @@ def test_my_reminders_complete_and_dismiss_from_the_page_and_the_note(site: Site
     expect(done).to_contain_text("Check the signed letter")
     expect(upcoming).not_to_contain_text("Check the signed letter")
     context.close()
+
+
+SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
+
+
+def test_live_pages_pass_axe_fit_a_phone_and_screenshots(site: Site, browser: Browser, tmp_path: Path) -> None:
+    """The inbox, my reminders and a toast: no serious axe violation in light or dark, no sideways scrolling
+    at 375 px. With UPDATE_SCREENSHOTS=1 (SQLite run) their screenshots in docs/screenshots/ are written again."""
+    contact = site.contact("alice", "Sam Rivera", "sam.rivera@example.net")
+    site.note("alice", contact, note="@bob can you confirm the **fee** with Sam?", mentions=[site.world.bob.oid])
+    site.note("ada", contact, note="@bob Sam sent the signed letter, filed under Documents.",
+              mentions=[site.world.bob.oid])  # fmt: skip
+    for message, when in (("Chase the missing W2", "2021-02-01T09:00:00Z"), ("Quarterly call with Sam",
+                          "2031-04-01T09:00:00Z"), ("Send the welcome pack", "2031-05-01T09:00:00Z")):  # fmt: skip
+        site.note("bob", contact, note=f"Follow-up: {message}", reminder={"message": message, "targetDate": when})
+    out = SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" and "sqlite" in site.database_url else tmp_path
+    out.mkdir(parents=True, exist_ok=True)
+    failures: dict[str, object] = {}
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme)  # type: ignore[arg-type]
+        page = sign_in(context, site, "bob")
+        for name, path in (("inbox", "/inbox"), ("reminders", "/reminders")):
+            page.goto(f"{site.url}{path}")
+            _unread(page)
+            failures[f"{name} {scheme}"] = axe_violations(page)
+        context.close()
+    finished = False
+    for size_name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        context = browser.new_context(viewport=viewport)
+        page = sign_in(context, site, "bob")
+        page.goto(f"{site.url}/reminders")
+        if not finished:  # one of each state on the page
+            page.get_by_role("group", name="Send the welcome pack").get_by_role("button", name="Complete").click()
+            expect(page.get_by_role("region", name="Done")).to_contain_text("Send the welcome pack")
+            page.goto(f"{site.url}/inbox")
+            items = page.get_by_role("list", name="Notifications").get_by_role("listitem")
+            items.filter(has_text="signed letter").get_by_role("button", name="Mark as read").click()
+            expect(items.filter(has_text="signed letter").get_by_text("Unread")).to_have_count(0)
+            finished = True
+        for name, path in (("inbox", "/inbox"), ("reminders", "/reminders")):
+            page.goto(f"{site.url}{path}")
+            _unread(page)
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= viewport["width"], f"{name} is {width} px wide at {viewport['width']} px"
+            page.screenshot(path=str(out / f"{name}-{size_name}.png"), full_page=True)
+        with page.expect_response(re.compile(r"/live\?contact=")):
+            page.goto(f"{site.url}/contacts/{contact}")
+        site.note("alice", contact, note=f"@bob Sam called back ({size_name}): ready to sign.",
+                  mentions=[site.world.bob.oid])  # fmt: skip
+        expect(_toasts(page, "ready to sign")).to_be_visible(timeout=LIVE)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= viewport["width"], f"the toast makes the timeline {width} px wide"
+        failures[f"toast {size_name}"] = axe_violations(page)
+        page.screenshot(path=str(out / f"live-toast-{size_name}.png"))
+        context.close()
+    found = {name: problems for name, problems in failures.items() if problems}
+    assert found == {}, found
