@@ -61,8 +61,8 @@ def own_server(site: Site, var_dir: Path) -> Iterator[tuple[Server, dict[str, st
 
 
 def _restart(server: Server, env: dict[str, str], port: int) -> Server:
-    """Stop the server as a crash or an impatient supervisor would (open event streams keep a graceful stop
-    waiting), and start it again on the same address."""
+    """Stop the server (SIGTERM, as a supervisor does; killed if it lingers) and start it again on the same
+    address."""
     server.process.terminate()
     try:
         server.process.wait(timeout=2)

@@ -468,8 +468,8 @@
 
   // A note change for the open timeline: new notes go on top unless the page already has them (a replay
   // after a reconnect, the author's own post) or filters are on; edits and deletions replace the note
-  // where it is, unless its author is editing it here. The browser keeps what is on screen in place
-  // (scroll anchoring), and the composer is never touched.
+  // where it is, unless its author is editing it here or this page is changing it right now. The browser
+  // keeps what is on screen in place (scroll anchoring), and the composer is never touched.
   document.addEventListener("htmx:sseBeforeMessage", function (event) {
     var source = event.target;
     if (!source.hasAttribute || !source.hasAttribute("data-live-notes")) return;
@@ -482,8 +482,11 @@
       var list = document.getElementById("timeline-notes");
       if (existing || !list || list.hasAttribute("data-filtered")) return;
       window.htmx.swap(list, message.data, { swapStyle: "afterbegin" });
-    } else if (existing && (message.type === "note_deleted" || !existing.classList.contains("editing"))) {
-      window.htmx.swap(existing, message.data, { swapStyle: "outerHTML" });
+    } else if (existing && !existing.querySelector(".htmx-request")) {
+      // (A request of this page's own on the note, in flight, brings its answer itself.)
+      if (message.type === "note_deleted" || !existing.classList.contains("editing")) {
+        window.htmx.swap(existing, message.data, { swapStyle: "outerHTML" });
+      }
     }
   });
 
