@@ -37,6 +37,9 @@ async def pages(  # type: ignore[type-arg]
         ("the note", f"/notes/{note}", htmx),
         ("the note's edit form", f"/notes/{note}/edit", htmx),
         ("people", "/people?q=", cookie),
+        ("inbox", "/inbox", cookie),
+        ("bell", "/inbox/bell", htmx),
+        ("my reminders", "/reminders", cookie),
         # A prefix of the canary: the page repeats the query, and the whole canary must come from a hit.
         ("search", f"/search?q={canary[:-4]}", cookie),
         ("search as you type", f"/search?q={canary[:-4]}", {**htmx, "HX-Target": "search-results"}),
@@ -78,6 +81,7 @@ async def test_a_private_note_leaks_into_no_page(client: httpx.AsyncClient, data
         "search as you type",
         "contact search",
         "search by file name",
+        "my reminders",
     ):
         assert canary in mine[name].text, f"{name} does not show Alice her own note"
     assert f"{canary}.pdf" in mine["timeline"].text and f"remind {canary}" in mine["timeline"].text

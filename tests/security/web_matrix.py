@@ -26,9 +26,9 @@ WEB_MATRIX: dict[str, Row | Public | Elsewhere] = {
     "GET /contacts/{contact_oid}/notes": ON_CONTACTS,
     "GET /contacts/{contact_oid}/important": ON_CONTACTS,
     "POST /contacts/{contact_oid}/notes": ON_CONTACTS,
-    "GET /contacts/{contact_oid}/live": Elsewhere(
+    "GET /live": Elsewhere(  # with ?contact= the cell's contact (web_support.path_of)
         {"contact": "login - - - -", "foreign_contact": "login 404 404 404 -"},
-        "an endless event stream; what members receive is tested in Chromium (tests/web/test_web_app.py)",
+        "an endless event stream; what members receive is tested in Chromium (tests/web/test_web_live.py)",
     ),
     "POST /contacts/{contact_oid}/preview": ON_CONTACTS,
     "GET /notes/{note_oid}": {
@@ -64,4 +64,13 @@ WEB_MATRIX: dict[str, Row | Public | Elsewhere] = {
     "POST /uploads": {"none": "login ok ok ok ok"},
     "GET /people": {"none": "login ok ok ok ok"},
     "GET /search": ON_CONTACTS,  # with contactId; the whole organization's search is in the web leak sweep
+    # The inbox is the signed-in user's own; a notification is its recipient's alone (Bob's here).
+    "GET /inbox": {"none": "login ok ok ok ok"},
+    "GET /inbox/bell": {"none": "login ok ok ok ok"},
+    "POST /inbox/read-all": {"none": "login ok ok ok ok"},
+    "POST /inbox/{notification_oid}/read": {"notification": "login 404 ok 404 404"},
+    # My reminders; Alice's reminder is completed or dismissed by her or an admin, seen but refused to Bob.
+    "GET /reminders": {"none": "login ok ok ok ok"},
+    "POST /reminders/{reminder_oid}/complete": {"reminder": "login ok 403 ok 404"},
+    "POST /reminders/{reminder_oid}/dismiss": {"reminder": "login ok 403 ok 404"},
 }

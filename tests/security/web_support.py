@@ -46,7 +46,14 @@ def path_of(route: str, ids: dict[str, Any]) -> str:
     path = route.split(" ", 1)[1]
     if route == "GET /search":  # the contact-scoped search: its contact is what the cell is about
         path += f"?q=matrix&contactId={ids.get('contact_oid')}"
-    return path.replace("{contact_oid}", str(ids.get("contact_oid"))).replace("{note_oid}", str(ids.get("tether")))
+    if route == "GET /live":  # a contact's changes: its contact is what the cell is about
+        path += f"?contact={ids.get('contact_oid')}"
+    for name, key in (
+        ("contact_oid", "contact_oid"), ("note_oid", "tether"), ("notification_oid", "notification"),
+        ("reminder_oid", "reminder_oid"),
+    ):  # fmt: skip
+        path = path.replace("{" + name + "}", str(ids.get(key)))
+    return path
 
 
 async def call(

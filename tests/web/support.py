@@ -103,29 +103,37 @@ def _prepared(database_url: str, var_dir: Path) -> World:
     return asyncio.run(_people(database_url, var_dir))
 
 
-@contextmanager
-def running_site(database_url: str, var_dir: Path) -> Iterator[Site]:
-    world = in_thread(_prepared, database_url, var_dir)
-    port = free_port()
+def server_env(database_url: str, var_dir: Path, port: int, **settings: str) -> dict[str, str]:
+    """The environment of a served app on this port (settings: more CONTACTNOTES_ variables, by suffix)."""
     env = {
         "CONTACTNOTES_DATABASE_URL": database_url,
         "CONTACTNOTES_VAR_DIR": str(var_dir),
         "CONTACTNOTES_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "CONTACTNOTES_UPLOAD_MAX_BYTES": str(UPLOAD_MAX_BYTES),
         "CONTACTNOTES_EMBEDDED_WORKER": "false",
+        **{f"CONTACTNOTES_{name.upper()}": value for name, value in settings.items()},
     }
-    env = {**env, **{k: v for k, v in os.environ.items() if k == "PATH"}}
+    return {**env, **{k: v for k, v in os.environ.items() if k == "PATH"}}
+
+
+@contextmanager
+def running_site(database_url: str, var_dir: Path) -> Iterator[Site]:
+    world = in_thread(_prepared, database_url, var_dir)
+    port = free_port()
+    env = server_env(database_url, var_dir, port)
     with live_server(env, port) as url:
         yield Site(url, world, database_url)
 
 
-def sign_in(context: BrowserContext, site: Site, persona: str) -> Page:
+def sign_in(context: BrowserContext, site: Site, persona: str, url: str | None = None) -> Page:
+    """A new page of the context, signed in as the persona (on another server of the site's database: url)."""
     page = context.new_page()
-    page.goto(f"{site.url}/login")
+    url = url or site.url
+    page.goto(f"{url}/login")
     page.get_by_label("Email").fill(getattr(site.world, persona).user.email)
     page.get_by_label("Password").fill(PASSWORD[persona])
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{site.url}/")
+    page.wait_for_url(f"{url}/")
     return page
 
 

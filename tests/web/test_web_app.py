@@ -140,7 +140,7 @@ def test_a_teammates_new_note_appears_without_a_reload(site: Site, browser: Brow
     contact = site.contact("alice", "Live Larsen")
     context = browser.new_context(viewport=DESKTOP)
     page = sign_in(context, site, "alice")
-    with page.expect_response(re.compile(r"/live$")):
+    with page.expect_response(re.compile(r"/live\?contact=")):
         page.goto(f"{site.url}/contacts/{contact}")
     page.wait_for_timeout(300)  # the stream has said hello; what is written from now on is pushed
     site.note("bob", contact, note="A private one Alice must not get", private=True)

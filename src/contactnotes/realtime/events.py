@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.auth.principal import Principal
+from contactnotes.jobs import repository as outbox
 from contactnotes.jobs.events import EventType
 from contactnotes.jobs.registry import OutboxItem
 from contactnotes.notes import events
@@ -77,3 +78,9 @@ def _stream_event(loaded: LoadedEvent) -> StreamEvent | None:
 async def build(session: AsyncSession, items: list[OutboxItem]) -> list[StreamEvent]:
     built = (_stream_event(loaded) for loaded in await events.load(session, items))
     return [event for event in built if event is not None]
+
+
+async def position(session: AsyncSession) -> int:
+    """Where the stream stands now: a page rendered from the database as it is resumes its stream from here,
+    so what is written between the render and the stream's connection is replayed, not lost."""
+    return await outbox.last_id(session)

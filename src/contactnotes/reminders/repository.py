@@ -70,6 +70,17 @@ async def page_active(
     return list(await session.scalars(page)), total
 
 
+async def resolved_of_owner(session: AsyncSession, principal: Principal, *, limit: int) -> list[Reminder]:
+    """The caller's own completed or dismissed reminders, most recently resolved first."""
+    statement = (
+        _visible(principal)
+        .where(Reminder.owner_id == principal.user_id, Reminder.status != ReminderStatus.ACTIVE)
+        .order_by(Reminder.resolved_at.desc(), Reminder.id.desc())
+        .limit(limit)
+    )
+    return list(await session.scalars(statement))
+
+
 def _user(user: User) -> UserSummary:
     return UserSummary(user.id, user.oid, user.full_name, user.email, user.avatar_url)
 

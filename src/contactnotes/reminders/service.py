@@ -150,3 +150,8 @@ async def list_active(
         offset=offset,
     )
     return ReminderPage(await repository.load_views(session, rows), total)
+
+
+async def list_done(session: AsyncSession, principal: Principal, *, limit: int) -> list[ReminderView]:
+    """The caller's own completed and dismissed reminders, the most recently resolved first."""
+    return await repository.load_views(session, await repository.resolved_of_owner(session, principal, limit=limit))

@@ -18,6 +18,7 @@ from contactnotes.notes import browsing
 from contactnotes.notes import service as notes
 from contactnotes.notes.rendering import render_markdown
 from contactnotes.notes.schemas import MAX_NOTE_LENGTH, NoteView, TimelineFilter
+from contactnotes.realtime import events as stream
 from contactnotes.settings import Settings
 from contactnotes.users.schemas import MemberView
 
@@ -86,6 +87,9 @@ async def _composer_context(
 async def timeline(request: Request, contact_oid: str, session: SessionDep, files: FilesDep, me: Me) -> Response:
     contact = await contacts.view_contact(session, me.principal, contact_oid)
     wanted, kept = _filters(request)
+    # Read before the notes: the live stream replays from here, so a change made while this page is built
+    # reaches it (twice at worst, and the page places notes by id).
+    position = await stream.position(session)
     found = await browsing.timeline(
         session, me.principal, contact.oid, wanted, limit=TIMELINE_PAGE, cursor=request.query_params.get("cursor")
     )
@@ -93,6 +97,7 @@ async def timeline(request: Request, contact_oid: str, session: SessionDep, file
     context = {
         "me": me,
         "contact": contact,
+        "live_after": position,
         "items": _items(files, me, found.items, members),
         "next_url": _more_url(contact.oid, kept, found.next_cursor),
         "filters": kept,

@@ -9,14 +9,17 @@ from fastapi import APIRouter, FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.staticfiles import StaticFiles
 
-from . import live, notes, pages, search, signin, uploads
+from . import inbox, live, notes, pages, reminders, search, signin, uploads
 from .templates import STATIC_DIR
 from .uploads import UPLOAD_PATH
 
 __all__ = ["UPLOAD_PATH", "mount", "router"]
 
 router = APIRouter(include_in_schema=False)
-for part in (signin.router, pages.router, notes.router, live.router, uploads.router, search.router):
+for part in (
+    signin.router, pages.router, notes.router, live.router, uploads.router, search.router, inbox.router,
+    reminders.router,
+):  # fmt: skip
     router.include_router(part)
 
 

@@ -39,6 +39,7 @@ class NoteItem:
     reactions: list[Reaction]
     can_edit: bool
     can_delete: bool
+    can_resolve: bool = False  # the note's open reminder: its owner (or an admin) completes or dismisses it
 
 
 def _file(files: Files, item: AttachmentView) -> FileItem:
@@ -66,6 +67,9 @@ def note_item(files: Files, principal: Principal, note: NoteView, names: dict[st
         reactions,
         can_edit=mine,
         can_delete=mine or principal.is_admin,
+        can_resolve=note.reminder is not None
+        and note.reminder.is_unresolved
+        and note.reminder.can_be_completed_by(principal),
     )
 
 

@@ -436,6 +436,84 @@
       upload(form, file);
     });
   });
+
+  // ---- the live stream (web/live.py): reconnecting where it left off, notes placed by id, toasts ----
+  // The browser's own reconnection sends Last-Event-ID; when the SSE extension has to open a new connection
+  // (the old one failed for good: a proxy's error page, a restarted server), it comes here, and the new
+  // connection asks for what came after the last event this page received.
+  var LIVE_EVENTS = ["notification", "note_created", "note_updated", "note_deleted"];
+  var lastEventId = "";
+  var TOAST_MILLIS = 15000;
+  var TOASTS_SHOWN = 3;
+
+  if (window.htmx) {
+    window.htmx.createEventSource = function (url) {
+      var address = new URL(url, window.location.href);
+      if (lastEventId) address.searchParams.set("after", lastEventId);
+      var source = new EventSource(address.pathname + address.search, { withCredentials: true });
+      LIVE_EVENTS.forEach(function (name) {
+        source.addEventListener(name, function (event) {
+          if (event.lastEventId) lastEventId = event.lastEventId;
+        });
+      });
+      return source;
+    };
+  }
+
+  function firstElementOf(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    return template.content.firstElementChild;
+  }
+
+  // A note change for the open timeline: new notes go on top unless the page already has them (a replay
+  // after a reconnect, the author's own post) or filters are on; edits and deletions replace the note
+  // where it is, unless its author is editing it here or this page is changing it right now. The browser
+  // keeps what is on screen in place (scroll anchoring), and the composer is never touched.
+  document.addEventListener("htmx:sseBeforeMessage", function (event) {
+    var source = event.target;
+    if (!source.hasAttribute || !source.hasAttribute("data-live-notes")) return;
+    event.preventDefault();
+    var message = event.detail;
+    var incoming = firstElementOf(message.data);
+    if (!incoming || !incoming.id) return;
+    var existing = document.getElementById(incoming.id);
+    if (message.type === "note_created") {
+      var list = document.getElementById("timeline-notes");
+      if (existing || !list || list.hasAttribute("data-filtered")) return;
+      window.htmx.swap(list, message.data, { swapStyle: "afterbegin" });
+    } else if (existing && !existing.querySelector(".htmx-request")) {
+      // (A request of this page's own on the note, in flight, brings its answer itself.)
+      if (message.type === "note_deleted" || !existing.classList.contains("editing")) {
+        window.htmx.swap(existing, message.data, { swapStyle: "outerHTML" });
+      }
+    }
+  });
+
+  // A note posted here and pushed by the stream at once may both arrive: keep one of each id.
+  document.addEventListener("htmx:afterSettle", function () {
+    var seen = {};
+    document.querySelectorAll("#timeline-notes > [id^='note-']").forEach(function (element) {
+      if (seen[element.id]) element.remove();
+      seen[element.id] = true;
+    });
+  });
+
+  document.addEventListener("htmx:load", function (event) {
+    var toast = event.detail.elt;
+    if (!toast.matches || !toast.matches("[data-toast]")) return;
+    var shown = document.querySelectorAll("#toasts [data-toast]");
+    for (var i = TOASTS_SHOWN; i < shown.length; i++) shown[i].remove();
+    window.setTimeout(function () {
+      if (!toast.contains(document.activeElement)) toast.remove();
+    }, TOAST_MILLIS);
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-dismiss-toast]") : null;
+    if (button) button.closest("[data-toast]").remove();
+  });
+
   document.addEventListener("paste", function (event) {
     var form = composerOf(event.target);
     var files = event.clipboardData ? event.clipboardData.files : null;
