@@ -21,7 +21,9 @@ statistics (a new installation) the steps run in order.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -36,6 +38,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    tuple_,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,6 +48,7 @@ from contactnotes.search import common_words, repository
 from contactnotes.search.query import ParsedQuery, Term
 from contactnotes.search.repository import notes
 from contactnotes.search.schemas import IndexHit, Resolved
+from contactnotes.visibility import visible
 
 
 def _lexeme(word: str) -> str:
@@ -77,12 +81,12 @@ def _match(compiled: str) -> ColumnElement[bool]:
     return cast(ColumnElement[bool], _MATCHES.bindparams(bindparam("tsquery", compiled)))
 
 
-def _recent(statement: Select[Any], compiled: str, limit: int) -> Select[Any]:
-    """Step 1: the matches among the notes `statement` lists (the newest WINDOW of them), newest first, and
-    the WINDOW-th note whether it matches or not: its presence says that there are more notes than the window
-    (so a short answer may not be all). Rows stream in date order: a page of common words reads ~2 pages'
-    worth of notes, not the window."""
-    query = func.to_tsquery(literal_column("'contactnotes_search'"), bindparam("tsquery", compiled))
+def _recent(statement: Select[Any]) -> Select[Any]:
+    """Step 1: the matches among the notes `statement` lists (the newest :window of them), newest first, and
+    the :window-th note whether it matches or not: its presence says that there are more notes than the
+    window (so a short answer may not be all). Rows stream in date order: a page of common words reads about
+    two pages' worth of notes, not the window. Parameters: tsquery, window, limit (the page and one more)."""
+    query = func.to_tsquery(literal_column("'contactnotes_search'"), bindparam("tsquery"))
     matched = _VECTOR.op("@@", return_type=Boolean)(query).label("matched")
     recent = statement.add_columns(matched).subquery("recent")
     order = (recent.c.note_date.desc(), recent.c.id.desc())
@@ -90,10 +94,45 @@ def _recent(statement: Select[Any], compiled: str, limit: int) -> Select[Any]:
     numbered = select(recent.c.id, recent.c.note_date, recent.c.matched, position).subquery("numbered")
     return (
         select(numbered.c.id, numbered.c.note_date, numbered.c.matched, numbered.c.position)
-        .where(or_(numbered.c.matched, numbered.c.position == WINDOW))
+        .where(or_(numbered.c.matched, numbered.c.position == bindparam("window", type_=BigInteger)))
         .order_by(numbered.c.note_date.desc(), numbered.c.id.desc())
-        .limit(limit + 1)
+        .limit(bindparam("limit", type_=BigInteger))
     )
+
+
+NO_FILTERS = Resolved(None, [], None, False, False, False, None, None, None)
+
+
+@lru_cache(maxsize=8)
+def _recent_unfiltered(in_contact: bool, keyset: bool) -> Select[Any]:
+    """Step 1 without filters (but a contact's scope), built once: most searches. Parameters: org_id,
+    user_id, [contact_id], [after_date, after_id], window, tsquery, limit."""
+    statement = select(notes.c.id, notes.c.note_date).where(visible(bindparam("org_id"), bindparam("user_id")))
+    if in_contact:
+        statement = statement.where(notes.c.contact_id == bindparam("contact_id"))
+    if keyset:
+        after = tuple_(bindparam("after_date", type_=notes.c.note_date.type), bindparam("after_id"))
+        statement = statement.where(tuple_(notes.c.note_date, notes.c.id) < after)
+    window = statement.order_by(notes.c.note_date.desc(), notes.c.id.desc()).limit(
+        bindparam("window", type_=BigInteger)
+    )
+    return _recent(window)
+
+
+def _step_one(
+    principal: Principal, filters: Resolved, compiled: str, limit: int, after: tuple[datetime, int] | None
+) -> tuple[Select[Any], dict[str, Any]]:
+    values: dict[str, Any] = {"tsquery": compiled, "window": WINDOW, "limit": limit + 1}
+    contacts = filters.contact_ids
+    if replace(filters, contact_ids=None) != NO_FILTERS or (contacts is not None and len(contacts) != 1):
+        # Filters: a statement of their own (their values are in it).
+        return _recent(repository.newest_first(principal, filters, [], limit=WINDOW, after=after)), values
+    values.update(org_id=principal.org_id, user_id=principal.user_id)
+    if contacts:
+        (values["contact_id"],) = contacts
+    if after is not None:
+        values.update(after_date=after[0], after_id=after[1])
+    return _recent_unfiltered(bool(contacts), after is not None), values
 
 
 # MATERIALIZED: a CTE is planned for all of its rows, so the LIMIT outside cannot make reading every note
@@ -139,8 +178,8 @@ class PostgresIndex:
             )
         rare = await common_words.is_rare(session, query)
         if not rare:
-            window = repository.newest_first(principal, filters, [], limit=WINDOW, after=after)
-            rows = (await session.execute(_recent(window, compiled, limit))).all()
+            statement, values = _step_one(principal, filters, compiled, limit, after)
+            rows = (await session.execute(statement, values)).all()
             found = [IndexHit(row.id, row.note_date) for row in rows if row.matched][:limit]
             if len(found) >= limit or all(row.position < WINDOW for row in rows):
                 return found
