@@ -366,7 +366,8 @@ def main(
         before_port = free_port()
         before_env = {**env, "CONTACTNOTES_DATABASE_URL": before[0]}
         before_cmd = [*app_cmd[:-5], "--port", str(before_port), "--no-access-log", "--log-level", "warning"]
-        processes.append(start(before_cmd, before_env, f"http://127.0.0.1:{before_port}/readyz"))
+        # /livez: /readyz refuses a database behind the code's migrations, which this one is on purpose.
+        processes.append(start(before_cmd, before_env, f"http://127.0.0.1:{before_port}/livez"))
         before_app = (f"http://127.0.0.1:{before_port}", before[1])
     results = Results(index=asyncio.run(index_sizes(url.replace("+asyncpg", ""))))
     try:
@@ -493,12 +494,15 @@ def index_lines(index: dict[str, int]) -> list[str]:
 def targets(r: Results, names: list[str], ceiling: float) -> list[str]:
     create = "create: POST /api/contact-notes"
     first = "list: first page"
-    rows: list[tuple[str, float, float, str]] = []
-    if create not in r.throughput:  # a run of some scenarios only (--only): their own targets below
-        return _target_lines(rows + _search_targets(r))
+    against_before: list[tuple[str, float, float, str]] = []
+    if create in r.throughput and CREATE_BEFORE_SEARCH in r.throughput:
+        ratio = med(r.throughput[create], "rps") / med(r.throughput[CREATE_BEFORE_SEARCH], "rps")
+        against_before.append(("create throughput >= 0.9x before search", ratio, 0.9, ">="))
+    if first not in r.latency or create not in r.throughput:  # some scenarios only (--only): their own targets
+        return _target_lines(against_before + _search_targets(r))
     cursor = next(n for n in names if n.startswith("list: cursor"))
     sqlite = next(n for n in names if n.startswith("SQLite"))
-    rows += [
+    rows = [
         ("create throughput >= 0.6x ceiling", med(r.throughput[create], "rps") / ceiling, 0.6, ">="),
         ("create errors == 0", sum(m.errors for m in r.throughput[create] + r.latency[create]), 0, "=="),
         ("create p99 <= 25 ms at half the ceiling's rate", med(r.latency[create], "p99_ms"), 25, "<="),
@@ -509,10 +513,7 @@ def targets(r: Results, names: list[str], ceiling: float) -> list[str]:
         ("resident memory under load <= 150 MB", r.rss_peak_mb, 150, "<="),
         ("SQLite creates per second >= 1000", med(r.throughput[sqlite], "rps"), 1000, ">="),
     ]  # fmt: skip
-    if CREATE_BEFORE_SEARCH in r.throughput:
-        before = med(r.throughput[CREATE_BEFORE_SEARCH], "rps")
-        rows.append(("create throughput >= 0.9x before search", med(r.throughput[create], "rps") / before, 0.9, ">="))
-    return _target_lines(rows + _search_targets(r))
+    return _target_lines(rows + against_before + _search_targets(r))
 
 
 def _search_targets(r: Results) -> list[tuple[str, float, float, str]]:
