@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from contactnotes.db.engine import Database
-from contactnotes.search import repository_postgresql
+from contactnotes.search import common_words, repository, repository_postgresql
 from tests.factories import World
 from tests.search.helpers import bodies, find, write
 
@@ -128,12 +128,23 @@ async def test_best_match_first(database: Database, world: World) -> None:
     assert [h.note.body for h in first.items + second.items] == best and second.next_cursor is None
 
 
+# What ANALYZE found common decides the first step: nothing known (the steps in order), nothing common (the
+# GIN index first), every word common (never the GIN index). The answer is the same whichever it is.
+STATISTICS = {"never analyzed": None, "no common word": (), "all common": ("common", "newest", "one", "rare", "two")}
+
+
+@pytest.mark.parametrize("statistics", STATISTICS)
 async def test_every_step_of_the_postgresql_plan_gives_the_same_answer(
-    database: Database, world: World, monkeypatch: pytest.MonkeyPatch
+    database: Database, world: World, monkeypatch: pytest.MonkeyPatch, statistics: str
 ) -> None:
     """Tiny bounds make each step answer in turn: the newest notes, the listed matches, the long walk."""
     monkeypatch.setattr(repository_postgresql, "WINDOW", 3)
     monkeypatch.setattr(repository_postgresql, "MAX_MATCHES", 4)
+
+    async def common(session: object) -> tuple[str, ...] | None:
+        return STATISTICS[statistics]
+
+    monkeypatch.setattr(common_words, "_common", common)
     alice = world.alice.principal
     for i in range(6):
         await write(database, alice, world.contact.id, f"common {i}", note_date=DAY + timedelta(hours=i))
@@ -149,3 +160,28 @@ async def test_every_step_of_the_postgresql_plan_gives_the_same_answer(
     assert [h.note.body for h in page.items] == ["common 5", "common 4"]
     rest = await find(database, alice, "common", limit=10, cursor=page.next_cursor)
     assert [h.note.body for h in rest.items] == [f"common {i}" for i in range(3, -1, -1)]
+
+
+async def test_a_search_among_fewer_notes_than_the_window_reads_them_once(
+    database: Database, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A contact with fewer notes than the window: its newest notes are all of them, so a word in fewer notes
+    than a page is answered from them, without asking the GIN index or walking the notes again."""
+    if database.is_sqlite:
+        pytest.skip("the steps are PostgreSQL's (SQLite's FTS5 query is one statement)")
+    monkeypatch.setattr(repository_postgresql, "WINDOW", 5)
+    alice = world.alice.principal
+    for i in range(4):
+        await write(database, alice, world.contact.id, f"alpha {i}" if i == 2 else f"beta {i}", note_date=DAY)
+
+    async def unknown(session: object) -> None:
+        return None
+
+    def no_more_steps(*args: object, **kwargs: object) -> None:
+        raise AssertionError("step 1 had read every note")
+
+    monkeypatch.setattr(common_words, "_common", unknown)
+    monkeypatch.setattr(repository_postgresql, "match_ids", no_more_steps)
+    monkeypatch.setattr(repository, "run", no_more_steps)
+    assert await bodies(database, alice, "alpha", contact_id=world.contact.id) == ["alpha 2"]
+    assert await bodies(database, alice, "gamma") == []

@@ -1,31 +1,54 @@
 """PostgreSQL: the query as a tsquery over notes.search_vector (GIN index ix_notes_search), in the
 `contactnotes_search` configuration (simple + unaccent) the triggers index with (migration 0015).
 
-The plan is chosen here rather than left to the planner, whose estimate for a word outside its sample of
-common words is a flat guess (0.5% of the rows): for a word in 100 of a million notes it would walk the date
-index through most of the organization. In turn, each step only when the one before did not answer:
-1. the newest WINDOW notes, read in date order (ix_notes_org_date, or ix_notes_timeline within a contact), are
-   tested: if that fills the page, these are the newest matches (common words stop here);
+The plan is chosen here rather than left to the planner, whose estimate for a prefix (every word typed is one)
+outside its sample of common words is a flat guess (2% of the rows with statistics, 0.5% without): for a word
+in 100 of a million notes it would walk the date index through most of the organization, or read every note
+(1.7 s at a million notes) to fill a LIMIT. Three steps, each exact when it answers:
+1. the newest WINDOW notes (of the organization, or of the contact), read in date order (ix_notes_org_date, or
+   ix_notes_timeline within a contact), are tested: if that fills the page, or if there are no more notes than
+   that, these are the newest matches (common words stop here, and so does any search of a small contact);
 2. the GIN index lists the matches, at most MAX_MATCHES of them: if there are no more than that, they are
    all, and are read by primary key and sorted (rare words stop here);
 3. there are many matches, just not among the newest notes: the date index is walked, testing each note,
    until the page is full.
+Step 1 costs a rare word a thousand random reads of the table for nothing, and step 2 costs a common word
+its whole posting list (0.6 s for two words in most of a million notes). The words the last ANALYZE found
+common (pg_stats' most common elements of the column, common_words.py) tell which: a query with a clause of
+words none of which is common starts at step 2, a query of common words never takes step 2, and without
+statistics (a new installation) the steps run in order.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import BigInteger, ColumnElement, Select, any_, bindparam, literal_column, select, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ColumnElement,
+    Select,
+    any_,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    tuple_,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.auth.principal import Principal
-from contactnotes.search import repository
+from contactnotes.search import common_words, repository
 from contactnotes.search.query import ParsedQuery, Term
 from contactnotes.search.repository import notes
 from contactnotes.search.schemas import IndexHit, Resolved
+from contactnotes.visibility import visible
 
 
 def _lexeme(word: str) -> str:
@@ -51,27 +74,82 @@ WINDOW = 1_000
 MAX_MATCHES = 5_000
 
 _MATCHES = text("notes.search_vector @@ to_tsquery('contactnotes_search', :tsquery)")
-_RECENT_MATCH = text("recent.search_vector @@ to_tsquery('contactnotes_search', :tsquery)")
+_VECTOR: ColumnElement[Any] = literal_column("notes.search_vector")
 
 
 def _match(compiled: str) -> ColumnElement[bool]:
     return cast(ColumnElement[bool], _MATCHES.bindparams(bindparam("tsquery", compiled)))
 
 
-def _recent(statement: Select[Any], compiled: str, limit: int) -> Select[Any]:
-    """The matches among the notes `statement` lists (newest WINDOW of them), newest first."""
-    recent = statement.add_columns(literal_column("notes.search_vector").label("search_vector")).subquery("recent")
+def _recent(statement: Select[Any]) -> Select[Any]:
+    """Step 1: the matches among the notes `statement` lists (the newest :window of them), newest first, and
+    the :window-th note whether it matches or not: its presence says that there are more notes than the
+    window (so a short answer may not be all). Rows stream in date order: a page of common words reads about
+    two pages' worth of notes, not the window. Parameters: tsquery, window, limit (the page and one more)."""
+    query = func.to_tsquery(literal_column("'contactnotes_search'"), bindparam("tsquery"))
+    matched = _VECTOR.op("@@", return_type=Boolean)(query).label("matched")
+    recent = statement.add_columns(matched).subquery("recent")
+    order = (recent.c.note_date.desc(), recent.c.id.desc())
+    position = func.row_number().over(order_by=order).label("position")
+    numbered = select(recent.c.id, recent.c.note_date, recent.c.matched, position).subquery("numbered")
     return (
-        select(recent.c.id, recent.c.note_date)
-        .where(_RECENT_MATCH.bindparams(bindparam("tsquery", compiled)))
-        .order_by(recent.c.note_date.desc(), recent.c.id.desc())
-        .limit(limit)
+        select(numbered.c.id, numbered.c.note_date, numbered.c.matched, numbered.c.position)
+        .where(or_(numbered.c.matched, numbered.c.position == bindparam("window", type_=BigInteger)))
+        .order_by(numbered.c.note_date.desc(), numbered.c.id.desc())
+        .limit(bindparam("limit", type_=BigInteger))
     )
 
 
-def match_ids(principal: Principal, compiled: str) -> Select[Any]:
-    """The organization's notes the GIN index lists for the query, MAX_MATCHES + 1 at most."""
-    return select(notes.c.id).where(_match(compiled), notes.c.org_id == principal.org_id).limit(MAX_MATCHES + 1)
+NO_FILTERS = Resolved(None, [], None, False, False, False, None, None, None)
+
+
+@lru_cache(maxsize=8)
+def _recent_unfiltered(in_contact: bool, keyset: bool) -> Select[Any]:
+    """Step 1 without filters (but a contact's scope), built once: most searches. Parameters: org_id,
+    user_id, [contact_id], [after_date, after_id], window, tsquery, limit."""
+    statement = select(notes.c.id, notes.c.note_date).where(visible(bindparam("org_id"), bindparam("user_id")))
+    if in_contact:
+        statement = statement.where(notes.c.contact_id == bindparam("contact_id"))
+    if keyset:
+        after = tuple_(bindparam("after_date", type_=notes.c.note_date.type), bindparam("after_id"))
+        statement = statement.where(tuple_(notes.c.note_date, notes.c.id) < after)
+    window = statement.order_by(notes.c.note_date.desc(), notes.c.id.desc()).limit(
+        bindparam("window", type_=BigInteger)
+    )
+    return _recent(window)
+
+
+def _step_one(
+    principal: Principal, filters: Resolved, compiled: str, limit: int, after: tuple[datetime, int] | None
+) -> tuple[Select[Any], dict[str, Any]]:
+    values: dict[str, Any] = {"tsquery": compiled, "window": WINDOW, "limit": limit + 1}
+    contacts = filters.contact_ids
+    if replace(filters, contact_ids=None) != NO_FILTERS or (contacts is not None and len(contacts) != 1):
+        # Filters: a statement of their own (their values are in it).
+        return _recent(repository.newest_first(principal, filters, [], limit=WINDOW, after=after)), values
+    values.update(org_id=principal.org_id, user_id=principal.user_id)
+    if contacts:
+        (values["contact_id"],) = contacts
+    if after is not None:
+        values.update(after_date=after[0], after_id=after[1])
+    return _recent_unfiltered(bool(contacts), after is not None), values
+
+
+# MATERIALIZED: a CTE is planned for all of its rows, so the LIMIT outside cannot make reading every note
+# until enough match look cheaper than asking the GIN index (the planner's guess for a prefix is 2% of rows).
+_LISTED = text(
+    """WITH listed AS MATERIALIZED (
+        SELECT id FROM notes
+        WHERE search_vector @@ to_tsquery('contactnotes_search', :tsquery) AND org_id = :org_id)
+    SELECT id FROM listed LIMIT :limit"""
+)
+
+
+def match_ids(principal: Principal, compiled: str) -> Any:
+    """Step 2: the organization's notes the GIN index lists for the query, MAX_MATCHES + 1 at most."""
+    return _LISTED.bindparams(
+        bindparam("tsquery", compiled), bindparam("org_id", principal.org_id), bindparam("limit", MAX_MATCHES + 1)
+    )
 
 
 def among(ids: list[int]) -> ColumnElement[bool]:
@@ -98,12 +176,17 @@ class PostgresIndex:
             return await repository.run(
                 session, repository.newest_first(principal, filters, matching, limit=limit, after=after)
             )
-        window = repository.newest_first(principal, filters, [], limit=WINDOW, after=after)
-        found = await repository.run(session, _recent(window, compiled, limit))
-        if len(found) >= limit:
-            return found
-        ids = list(await session.scalars(match_ids(principal, compiled)))
-        if len(ids) <= MAX_MATCHES:
+        rare = await common_words.is_rare(session, query)
+        if not rare:
+            statement, values = _step_one(principal, filters, compiled, limit, after)
+            rows = (await session.execute(statement, values)).all()
+            found = [IndexHit(row.id, row.note_date) for row in rows if row.matched][:limit]
+            if len(found) >= limit or all(row.position < WINDOW for row in rows):
+                return found
+        ids: list[int] | None = None
+        if rare is not False:  # common words would list most of the notes
+            ids = list(await session.scalars(match_ids(principal, compiled)))
+        if ids is not None and len(ids) <= MAX_MATCHES:
             statement = repository.newest_first(principal, filters, [among(ids)], limit=limit, after=after)
         else:
             statement = repository.newest_first(principal, filters, [_match(compiled)], limit=limit, after=after)
