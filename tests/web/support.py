@@ -46,6 +46,7 @@ class Site:
     url: str
     world: World
     database_url: str
+    var_dir: Path | None = None  # the server's files and link keys (a worker run by a test uses the same)
 
     def api(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=30)
@@ -113,10 +114,12 @@ def running_site(database_url: str, var_dir: Path) -> Iterator[Site]:
         "CONTACTNOTES_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "CONTACTNOTES_UPLOAD_MAX_BYTES": str(UPLOAD_MAX_BYTES),
         "CONTACTNOTES_EMBEDDED_WORKER": "false",
+        # Webhooks to a receiver the test starts on this machine.
+        "CONTACTNOTES_WEBHOOKS_ALLOW_PRIVATE_URLS": "true",
     }
     env = {**env, **{k: v for k, v in os.environ.items() if k == "PATH"}}
     with live_server(env, port) as url:
-        yield Site(url, world, database_url)
+        yield Site(url, world, database_url, var_dir)
 
 
 def sign_in(context: BrowserContext, site: Site, persona: str) -> Page:
