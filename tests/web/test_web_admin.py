@@ -94,6 +94,13 @@ def create_token(page: Page, name: str) -> str:
     return shown.input_value()
 
 
+def teammates(context: BrowserContext, site: Site) -> list[str]:
+    """The names the @mention picker offers, as the signed-in browser asks for them."""
+    answer = context.request.get(f"{site.url}/people?q=")
+    assert answer.status == 200
+    return [person["name"] for person in answer.json()]
+
+
 def test_an_admin_adds_a_member_who_signs_in_then_is_deactivated_and_stopped_at_once(
     site: Site, browser: Browser
 ) -> None:
@@ -108,6 +115,7 @@ def test_an_admin_adds_a_member_who_signs_in_then_is_deactivated_and_stopped_at_
     page.get_by_label("First password (optional)").fill("morgan-password-1")
     page.get_by_role("button", name="Add member").click()
     expect(page.get_by_role("status").filter(has_text="Morgan Reyes can now sign in")).to_be_visible()
+    assert "Morgan Reyes" in teammates(admin, site)  # offered by the @mention picker
 
     member = browser.new_context(viewport=DESKTOP)
     them = sign_in_as(member, site, "morgan@acme.example.com", "morgan-password-1")
@@ -120,6 +128,7 @@ def test_an_admin_adds_a_member_who_signs_in_then_is_deactivated_and_stopped_at_
     expect(page.get_by_role("status").filter(has_text="The member is deactivated")).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("Morgan Reyes"))).to_contain_text("Deactivated")
 
+    assert "Morgan Reyes" not in teammates(admin, site)  # no longer offered to be mentioned
     # The member's very next click lands on the sign-in page, and their token is refused by the API.
     them.get_by_role("link", name="Contacts").click()
     expect(them).to_have_url(re.compile(r"/login"))

@@ -52,7 +52,9 @@ async def _member(session: AsyncSession, principal: Principal, oid: str) -> User
 async def list_all(session: AsyncSession, principal: Principal) -> MemberPage:
     """Every member by name, deactivated ones included (marked)."""
     _require_admin(principal)
-    users, total = await repository.list_in_org(session, principal.org_id, limit=MEMBERS_SHOWN, offset=0)
+    users, total = await repository.list_in_org(
+        session, principal.org_id, limit=MEMBERS_SHOWN, offset=0, with_deactivated=True
+    )
     return MemberPage([member_view(u) for u in users], total)
 
 

@@ -85,9 +85,17 @@ async def handle_taken(session: AsyncSession, org_id: int, handle: str) -> bool:
 
 
 async def list_in_org(
-    session: AsyncSession, org_id: int, *, limit: int, offset: int, search: str | None = None
+    session: AsyncSession,
+    org_id: int,
+    *,
+    limit: int,
+    offset: int,
+    search: str | None = None,
+    with_deactivated: bool = False,
 ) -> tuple[list[User], int]:
     condition = User.org_id == org_id
+    if not with_deactivated:
+        condition &= User.deactivated_at.is_(None)
     if search:
         pattern = contains_pattern(search)
         condition = condition & (

@@ -166,8 +166,8 @@ async def get_me(session: AsyncSession, principal: Principal) -> MeView:
 async def list_members(
     session: AsyncSession, principal: Principal, *, limit: int, offset: int, search: str | None = None
 ) -> MemberPage:
-    """Members of the caller's organization by name (for mention pickers); `search` matches name, handle
-    or email anywhere, ignoring case."""
+    """Active members of the caller's organization by name (for mention pickers: a deactivated member is not
+    offered); `search` matches name, handle or email anywhere, ignoring case."""
     users, total = await repository.list_in_org(
         session, principal.org_id, limit=limit, offset=offset, search=(search or "").strip() or None
     )
