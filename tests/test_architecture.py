@@ -127,6 +127,7 @@ SCOPED_BY_CALLER = {
     "webhooks.delivery_with_subscription": "delivery job: the id comes from an outbox row",
     "webhooks.get_delivery": "the subscription was loaded by a scoped get",
     "webhooks.page_deliveries": "the subscription was loaded by a scoped get",
+    "webhooks.page_attempts": "the subscription was loaded by a scoped get",
 }
 SCOPE_NAMES = {"org_id", "principal"}
 

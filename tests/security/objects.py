@@ -7,10 +7,12 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
+from contactnotes.auth import service as auth
 from contactnotes.db.engine import Database
 from contactnotes.db.uow import unit_of_work
-from contactnotes.models import Note, Reminder
+from contactnotes.models import Note, NoteType, Reminder
 from contactnotes.settings import Settings
+from contactnotes.users import service as users
 from tests.attachments.helpers import as_attachment, upload_pdf
 from tests.events.conftest import work
 from tests.factories import Persona, World
@@ -41,6 +43,7 @@ class Objects:
     def __init__(self, client: httpx.AsyncClient, database: Database, settings: Settings, world: World) -> None:
         self.client, self.database, self.settings, self.world = client, database, settings, world
         self.note_types = 0
+        self.members = 0
 
     async def note(self, persona: Persona, contact_oid: str, **fields: Any) -> dict[str, Any]:
         data = await tether_note(self.client, persona, contact_oid, **fields)
@@ -90,7 +93,30 @@ class Objects:
             name = f"Matrix {self.note_types}"
             added = await self.client.post("/api/note-types", json={"name": name}, headers=w.ada.headers)
             assert added.status_code == 201, added.text
-            return {"name": name}
+            async with unit_of_work(self.database) as session:
+                found = select(NoteType.id).where(NoteType.org_id == w.acme.id, NoteType.name == name)
+                type_id = (await session.execute(found)).scalar_one()
+            return {"name": name, "type_id": type_id}
+        if kind == "member":
+            self.members += 1
+            async with unit_of_work(self.database) as session:
+                user = await users.create_user(
+                    session, w.acme, email=f"member{self.members}@acme.example.com", full_name="Matrix Member"
+                )
+            return {"user_oid": user.oid}
+        if kind == "foreign_member":
+            return {"user_oid": w.carol.oid}
+        if kind == "token":
+            async with unit_of_work(self.database) as session:
+                issued = await auth.issue_token(session, w.alice.user, name="matrix token")
+            return {"token_id": issued.token.id}
+        if kind == "spare_contact":
+            self.members += 1
+            made = await self.client.post(
+                "/api/contacts", json={"displayName": f"Spare {self.members}"}, headers=w.alice.headers
+            )
+            assert made.status_code == 201, made.text
+            return {"contact_oid": made.json()["data"]["_id"]}
         if kind == "webhook":
             return await self.webhook()
         raise AssertionError(f"unknown object kind {kind}")
@@ -111,4 +137,4 @@ class Objects:
         deliveries = await self.client.get(f"/api/webhooks/{hook}/deliveries", headers=w.ada.headers)
         assert deliveries.status_code == 200, deliveries.text
         delivery = deliveries.json()["data"][0]["_id"]
-        return {"tether": hook, "virtuous": virtuous.json()["id"], "delivery": delivery}
+        return {"tether": hook, "virtuous": virtuous.json()["id"], "delivery": delivery, "webhook_oid": hook}

@@ -12,6 +12,11 @@ from __future__ import annotations
 from .matrix import Elsewhere, Public, Row
 
 ALL_404_FOREIGN = "login ok ok ok 404"
+# The administration pages: Ada (Acme's admin) only; to everyone else, members of Globex's included, they are
+# not there at all (404, never 403).
+ADMIN_ONLY = "login 404 404 ok 404"
+ADMIN_DELETES = "login 403 403 ok 404"
+FOREIGN_DELETE = "login 404 404 404 403"  # Carol sees her organization's contact but is no admin
 FOREIGN_ONLY = "login 404 404 404 ok"
 ON_CONTACTS: Row = {"contact": ALL_404_FOREIGN, "foreign_contact": FOREIGN_ONLY}
 
@@ -73,4 +78,37 @@ WEB_MATRIX: dict[str, Row | Public | Elsewhere] = {
     "GET /reminders": {"none": "login ok ok ok ok"},
     "POST /reminders/{reminder_oid}/complete": {"reminder": "login ok 403 ok 404"},
     "POST /reminders/{reminder_oid}/dismiss": {"reminder": "login ok 403 ok 404"},
+    # My account: everyone's own; a token is its owner's alone (another person's, an admin's too, is 404).
+    "GET /account": {"none": "login ok ok ok ok"},
+    "POST /account/profile": {"none": "login ok ok ok ok"},
+    # The personas here have no password: a signed-in caller reaches the check of the current one (422);
+    # tests/web/test_web_admin.py changes a password for real.
+    "POST /account/password": {"none": "login 422 422 422 422"},
+    "POST /account/tokens": {"none": "login ok ok ok ok"},
+    "POST /account/tokens/{token_id}/revoke": {"token": "login ok 404 404 404"},
+    # Administration (objects: a fresh Acme member; Carol, Globex's member).
+    "GET /admin": {"none": ADMIN_ONLY},
+    "GET /admin/members": {"none": ADMIN_ONLY},
+    "POST /admin/members": {"none": ADMIN_ONLY},
+    "POST /admin/members/{user_oid}/role": {"member": ADMIN_ONLY, "foreign_member": "login 404 404 404 404"},
+    "POST /admin/members/{user_oid}/deactivate": {"member": ADMIN_ONLY, "foreign_member": "login 404 404 404 404"},
+    "POST /admin/members/{user_oid}/reactivate": {"member": ADMIN_ONLY, "foreign_member": "login 404 404 404 404"},
+    "POST /admin/members/{user_oid}/password": {"member": ADMIN_ONLY, "foreign_member": "login 404 404 404 404"},
+    "GET /admin/note-types": {"none": ADMIN_ONLY},
+    "POST /admin/note-types": {"none": ADMIN_ONLY},
+    "POST /admin/note-types/{type_id}/rename": {"note_type": ADMIN_ONLY},
+    "POST /admin/note-types/{type_id}/delete": {"note_type": ADMIN_ONLY},
+    "GET /admin/webhooks": {"none": ADMIN_ONLY},
+    "POST /admin/webhooks": {"none": ADMIN_ONLY},
+    "GET /admin/webhooks/{webhook_oid}": {"webhook": ADMIN_ONLY},
+    "POST /admin/webhooks/{webhook_oid}/pause": {"webhook": ADMIN_ONLY},
+    "POST /admin/webhooks/{webhook_oid}/resume": {"webhook": ADMIN_ONLY},
+    "POST /admin/webhooks/{webhook_oid}/delete": {"webhook": ADMIN_ONLY},
+    "POST /admin/webhooks/{webhook_oid}/deliveries/{delivery_oid}/redeliver": {"webhook": ADMIN_ONLY},
+    # A contact's name and email: any member. Deleting it with its notes: an admin (a member may see the
+    # contact, so 403); the deleted one is a fresh contact each time.
+    "GET /contacts/{contact_oid}/edit": ON_CONTACTS,
+    "POST /contacts/{contact_oid}/edit": ON_CONTACTS,
+    "GET /contacts/{contact_oid}/delete": {"spare_contact": ADMIN_DELETES, "foreign_contact": FOREIGN_DELETE},
+    "POST /contacts/{contact_oid}/delete": {"spare_contact": ADMIN_DELETES, "foreign_contact": FOREIGN_DELETE},
 }

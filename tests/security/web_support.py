@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -49,10 +50,17 @@ def path_of(route: str, ids: dict[str, Any]) -> str:
     if route == "GET /live":  # a contact's changes: its contact is what the cell is about
         path += f"?contact={ids.get('contact_oid')}"
     for name, key in (
-        ("contact_oid", "contact_oid"), ("note_oid", "tether"), ("notification_oid", "notification"),
-        ("reminder_oid", "reminder_oid"),
-    ):  # fmt: skip
-        path = path.replace("{" + name + "}", str(ids.get(key)))
+        ("{contact_oid}", "contact_oid"),
+        ("{note_oid}", "tether"),
+        ("{notification_oid}", "notification"),
+        ("{reminder_oid}", "reminder_oid"),
+        ("{user_oid}", "user_oid"),
+        ("{token_id}", "token_id"),
+        ("{type_id}", "type_id"),
+        ("{webhook_oid}", "webhook_oid"),
+        ("{delivery_oid}", "delivery"),
+    ):
+        path = path.replace(name, str(ids.get(key)))
     return path
 
 
@@ -68,8 +76,18 @@ async def call(
     if browser is not None:
         headers["Cookie"] = f"cn_session={browser.cookie}"
     client.cookies.clear()
+    unique = uuid.uuid4().hex[:8]
     forms = {
         "POST /contacts": {"name": "Matrix Contact"},
+        "POST /contacts/{contact_oid}/edit": {"name": "Jordan Lee", "email": "j@example.net"},
+        "POST /account/profile": {"name": "Matrix Person", "handle": f"matrix{unique}"},
+        "POST /account/password": {"current_password": "wrong", "new_password": "x", "confirm_password": "x"},
+        "POST /account/tokens": {"token_name": "matrix"},
+        "POST /admin/members": {"name": "Matrix Member", "email": f"m{unique}@acme.example.com", "role": "member"},
+        "POST /admin/members/{user_oid}/role": {"role": "admin"},
+        "POST /admin/note-types": {"name": f"Matrix {unique}"},
+        "POST /admin/note-types/{type_id}/rename": {"name": f"Renamed {unique}"},
+        "POST /admin/webhooks": {"url": "http://127.0.0.1:9/hook", "events": "note.created"},
         "POST /contacts/{contact_oid}/notes": {"body": "matrix note"},
         "POST /contacts/{contact_oid}/preview": {"body": "**preview**"},
         "POST /notes/{note_oid}": {"body": "edited by the matrix"},

@@ -46,6 +46,7 @@ class Site:
     url: str
     world: World
     database_url: str
+    var_dir: Path | None = None  # the server's files and link keys (a worker run by a test uses the same)
 
     def api(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=30)
@@ -112,6 +113,8 @@ def server_env(database_url: str, var_dir: Path, port: int, **settings: str) -> 
         "CONTACTNOTES_UPLOAD_MAX_BYTES": str(UPLOAD_MAX_BYTES),
         "CONTACTNOTES_EMBEDDED_WORKER": "false",
         **{f"CONTACTNOTES_{name.upper()}": value for name, value in settings.items()},
+        # Webhooks to a receiver the test starts on this machine.
+        "CONTACTNOTES_WEBHOOKS_ALLOW_PRIVATE_URLS": "true",
     }
     return {**env, **{k: v for k, v in os.environ.items() if k == "PATH"}}
 
@@ -122,7 +125,7 @@ def running_site(database_url: str, var_dir: Path) -> Iterator[Site]:
     port = free_port()
     env = server_env(database_url, var_dir, port)
     with live_server(env, port) as url:
-        yield Site(url, world, database_url)
+        yield Site(url, world, database_url, var_dir)
 
 
 def sign_in(context: BrowserContext, site: Site, persona: str, url: str | None = None) -> Page:

@@ -9,7 +9,7 @@ from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.db.core import table_of
-from contactnotes.models import ApiToken, Organization, User
+from contactnotes.models import ApiToken, Organization, TokenKind, User
 
 
 async def find_token_with_owner(session: AsyncSession, token_hash: str) -> Row[ApiToken, User, Organization] | None:
@@ -41,6 +41,7 @@ _CREDENTIAL = (
         _users.c.email,
         _users.c.avatar_url,
         _users.c.role,
+        _users.c.deactivated_at,
     )
     .join(_users, _users.c.id == _tokens.c.user_id)
     .join(_orgs, _orgs.c.id == _tokens.c.org_id)
@@ -83,3 +84,34 @@ async def revoke_token_by_id(session: AsyncSession, token_id: int, at: datetime)
         update(ApiToken).where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None)).values(revoked_at=at)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def revoke_all_of_user(session: AsyncSession, *, org_id: int, user_id: int, at: datetime) -> int:
+    """Every live token of a user (a deactivated member's)."""
+    result = await session.execute(
+        update(ApiToken)
+        .where(ApiToken.org_id == org_id, ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=at)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def personal_tokens(session: AsyncSession, *, org_id: int, user_id: int) -> list[ApiToken]:
+    """A user's long-lived API tokens, newest first (sign-in grants are not listed: they expire by themselves)."""
+    statement = (
+        select(ApiToken)
+        .where(ApiToken.org_id == org_id, ApiToken.user_id == user_id, ApiToken.kind == TokenKind.API)
+        .order_by(ApiToken.id.desc())
+    )
+    return list(await session.scalars(statement))
+
+
+async def get_personal_token(session: AsyncSession, *, org_id: int, user_id: int, token_id: int) -> ApiToken | None:
+    statement = select(ApiToken).where(
+        ApiToken.org_id == org_id, ApiToken.user_id == user_id, ApiToken.id == token_id, ApiToken.kind == TokenKind.API
+    )
+    return (await session.scalars(statement)).first()
+
+
+async def user_in_org(session: AsyncSession, *, org_id: int, user_id: int) -> User | None:
+    return (await session.scalars(select(User).where(User.org_id == org_id, User.id == user_id))).first()

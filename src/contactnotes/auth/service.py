@@ -71,6 +71,8 @@ async def authenticate(
         raise Unauthenticated("Invalid token")
     if row.revoked_at is not None:
         raise Unauthenticated("Token has been revoked")
+    if row.deactivated_at is not None:  # its tokens are revoked too; this holds even for one made in a race
+        raise Unauthenticated("This account has been deactivated")
     if row.expires_at is not None and row.expires_at <= now:
         raise Unauthenticated("Token has expired")
     if row.last_used_at is None or now - row.last_used_at >= touch_interval:

@@ -72,7 +72,7 @@ async def resolve(session: AsyncSession, secret: str | None) -> SignedIn:
     now = utc_now()
     if row is None or not hashes_match(row.token_hash, presented):
         raise Unauthenticated("Not signed in")
-    if row.revoked_at is not None or row.expires_at <= now:
+    if row.revoked_at is not None or row.expires_at <= now or row.deactivated_at is not None:
         raise Unauthenticated("Your session has ended; sign in again")
     if now - row.last_seen_at >= TOUCH_INTERVAL:
         await repository.touch(session, row.session_id, now)
@@ -84,6 +84,7 @@ async def close_session(session: AsyncSession, signed_in: SignedIn) -> None:
     await repository.revoke(session, signed_in.session_id, utc_now())
 
 
-async def revoke_all(session: AsyncSession, user_id: int) -> int:
-    """End every browser session of a user (a changed password must sign out whoever knew the old one)."""
-    return await repository.revoke_all_of_user(session, user_id, utc_now())
+async def revoke_all(session: AsyncSession, user_id: int, *, except_session_id: int | None = None) -> int:
+    """End every browser session of a user (a changed password must sign out whoever knew the old one), but
+    `except_session_id`: the browser that changed it stays signed in."""
+    return await repository.revoke_all_of_user(session, user_id, utc_now(), except_session_id=except_session_id)

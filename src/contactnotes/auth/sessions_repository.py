@@ -32,6 +32,7 @@ _BY_HASH = (
         _users.c.handle,
         _users.c.avatar_url,
         _users.c.role,
+        _users.c.deactivated_at,
     )
     .join(_users, _users.c.id == _sessions.c.user_id)
     .join(_orgs, _orgs.c.id == _sessions.c.org_id)
@@ -59,8 +60,11 @@ async def revoke(session: AsyncSession, session_id: int, at: datetime) -> None:
     )
 
 
-async def revoke_all_of_user(session: AsyncSession, user_id: int, at: datetime) -> int:
-    result = await session.execute(
-        update(WebSession).where(WebSession.user_id == user_id, WebSession.revoked_at.is_(None)).values(revoked_at=at)
-    )
+async def revoke_all_of_user(
+    session: AsyncSession, user_id: int, at: datetime, *, except_session_id: int | None = None
+) -> int:
+    condition = (WebSession.user_id == user_id) & WebSession.revoked_at.is_(None)
+    if except_session_id is not None:
+        condition &= WebSession.id != except_session_id
+    result = await session.execute(update(WebSession).where(condition).values(revoked_at=at))
     return int(result.rowcount)  # type: ignore[attr-defined]

@@ -110,3 +110,20 @@ async def page_contacts(
         session, principal.org_id, search=(search or "").strip() or None, limit=limit, offset=offset
     )
     return ContactPage([contact_view(c) for c in found], total)
+
+
+async def update_contact(
+    session: AsyncSession, principal: Principal, ref: int | str, *, display_name: str, email: str | None
+) -> ContactView:
+    """A new name or email for a contact of the caller's organization (any member may correct them); an
+    empty email removes it. Notes keep pointing at the contact and show its new name."""
+    contact = await get_contact(session, principal.org_id, ref)
+    display_name = " ".join(display_name.split())
+    if not display_name:
+        raise Invalid.field("displayName", "A contact needs a display name")
+    if len(display_name) > MAX_DISPLAY_NAME:
+        raise Invalid.field("displayName", f"A display name has at most {MAX_DISPLAY_NAME} characters")
+    contact.display_name = display_name
+    contact.email = normalize_email(email) if email and email.strip() else None
+    await session.flush()
+    return contact_view(contact)

@@ -13,7 +13,7 @@ from contactnotes.models.token import ApiToken, TokenKind
 from contactnotes.models.upload import Upload, UploadStatus
 from contactnotes.models.user import User, UserRole
 from contactnotes.models.web_session import WebSession
-from contactnotes.models.webhook import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from contactnotes.models.webhook import DeliveryStatus, WebhookDelivery, WebhookDeliveryAttempt, WebhookSubscription
 from contactnotes.models.worker import WorkerHeartbeat
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "UserRole",
     "WebSession",
     "WebhookDelivery",
+    "WebhookDeliveryAttempt",
     "WebhookSubscription",
     "WorkerHeartbeat",
 ]

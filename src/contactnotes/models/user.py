@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
 from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -28,7 +29,13 @@ class User(DualIdMixin, CreatedAtMixin, Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     # Base32 TOTP secret (RFC 6238); set, POST /Token wants an `otp` too. NULL: two-factor is off.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Set by an admin: sign-in, tokens and web sessions are refused from then on; the user's notes stay theirs.
+    deactivated_at: Mapped[datetime | None]
 
     @property
     def is_admin(self) -> bool:
         return self.role == UserRole.ADMIN
+
+    @property
+    def is_active(self) -> bool:
+        return self.deactivated_at is None

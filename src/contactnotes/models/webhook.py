@@ -7,6 +7,7 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column
 
 from contactnotes.db.base import Base, CreatedAtMixin, DualIdMixin
+from contactnotes.db.types import BigIntPK
 
 
 class DeliveryStatus(enum.StrEnum):
@@ -57,3 +58,17 @@ class WebhookDelivery(DualIdMixin, CreatedAtMixin, Base):
     response_status: Mapped[int | None] = mapped_column(Integer)
     last_error: Mapped[str | None] = mapped_column(Text)
     delivered_at: Mapped[datetime | None]
+
+
+class WebhookDeliveryAttempt(Base):
+    """One HTTP attempt of a delivery: the delivery log shows each (a redelivery adds one)."""
+
+    __tablename__ = "webhook_delivery_attempts"
+    __table_args__ = (Index("ix_webhook_delivery_attempts_delivery", "delivery_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    delivery_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("webhook_deliveries.id", ondelete="CASCADE"))
+    attempted_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))  # delivered, or failed (retried or not)
+    response_status: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, delete, func, insert, select
+from sqlalchemy import ColumnElement, Row, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.attachments.schemas import StoredAttachment
@@ -233,3 +233,22 @@ async def access_of(session: AsyncSession, note_ids: Sequence[int]) -> list[Row[
 async def get_by_id_any_state(session: AsyncSession, note_id: int) -> Note | None:
     """A note by id whatever its state (deleted, private): for workers telling about it, never for requests."""
     return await session.get(Note, note_id)
+
+
+async def count_by_type(session: AsyncSession, org_id: int) -> dict[str, int]:
+    """Live notes of the organization by type name (an admin's page: one grouped scan)."""
+    statement = (
+        select(Note.type, func.count()).where(Note.org_id == org_id, Note.deleted_at.is_(None)).group_by(Note.type)
+    )
+    return {name: int(count) for name, count in await session.execute(statement)}
+
+
+async def retype(session: AsyncSession, org_id: int, old: str, new: str) -> int:
+    """Every note of the organization of type `old` (deleted ones too) takes the type `new`."""
+    result = await session.execute(
+        update(Note)
+        .where(Note.org_id == org_id, Note.type == old)
+        .values(type=new)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

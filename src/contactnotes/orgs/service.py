@@ -109,6 +109,11 @@ async def add_note_type(session: AsyncSession, org_id: int, name: str) -> NoteTy
     return await repository.add_note_type(session, org_id, name)
 
 
+async def find_note_type(session: AsyncSession, org_id: int, name: str) -> NoteType | None:
+    """A type by name, ignoring case."""
+    return await repository.find_note_type(session, org_id, name.strip())
+
+
 async def _existing_note_type(session: AsyncSession, org_id: int, name: str) -> NoteType:
     found = await repository.find_note_type(session, org_id, name)
     if found is None:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.db.core import table_of
 from contactnotes.kit.search import LIKE_ESCAPE, contains_pattern
-from contactnotes.models import Organization, User
+from contactnotes.models import Organization, User, UserRole
 
 
 async def find_by_email(session: AsyncSession, email: str) -> User | None:
@@ -61,15 +61,41 @@ async def find_by_oids_or_handles(
     return [Member(*row) for row in rows]
 
 
+async def find_by_handle(session: AsyncSession, org_id: int, handle: str) -> User | None:
+    return (await session.scalars(select(User).where(User.org_id == org_id, User.handle == handle))).first()
+
+
+async def admin_count(session: AsyncSession, org_id: int) -> int:
+    """Active admins of the organization."""
+    statement = (
+        select(func.count())
+        .select_from(User)
+        .where(User.org_id == org_id, User.role == UserRole.ADMIN, User.deactivated_at.is_(None))
+    )
+    return int(await session.scalar(statement) or 0)
+
+
+async def get_by_oid_in_org(session: AsyncSession, org_id: int, oid: str) -> User | None:
+    return (await session.scalars(select(User).where(User.org_id == org_id, User.oid == oid))).first()
+
+
 async def handle_taken(session: AsyncSession, org_id: int, handle: str) -> bool:
     statement = select(func.count()).select_from(User).where(User.org_id == org_id, User.handle == handle)
     return bool(await session.scalar(statement))
 
 
 async def list_in_org(
-    session: AsyncSession, org_id: int, *, limit: int, offset: int, search: str | None = None
+    session: AsyncSession,
+    org_id: int,
+    *,
+    limit: int,
+    offset: int,
+    search: str | None = None,
+    with_deactivated: bool = False,
 ) -> tuple[list[User], int]:
     condition = User.org_id == org_id
+    if not with_deactivated:
+        condition &= User.deactivated_at.is_(None)
     if search:
         pattern = contains_pattern(search)
         condition = condition & (

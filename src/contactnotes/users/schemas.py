@@ -16,6 +16,7 @@ class MemberView:
     avatar_url: str | None
     is_admin: bool
     created_at: datetime
+    active: bool = True  # False: deactivated by an admin (their notes stay theirs)
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,6 +123,19 @@ async def find_by_email(session: AsyncSession, email: str) -> User:
     return user
 
 
+MAX_AVATAR_URL = 2000
+
+
+def check_avatar_url(url: str | None, field: str = "avatar_url") -> str | None:
+    """An avatar is shown as an <img src>: only web addresses, never javascript: or data:."""
+    if url is None or not url.strip():
+        return None
+    url = url.strip()
+    if not url.lower().startswith(("https://", "http://")) or len(url) > MAX_AVATAR_URL:
+        raise Invalid.field(field, f"An avatar is an http(s) URL of at most {MAX_AVATAR_URL} characters")
+    return url
+
+
 def member_view(user: User) -> MemberView:
     return MemberView(
         id=user.id,
@@ -133,6 +146,7 @@ def member_view(user: User) -> MemberView:
         avatar_url=user.avatar_url,
         is_admin=user.is_admin,
         created_at=user.created_at,
+        active=user.is_active,
     )
 
 
@@ -152,8 +166,8 @@ async def get_me(session: AsyncSession, principal: Principal) -> MeView:
 async def list_members(
     session: AsyncSession, principal: Principal, *, limit: int, offset: int, search: str | None = None
 ) -> MemberPage:
-    """Members of the caller's organization by name (for mention pickers); `search` matches name, handle
-    or email anywhere, ignoring case."""
+    """Active members of the caller's organization by name (for mention pickers: a deactivated member is not
+    offered); `search` matches name, handle or email anywhere, ignoring case."""
     users, total = await repository.list_in_org(
         session, principal.org_id, limit=limit, offset=offset, search=(search or "").strip() or None
     )

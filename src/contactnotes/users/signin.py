@@ -114,6 +114,8 @@ async def check_login(
     # verify_password runs the hash even without a user, so timing does not reveal which emails exist.
     if not verify_password(user.password_hash if user else None, password) or user is None:
         raise GrantError("invalid_grant", "The user name or password is incorrect.")
+    if not user.is_active:  # said only to whoever knows the password
+        raise GrantError("invalid_grant", "This account has been deactivated; ask an admin of your organization.")
     if user.totp_secret is not None:
         if not otp or not otp.strip():
             raise OtpRequired()

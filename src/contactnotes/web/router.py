@@ -9,7 +9,21 @@ from fastapi import APIRouter, FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.staticfiles import StaticFiles
 
-from . import inbox, live, notes, pages, reminders, search, signin, uploads
+from . import (
+    account,
+    admin_members,
+    admin_note_types,
+    admin_webhooks,
+    contact_edit,
+    inbox,
+    live,
+    notes,
+    pages,
+    reminders,
+    search,
+    signin,
+    uploads,
+)
 from .templates import STATIC_DIR
 from .uploads import UPLOAD_PATH
 
@@ -20,6 +34,9 @@ for part in (
     signin.router, pages.router, notes.router, live.router, uploads.router, search.router, inbox.router,
     reminders.router,
 ):  # fmt: skip
+    router.include_router(part)
+# My account and the administration pages (docs/web.md).
+for part in (account.router, admin_members.router, admin_note_types.router, admin_webhooks.router, contact_edit.router):
     router.include_router(part)
 
 

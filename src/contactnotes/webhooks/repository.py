@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.kit.ids import new_oid
-from contactnotes.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from contactnotes.models import DeliveryStatus, WebhookDelivery, WebhookDeliveryAttempt, WebhookSubscription
 
 
 async def add(session: AsyncSession, subscription: WebhookSubscription) -> WebhookSubscription:
@@ -18,21 +18,22 @@ async def add(session: AsyncSession, subscription: WebhookSubscription) -> Webho
     return subscription
 
 
-async def get(session: AsyncSession, org_id: int, format_name: str, ref: int | str) -> WebhookSubscription | None:
+async def get(
+    session: AsyncSession, org_id: int, format_name: str | None, ref: int | str
+) -> WebhookSubscription | None:
+    """A subscription by id in one format (each API sees its own), or in any (format_name None: the web app)."""
     key = WebhookSubscription.id == ref if isinstance(ref, int) else WebhookSubscription.oid == ref
-    statement = select(WebhookSubscription).where(
-        WebhookSubscription.org_id == org_id, WebhookSubscription.format == format_name, key
-    )
+    statement = select(WebhookSubscription).where(WebhookSubscription.org_id == org_id, key)
+    if format_name is not None:
+        statement = statement.where(WebhookSubscription.format == format_name)
     return (await session.scalars(statement)).first()
 
 
-async def list_in_org(session: AsyncSession, org_id: int, format_name: str) -> list[WebhookSubscription]:
-    statement = (
-        select(WebhookSubscription)
-        .where(WebhookSubscription.org_id == org_id, WebhookSubscription.format == format_name)
-        .order_by(WebhookSubscription.id)
-    )
-    return list(await session.scalars(statement))
+async def list_in_org(session: AsyncSession, org_id: int, format_name: str | None) -> list[WebhookSubscription]:
+    statement = select(WebhookSubscription).where(WebhookSubscription.org_id == org_id)
+    if format_name is not None:
+        statement = statement.where(WebhookSubscription.format == format_name)
+    return list(await session.scalars(statement.order_by(WebhookSubscription.id)))
 
 
 async def delete(session: AsyncSession, subscription: WebhookSubscription) -> None:
@@ -115,6 +116,17 @@ async def record_attempt(
         )
         .execution_options(synchronize_session=False)
     )
+    # The log keeps every attempt, not only the last: a redelivery shows as a row of its own.
+    outcome = DeliveryStatus.DELIVERED if status == DeliveryStatus.DELIVERED else DeliveryStatus.FAILED
+    await session.execute(
+        insert(WebhookDeliveryAttempt).values(
+            delivery_id=delivery_id,
+            attempted_at=at,
+            status=outcome.value,
+            response_status=response_status,
+            error=error,
+        )
+    )
 
 
 async def page_deliveries(
@@ -137,3 +149,17 @@ async def get_delivery(session: AsyncSession, subscription_id: int, ref: int | s
     key = WebhookDelivery.id == ref if isinstance(ref, int) else WebhookDelivery.oid == ref
     statement = select(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription_id, key)
     return (await session.scalars(statement)).first()
+
+
+async def page_attempts(
+    session: AsyncSession, subscription_id: int, *, limit: int
+) -> list[tuple[WebhookDeliveryAttempt, WebhookDelivery]]:
+    """The subscription's latest attempts, newest first, each with its delivery."""
+    statement = (
+        select(WebhookDeliveryAttempt, WebhookDelivery)
+        .join(WebhookDelivery, WebhookDelivery.id == WebhookDeliveryAttempt.delivery_id)
+        .where(WebhookDelivery.subscription_id == subscription_id)
+        .order_by(WebhookDeliveryAttempt.id.desc())
+        .limit(limit)
+    )
+    return [(row[0], row[1]) for row in await session.execute(statement)]

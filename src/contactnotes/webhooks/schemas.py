@@ -68,6 +68,20 @@ class DeliveryView:
 
 
 @dataclass(frozen=True, slots=True)
+class AttemptView:
+    """One HTTP attempt of a delivery, as the delivery log shows it."""
+
+    delivery_oid: str
+    event_id: str
+    event_type: str
+    attempted_at: datetime
+    status: str  # delivered or failed
+    response_status: int | None
+    error: str | None
+    delivery_status: str  # the delivery's state now: pending (a retry or redelivery is due), delivered, failed
+
+
+@dataclass(frozen=True, slots=True)
 class DeliveryPage:
     items: list[DeliveryView]
     total: int

@@ -15,6 +15,7 @@ from contactnotes.kit.unset import Unset
 from contactnotes.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from contactnotes.webhooks import repository
 from contactnotes.webhooks.schemas import (
+    AttemptView,
     DeliveryPage,
     DeliveryView,
     WebhookCreate,
@@ -73,9 +74,12 @@ def _view(subscription: WebhookSubscription, *, with_secret: bool = False) -> We
     )
 
 
-async def _get(session: AsyncSession, principal: Principal, format_name: str, ref: int | str) -> WebhookSubscription:
-    """The caller's organization's subscription, for an admin. Looked up first: an id that is not one of the
-    organization's is 404 whoever asks, so a member of another organization learns nothing from a 403."""
+async def _get(
+    session: AsyncSession, principal: Principal, format_name: str | None, ref: int | str
+) -> WebhookSubscription:
+    """The caller's organization's subscription (in one format, or any: None), for an admin. Looked up
+    first: an id that is not one of the organization's is 404 whoever asks, so a member of another
+    organization learns nothing from a 403."""
     subscription = await repository.get(session, principal.org_id, format_name, ref)
     if subscription is None:
         raise NotFound(NOT_FOUND)
@@ -117,19 +121,19 @@ async def create(
     return _view(subscription, with_secret=True)
 
 
-async def list_subscriptions(session: AsyncSession, principal: Principal, format_name: str) -> list[WebhookView]:
+async def list_subscriptions(session: AsyncSession, principal: Principal, format_name: str | None) -> list[WebhookView]:
     _require_admin(principal)
     return [_view(s) for s in await repository.list_in_org(session, principal.org_id, format_name)]
 
 
-async def get(session: AsyncSession, principal: Principal, format_name: str, ref: int | str) -> WebhookView:
+async def get(session: AsyncSession, principal: Principal, format_name: str | None, ref: int | str) -> WebhookView:
     return _view(await _get(session, principal, format_name, ref))
 
 
 async def update(
     session: AsyncSession,
     principal: Principal,
-    format_name: str,
+    format_name: str | None,
     ref: int | str,
     data: WebhookUpdate,
     *,
@@ -155,7 +159,7 @@ async def update(
     return _view(subscription)
 
 
-async def delete(session: AsyncSession, principal: Principal, format_name: str, ref: int | str) -> None:
+async def delete(session: AsyncSession, principal: Principal, format_name: str | None, ref: int | str) -> None:
     """Unsubscribe; deliveries not yet made are dropped with their log."""
     await repository.delete(session, await _get(session, principal, format_name, ref))
 
@@ -177,7 +181,7 @@ def _delivery_view(delivery: WebhookDelivery) -> DeliveryView:
 
 
 async def deliveries(
-    session: AsyncSession, principal: Principal, format_name: str, ref: int | str, *, limit: int, offset: int
+    session: AsyncSession, principal: Principal, format_name: str | None, ref: int | str, *, limit: int, offset: int
 ) -> DeliveryPage:
     """The subscription's delivery log, newest first."""
     subscription = await _get(session, principal, format_name, ref)
@@ -186,7 +190,7 @@ async def deliveries(
 
 
 async def redeliver(
-    session: AsyncSession, principal: Principal, format_name: str, ref: int | str, delivery_ref: int | str
+    session: AsyncSession, principal: Principal, format_name: str | None, ref: int | str, delivery_ref: int | str
 ) -> DeliveryView:
     """Send a delivery again, the same body and event id, with a fresh round of retries."""
     subscription = await _get(session, principal, format_name, ref)
@@ -199,3 +203,27 @@ async def redeliver(
     await session.flush()
     await enqueue(session, principal.org_id, EventType.WEBHOOK_DELIVERY, delivery_id=delivery.id)
     return _delivery_view(delivery)
+
+
+LOG_SHOWN = 100
+
+
+async def attempt_log(
+    session: AsyncSession, principal: Principal, format_name: str | None, ref: int | str, *, limit: int = LOG_SHOWN
+) -> list[AttemptView]:
+    """Each HTTP attempt of the subscription's deliveries, newest first (a redelivery adds one)."""
+    subscription = await _get(session, principal, format_name, ref)
+    rows = await repository.page_attempts(session, subscription.id, limit=limit)
+    return [
+        AttemptView(
+            delivery_oid=delivery.oid,
+            event_id=delivery.event_id,
+            event_type=delivery.event_type,
+            attempted_at=attempt.attempted_at,
+            status=attempt.status,
+            response_status=attempt.response_status,
+            error=attempt.error,
+            delivery_status=delivery.status,
+        )
+        for attempt, delivery in rows
+    ]
