@@ -423,7 +423,7 @@ def main(
         before_app = (f"http://127.0.0.1:{before_port}", before[1])
     results = Results(index=asyncio.run(index_sizes(url.replace("+asyncpg", ""))) if "search" in groups else {})
     try:
-        spec = httpx.get(f"http://127.0.0.1:{app_port}/openapi.json").json()
+        spec = httpx.get(f"http://127.0.0.1:{app_port}/openapi.json", timeout=60).json()  # slow on a loaded machine
         plan = scenarios(
             f"http://127.0.0.1:{app_port}",
             f"http://127.0.0.1:{ceiling_port}",
