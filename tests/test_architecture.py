@@ -99,6 +99,8 @@ SCOPED_BY_CALLER = {
     "notes.distinct_emoji": "the note was loaded by get_visible",
     "notes.load_views": "renders notes already loaded by a scoped query",
     "notes.browsing_repository.views_by_ids": "renders notes whose ids a scoped query found",
+    "notes.create_repository.write_created": "a write (one statement of CTEs the check cannot see into): every "
+    "row takes the organization of the note, whose contact and mentions lookup_for_create scoped",
     "notes.get_by_id_any_state": "event handlers: the id comes from an outbox row of the note's organization",
     "notes.access_of": "event delivery: the ids come from outbox rows; the visibility rule is applied to what it reads",
     "reminders.get_for_note": "the note was loaded by get_visible",

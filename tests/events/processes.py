@@ -103,9 +103,9 @@ def server(database_url: str, **overrides: object) -> Iterator[str]:
             except httpx.HTTPError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(
-                    f"server did not start: {process.stderr.read().decode() if process.stderr else ''}"
-                )
+                process.kill()  # a server still starting keeps its stderr open: reading it would wait forever
+                _, errors = process.communicate(timeout=10)
+                raise AssertionError(f"server did not start: {errors.decode() if errors else ''}")
             time.sleep(0.1)
         yield base
     finally:

@@ -13,6 +13,7 @@ from contactnotes.models import Contact
 from contactnotes.users.service import normalize_email
 
 MAX_DISPLAY_NAME = 300
+CONTACT_NOT_FOUND = "Contact not found"
 MAX_AVATAR_URL = 2000
 
 
@@ -45,14 +46,14 @@ async def create_contact(
 async def get_contact(session: AsyncSession, org_id: int, ref: int | str) -> Contact:
     contact = await repository.get(session, org_id, ref)
     if contact is None:
-        raise NotFound("Contact not found")
+        raise NotFound(CONTACT_NOT_FOUND)
     return contact
 
 
 async def get_contact_summary(session: AsyncSession, org_id: int, ref: int | str) -> ContactSummary:
     contact = await repository.find_summary(session, org_id, ref)
     if contact is None:
-        raise NotFound("Contact not found")
+        raise NotFound(CONTACT_NOT_FOUND)
     return contact
 
 

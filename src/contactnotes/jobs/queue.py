@@ -33,15 +33,12 @@ class Event:
     snapshot: dict[str, Any] | None = None
 
 
-async def enqueue_many(
-    session: AsyncSession, org_id: int, events: Sequence[Event], *, available_at: datetime | None = None
-) -> list[str]:
-    """Record events for the workers in one statement; returns their stable event ids, in order."""
-    if not events:
-        return []
+def outbox_rows(org_id: int, events: Sequence[Event], *, available_at: datetime | None = None) -> list[dict[str, Any]]:
+    """The outbox rows of these events, in order, each with its stable event id: for enqueue_many, and for a
+    repository that writes a change and its events in one statement (notes.repository.write_created)."""
     now = utc_now()
     request_id = current_request_id()  # the request (or job) that caused them: its jobs' log lines name it
-    rows: list[dict[str, Any]] = [
+    return [
         {
             "event_id": str(uuid.uuid4()),
             "org_id": org_id,
@@ -55,6 +52,15 @@ async def enqueue_many(
         }
         for event in events
     ]
+
+
+async def enqueue_many(
+    session: AsyncSession, org_id: int, events: Sequence[Event], *, available_at: datetime | None = None
+) -> list[str]:
+    """Record events for the workers in one statement; returns their stable event ids, in order."""
+    if not events:
+        return []
+    rows = outbox_rows(org_id, events, available_at=available_at)
     # executemany of one cached statement: the drivers send the rows in one round trip, in order.
     await session.execute(_INSERT, rows)
     return [str(row["event_id"]) for row in rows]

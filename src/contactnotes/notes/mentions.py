@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,6 +14,7 @@ from contactnotes.auth.principal import Principal
 from contactnotes.jobs.events import EventType
 from contactnotes.jobs.queue import Event, enqueue_many
 from contactnotes.kit.clock import utc_now
+from contactnotes.kit.ids import new_oid
 from contactnotes.models import NotificationKind
 from contactnotes.notes import snapshots
 from contactnotes.notes.schemas import NoteView
@@ -31,28 +34,25 @@ def handles_in(body: str) -> list[str]:
     return [handle for handle in seen if handle]
 
 
-async def notify_mentioned(
-    session: AsyncSession,
-    principal: Principal,
-    *,
-    note: NoteView,
-    users: Sequence[UserSummary],
-    then: Sequence[Event] = (),
-) -> list[int]:
-    """One inbox row (and one outbox event) per newly mentioned user; the author is never told of
-    their own mention. `note` is the note as this change leaves it: each event's snapshot. `then` are the
-    change's own events, written after these in the same statement. Returns the users notified."""
+@dataclass(frozen=True, slots=True)
+class Mentioned:
+    """The inbox rows and events that tell the people a change newly mentions (see `mention_notices`)."""
+
+    user_ids: list[int]
+    notification_oids: list[str]  # one per user, in order
+    at: datetime
+    events: list[Event]  # the users' events, then the change's own
+
+
+def mention_notices(
+    principal: Principal, *, note: NoteView, users: Sequence[UserSummary], then: Sequence[Event] = ()
+) -> Mentioned:
+    """One inbox row (and one outbox event) per newly mentioned user; the author is never told of their own
+    mention. `note` is the note as this change leaves it: each event's snapshot. `then` are the change's own
+    events, written after these. Nothing is written: the caller's repository writes it with the change."""
     recipients = list({u.id: u for u in users if u.id != principal.user_id}.values())
     at = utc_now()
-    oids = await repository.add_mentions(
-        session,
-        org_id=principal.org_id,
-        actor_id=principal.user_id,
-        note_id=note.id,
-        contact_id=note.contact.id,
-        user_ids=[u.id for u in recipients],
-        at=at,
-    )
+    oids = [new_oid() for _ in recipients]
     kind = NotificationKind.MENTION.value
     mentioned = [
         Event(
@@ -62,5 +62,29 @@ async def notify_mentioned(
         )
         for user, oid in zip(recipients, oids, strict=True)
     ]
-    await enqueue_many(session, principal.org_id, [*mentioned, *then])
-    return [u.id for u in recipients]
+    return Mentioned([u.id for u in recipients], oids, at, [*mentioned, *then])
+
+
+async def notify_mentioned(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    note: NoteView,
+    users: Sequence[UserSummary],
+    then: Sequence[Event] = (),
+) -> list[int]:
+    """Write `mention_notices` (the inbox rows, then the events, in one statement each). Returns the users
+    notified."""
+    notices = mention_notices(principal, note=note, users=users, then=then)
+    await repository.add_mentions(
+        session,
+        org_id=principal.org_id,
+        actor_id=principal.user_id,
+        note_id=note.id,
+        contact_id=note.contact.id,
+        user_ids=notices.user_ids,
+        oids=notices.notification_oids,
+        at=notices.at,
+    )
+    await enqueue_many(session, principal.org_id, notices.events)
+    return notices.user_ids

@@ -50,11 +50,14 @@ _NOTE_FIELDS = [c.key for c in _NOTES_TABLE.c if c.key != "id"]
 
 
 async def add_note(session: AsyncSession, note: Note) -> Note:
-    """Insert a new note with one Core INSERT (the create path is the hottest write; a unit-of-work flush
-    cost several times more). The object stays outside the session, a value with its new id."""
+    """Insert a new note with one Core INSERT (a unit-of-work flush costs several times more), with the id
+    it carries (create_repository.lookup_for_create took it) or a new one. The object stays outside the
+    session, a value with its id."""
     if note.oid is None:
         note.oid = new_oid()
     values = {field: getattr(note, field) for field in _NOTE_FIELDS}
+    if note.id is not None:
+        values["id"] = note.id
     note.id = (await session.execute(_INSERT_NOTE, values)).scalar_one()
     return note
 

@@ -16,9 +16,10 @@ from contactnotes.jobs.events import EventType
 from contactnotes.jobs.queue import Event, enqueue
 from contactnotes.kit.clock import utc_now
 from contactnotes.kit.emoji_forms import canonical_emoji
+from contactnotes.kit.ids import new_oid
 from contactnotes.kit.unset import Unset
 from contactnotes.models import Note
-from contactnotes.notes import mentions, repository, snapshots
+from contactnotes.notes import create_repository, mentions, repository, snapshots
 from contactnotes.notes.mentions import handles_in
 from contactnotes.notes.schemas import (
     MAX_ATTACHMENTS,
@@ -57,15 +58,25 @@ def _check_attachments(attachments: list[AttachmentIn]) -> None:
         raise Invalid.field("attachments", f"A note has at most {MAX_ATTACHMENTS} attachments", "TOO_MANY")
 
 
+def _check_max_mentions(mention_oids: list[str]) -> None:
+    if len(mention_oids) > MAX_MENTIONS:
+        raise Invalid.field("mentions", f"A note mentions at most {MAX_MENTIONS} users", "TOO_MANY")
+
+
 async def _resolve_mentions(
     session: AsyncSession, principal: Principal, body: str, mention_oids: list[str], *, is_private: bool
 ) -> list[Member]:
-    """Users mentioned by id and by @handle in the body. Ids must name members; handles that name
-    nobody are ordinary text. A private note cannot mention anyone but its author."""
-    if len(mention_oids) > MAX_MENTIONS:
-        raise Invalid.field("mentions", f"A note mentions at most {MAX_MENTIONS} users", "TOO_MANY")
+    _check_max_mentions(mention_oids)
     handles = handles_in(body)
     found = await users_repository.find_by_oids_or_handles(session, principal.org_id, mention_oids, handles)
+    return _mentioned(principal, found, mention_oids, handles, is_private=is_private)
+
+
+def _mentioned(
+    principal: Principal, found: list[Member], mention_oids: list[str], handles: list[str], *, is_private: bool
+) -> list[Member]:
+    """Users mentioned by id and by @handle in the body, of the members `found` by either. Ids must name
+    members; handles that name nobody are ordinary text. A private note cannot mention anyone but its author."""
     by_oid = {u.oid: u for u in found}
     problems = [
         FieldProblem(f"mentions[{i}]", f"{oid!r} is not a user of this organization", "UNKNOWN_USER")
@@ -112,36 +123,45 @@ def _author(principal: Principal) -> UserSummary:
 
 
 async def create_note(session: AsyncSession, principal: Principal, data: NoteCreate) -> NoteView:
+    """The hottest write: one read and, without attachments or a reminder, one write (create_repository)."""
     _check_body(data.body)
     _check_time_spent(data.time_spent_minutes)
     _check_attachments(data.attachments)
-    contact = await contacts.get_contact_summary(session, principal.org_id, data.contact)
+    handles = handles_in(data.body)
+    found = await create_repository.lookup_for_create(session, principal.org_id, data.contact, data.mentions, handles)
+    if found.contact is None:
+        raise NotFound(contacts.CONTACT_NOT_FOUND)
+    contact = found.contact
     attached = await attachments.attachments_for_note(session, principal, data.attachments)
     note_type = await orgs.resolve_note_type(session, principal.org_id, data.type)
-    mentioned = await _resolve_mentions(session, principal, data.body, data.mentions, is_private=data.is_private)
+    _check_max_mentions(data.mentions)
+    mentioned = _mentioned(principal, found.members, data.mentions, handles, is_private=data.is_private)
     now = utc_now()
-    note = await repository.add_note(
-        session,
-        Note(
-            org_id=principal.org_id,
-            contact_id=contact.id,
-            author_id=principal.user_id,
-            modified_by_id=principal.user_id,
-            body=data.body,
-            type=note_type,
-            important=data.important,
-            is_private=data.is_private,
-            time_spent_minutes=data.time_spent_minutes,
-            note_date=data.note_date or now,
-            created_at=now,
-            updated_at=now,
-            is_edited=False,
-        ),
+    note = Note(
+        id=found.note_id,
+        oid=new_oid(),
+        org_id=principal.org_id,
+        contact_id=contact.id,
+        author_id=principal.user_id,
+        modified_by_id=principal.user_id,
+        body=data.body,
+        type=note_type,
+        important=data.important,
+        is_private=data.is_private,
+        time_spent_minutes=data.time_spent_minutes,
+        note_date=data.note_date or now,
+        created_at=now,
+        updated_at=now,
+        is_edited=False,
     )
-    await repository.add_mentions(session, note.id, [u.id for u in mentioned], now)
-    await repository.replace_attachments(session, note.id, attached, existing=False)
-    await attachments.bind_to_note(session, principal, attached, note.id)
-    reminder = await reminders.set_for_note(session, principal, note, data.reminder) if data.reminder else None
+    # Attachments and a reminder are rows that refer to the note: then the note is written first.
+    note_first = bool(attached) or data.reminder is not None
+    reminder = None
+    if note_first:
+        await repository.add_note(session, note)
+        await repository.replace_attachments(session, note.id, attached, existing=False)
+        await attachments.bind_to_note(session, principal, attached, note.id)
+        reminder = await reminders.set_for_note(session, principal, note, data.reminder) if data.reminder else None
     author = _author(principal)
     # Built from what is in hand rather than read back: the create path is the hottest write.
     view = NoteView(
@@ -165,7 +185,12 @@ async def create_note(session: AsyncSession, principal: Principal, data: NoteCre
         reminder=reminder,
     )
     created = Event(EventType.NOTE_CREATED, {"note_id": note.id, "actor_id": principal.user_id}, _snapshot(view))
-    await mentions.notify_mentioned(session, principal, note=view, users=view.mentions, then=[created])
+    notices = mentions.mention_notices(principal, note=view, users=view.mentions, then=[created])
+    await create_repository.write_created(
+        session, note, mentioned=[u.id for u in mentioned], notified=notices.user_ids,
+        notified_oids=notices.notification_oids, notified_at=notices.at, events=notices.events,
+        note_written=note_first,
+    )  # fmt: skip
     return view
 
 

@@ -39,12 +39,13 @@ async def add_mentions(
     note_id: int,
     contact_id: int,
     user_ids: Sequence[int],
+    oids: Sequence[str] | None = None,
     at: datetime,
 ) -> list[str]:
-    """One mention row per user; returns their ObjectIds, in order."""
+    """One mention row per user (with these ObjectIds, or new ones); returns their ObjectIds, in order."""
     if not user_ids:
         return []
-    oids = [new_oid() for _ in user_ids]
+    oids = list(oids) if oids is not None else [new_oid() for _ in user_ids]
     await session.execute(
         _INSERT,
         [
