@@ -84,6 +84,7 @@ def _fold(name: str) -> str:
 
 
 _BY_NAME = {_fold(p.name): p for p in PARAMETERS}
+PARAMETER_NAMES = ", ".join(p.name for p in PARAMETERS)
 
 
 @dataclass(slots=True)
@@ -289,7 +290,7 @@ async def compile_groups(
             if parameter is None:
                 raise Invalid.field(
                     f"{where}.parameter",
-                    f"Unknown parameter {condition.parameter!r}; use one of {', '.join(known.name for known in PARAMETERS)}",
+                    f"Unknown parameter {condition.parameter!r}; use one of {PARAMETER_NAMES}",
                     "UNKNOWN_PARAMETER",
                 )
             operator = _operator(parameter, condition.operator or "", where)
