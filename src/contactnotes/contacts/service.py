@@ -17,6 +17,16 @@ CONTACT_NOT_FOUND = "Contact not found"
 MAX_AVATAR_URL = 2000
 
 
+def _clean_display_name(name: str) -> str:
+    """Runs of white space become one space; a name left empty, or too long, is refused."""
+    name = " ".join(name.split())
+    if not name:
+        raise Invalid.field("display_name", "A contact needs a display name")
+    if len(name) > MAX_DISPLAY_NAME:
+        raise Invalid.field("display_name", f"A display name has at most {MAX_DISPLAY_NAME} characters")
+    return name
+
+
 async def create_contact(
     session: AsyncSession,
     org_id: int,
@@ -26,11 +36,7 @@ async def create_contact(
     avatar_url: str | None = None,
     oid: str | None = None,
 ) -> Contact:
-    display_name = " ".join(display_name.split())
-    if not display_name:
-        raise Invalid.field("display_name", "A contact needs a display name")
-    if len(display_name) > MAX_DISPLAY_NAME:
-        raise Invalid.field("display_name", f"A display name has at most {MAX_DISPLAY_NAME} characters")
+    display_name = _clean_display_name(display_name)
     contact = Contact(
         org_id=org_id,
         display_name=display_name,
@@ -119,11 +125,7 @@ async def update_contact(
     """A new name or email for a contact of the caller's organization (any member may correct them); an
     empty email removes it. Notes keep pointing at the contact and show its new name."""
     contact = await get_contact(session, principal.org_id, ref)
-    display_name = " ".join(display_name.split())
-    if not display_name:
-        raise Invalid.field("displayName", "A contact needs a display name")
-    if len(display_name) > MAX_DISPLAY_NAME:
-        raise Invalid.field("displayName", f"A display name has at most {MAX_DISPLAY_NAME} characters")
+    display_name = _clean_display_name(display_name)
     contact.display_name = display_name
     contact.email = normalize_email(email) if email and email.strip() else None
     await session.flush()
