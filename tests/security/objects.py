@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from contactnotes.db.engine import Database
 from contactnotes.db.uow import unit_of_work
-from contactnotes.models import Note, Reminder
+from contactnotes.models import Note, NoteRevision, Reminder
 from contactnotes.settings import Settings
 from tests.attachments.helpers import as_attachment, upload_pdf
 from tests.events.conftest import work
@@ -27,12 +27,16 @@ async def tether_note(client: httpx.AsyncClient, persona: Persona, contact_oid: 
     return response.json()["data"]  # type: ignore[no-any-return]
 
 
-async def numeric_ids(database: Database, note_oid: str) -> tuple[int, int | None]:
-    """The note's integer id (Virtuous addresses notes by it) and its reminder's, if any."""
+async def numeric_ids(database: Database, note_oid: str) -> tuple[int, int | None, str | None]:
+    """The note's integer id (Virtuous addresses notes by it), its reminder's, if any, and its latest
+    revision's ObjectId, if any."""
     async with unit_of_work(database) as session:
         note_id = (await session.execute(select(Note.id).where(Note.oid == note_oid))).scalar_one()
         reminder_id = (await session.execute(select(Reminder.id).where(Reminder.note_id == note_id))).scalar()
-    return note_id, reminder_id
+        revision = await session.scalar(
+            select(NoteRevision.oid).where(NoteRevision.note_id == note_id).order_by(NoteRevision.number.desc())
+        )
+    return note_id, reminder_id, revision
 
 
 class Objects:
@@ -43,13 +47,19 @@ class Objects:
         self.note_types = 0
 
     async def note(self, persona: Persona, contact_oid: str, **fields: Any) -> dict[str, Any]:
-        data = await tether_note(self.client, persona, contact_oid, **fields)
-        note_id, reminder_id = await numeric_ids(self.database, data["_id"])
+        data = await tether_note(self.client, persona, contact_oid, **{"note": "draft", **fields})
+        # Written as a draft, then edited by its author to read "n": every note has a revision to restore.
+        edited = await self.client.patch(
+            f"/api/contact-notes/{data['_id']}", json={"note": "n"}, headers=persona.headers
+        )
+        assert edited.status_code == 200, edited.text
+        note_id, reminder_id, revision = await numeric_ids(self.database, data["_id"])
         return {
             "tether": data["_id"],
             "virtuous": note_id,
             "reminder_oid": (data.get("reminder") or {}).get("_id"),
             "reminder_id": reminder_id,
+            "revision": revision,
         }
 
     async def ids(self, kind: str) -> dict[str, Any]:

@@ -46,7 +46,9 @@ def path_of(route: str, ids: dict[str, Any]) -> str:
     path = route.split(" ", 1)[1]
     if route == "GET /search":  # the contact-scoped search: its contact is what the cell is about
         path += f"?q=matrix&contactId={ids.get('contact_oid')}"
-    return path.replace("{contact_oid}", str(ids.get("contact_oid"))).replace("{note_oid}", str(ids.get("tether")))
+    for name, value in (("contact_oid", ids.get("contact_oid")), ("note_oid", ids.get("tether"))):
+        path = path.replace("{" + name + "}", str(value))
+    return path.replace("{revision_oid}", str(ids.get("revision")))
 
 
 async def call(

@@ -9,14 +9,14 @@ from fastapi import APIRouter, FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.staticfiles import StaticFiles
 
-from . import live, notes, pages, search, signin, uploads
+from . import history, live, notes, pages, search, signin, uploads
 from .templates import STATIC_DIR
 from .uploads import UPLOAD_PATH
 
 __all__ = ["UPLOAD_PATH", "mount", "router"]
 
 router = APIRouter(include_in_schema=False)
-for part in (signin.router, pages.router, notes.router, live.router, uploads.router, search.router):
+for part in (signin.router, pages.router, notes.router, history.router, live.router, uploads.router, search.router):
     router.include_router(part)
 
 
