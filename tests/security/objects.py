@@ -27,16 +27,19 @@ async def tether_note(client: httpx.AsyncClient, persona: Persona, contact_oid: 
     return response.json()["data"]  # type: ignore[no-any-return]
 
 
-async def numeric_ids(database: Database, note_oid: str) -> tuple[int, int | None, str | None]:
-    """The note's integer id (Virtuous addresses notes by it), its reminder's, if any, and its latest
-    revision's ObjectId, if any."""
+async def numeric_ids(database: Database, note_oid: str) -> tuple[int, int | None]:
+    """The note's integer id (Virtuous addresses notes by it) and its reminder's, if any."""
     async with unit_of_work(database) as session:
         note_id = (await session.execute(select(Note.id).where(Note.oid == note_oid))).scalar_one()
         reminder_id = (await session.execute(select(Reminder.id).where(Reminder.note_id == note_id))).scalar()
-        revision = await session.scalar(
-            select(NoteRevision.oid).where(NoteRevision.note_id == note_id).order_by(NoteRevision.number.desc())
-        )
-    return note_id, reminder_id, revision
+    return note_id, reminder_id
+
+
+async def latest_revision(database: Database, note_id: int) -> str | None:
+    """The ObjectId of the note's newest revision (its history), if it has one."""
+    async with unit_of_work(database) as session:
+        statement = select(NoteRevision.oid).where(NoteRevision.note_id == note_id)
+        return await session.scalar(statement.order_by(NoteRevision.number.desc()))
 
 
 class Objects:
@@ -53,13 +56,13 @@ class Objects:
             f"/api/contact-notes/{data['_id']}", json={"note": "n"}, headers=persona.headers
         )
         assert edited.status_code == 200, edited.text
-        note_id, reminder_id, revision = await numeric_ids(self.database, data["_id"])
+        note_id, reminder_id = await numeric_ids(self.database, data["_id"])
         return {
             "tether": data["_id"],
             "virtuous": note_id,
             "reminder_oid": (data.get("reminder") or {}).get("_id"),
             "reminder_id": reminder_id,
-            "revision": revision,
+            "revision": await latest_revision(self.database, note_id),
         }
 
     async def ids(self, kind: str) -> dict[str, Any]:
