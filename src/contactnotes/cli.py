@@ -197,6 +197,20 @@ def org_time_zone(org: str, zone: str) -> None:
     typer.echo(run_in_transaction(work))
 
 
+@org_app.command("history")
+def org_history(
+    org: str,
+    who: Annotated[str, typer.Argument(help="everyone (every member who can see the note) or admins")],
+) -> None:
+    """Who may see a note's edit history (default everyone who can see the note; or admins only)."""
+
+    async def work(session: AsyncSession) -> str:
+        found = await orgs.set_history_visibility(session, org, who)
+        return f"{found.name}: note history visible to {found.history_visibility}"
+
+    typer.echo(run_in_transaction(work))
+
+
 @contact_app.command("create")
 def contact_create(
     org: Annotated[str, typer.Option(help="Organization ObjectId or name")],

@@ -106,6 +106,9 @@ def test_the_documented_setup_sequence(cli_env: dict[str, str]) -> None:
     assert "two-factor off" in ok(cli_env, "user", "totp", "dana@example.com", "--disable")
     # The organization's time zone (Virtuous dates are its calendar days).
     assert ok(cli_env, "org", "time-zone", "Acme Tax", "America/Chicago").strip() == "Acme Tax: America/Chicago"
+    # Who may read note history: admins only, then everyone who sees the note again.
+    assert ok(cli_env, "org", "history", "Acme Tax", "admins").strip() == "Acme Tax: note history visible to admins"
+    assert "visible to everyone" in ok(cli_env, "org", "history", "Acme Tax", "everyone")
     # The lists show both id forms: the integer id (Virtuous paths) and the ObjectId (TetherAI bodies).
     assert ok(cli_env, "contact", "list", "--org", "Acme Tax").splitlines() == [
         "ID\tOBJECTID\tNAME\tEMAIL",
@@ -156,6 +159,7 @@ ERROR_CASES = [
     (("user", "set-password", "dup@example.com"), "at least 8 characters"),
     (("user", "totp", "ghost@example.com"), "No user with email ghost@example.com"),
     (("org", "time-zone", "Acme Tax", "Mars/Olympus"), "not an IANA time zone name"),
+    (("org", "history", "Acme Tax", "nobody"), "history visibility is one of: everyone, admins"),
 ]
 
 

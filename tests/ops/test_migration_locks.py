@@ -76,6 +76,13 @@ ALLOWED: dict[tuple[str, str], tuple[set[str], str]] = {
     ("0013", "users"): ({"AccessExclusiveLock"}, NEW_NULLABLE_COLUMN),
     ("0020", "users"): ({"AccessExclusiveLock"}, NEW_NULLABLE_COLUMN),
     ("0020", "webhook_deliveries"): ({"ShareRowExclusiveLock"}, FK_FROM_A_NEW_TABLE),
+    ("0017", "organizations"): (
+        {"AccessExclusiveLock", "ShareRowExclusiveLock"},
+        "ADD COLUMN with a constant default: PostgreSQL 11+ keeps the default in the catalog, no rewrite; the "
+        "lock is taken under lock_timeout and held for milliseconds; and " + FK_FROM_A_NEW_TABLE,
+    ),
+    ("0017", "users"): ({"ShareRowExclusiveLock"}, FK_FROM_A_NEW_TABLE),
+    ("0017", "notes"): ({"ShareRowExclusiveLock"}, FK_FROM_A_NEW_TABLE),
 }
 
 SCRIPTS = MIGRATIONS_DIR / "versions"

@@ -81,6 +81,19 @@ MATRIX: dict[str, Row | Public | Elsewhere] = {
         "private": "401 2xx 404 404 404",
         "foreign": "401 404 404 404 2xx",
     },
+    # A note's history is as visible as the note; the author or an admin restores a revision (a new edit).
+    "GET /api/contact-notes/{noteId}/history": {
+        "own": ALL_404_FOREIGN,
+        "team": ALL_404_FOREIGN,
+        "private": "401 2xx 404 404 404",
+        "foreign": "401 404 404 404 2xx",
+    },
+    "POST /api/contact-notes/{noteId}/history/{revisionId}/restore": {
+        "own": "401 2xx 403 2xx 404",
+        "team": "401 403 2xx 2xx 404",
+        "private": "401 2xx 404 404 404",
+        "foreign": "401 404 404 404 2xx",
+    },
     # --- Tether: notifications, people, contacts
     "GET /api/notifications": {"none": "401 2xx 2xx 2xx 2xx"},
     "POST /api/notifications/read-all": {"none": "401 2xx 2xx 2xx 2xx"},

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from contactnotes.auth import service as auth
 from contactnotes.db.engine import Database
 from contactnotes.db.uow import unit_of_work
-from contactnotes.models import Note, NoteType, Reminder
+from contactnotes.models import Note, NoteRevision, NoteType, Reminder
 from contactnotes.settings import Settings
 from contactnotes.users import service as users
 from tests.attachments.helpers import as_attachment, upload_pdf
@@ -37,6 +37,13 @@ async def numeric_ids(database: Database, note_oid: str) -> tuple[int, int | Non
     return note_id, reminder_id
 
 
+async def latest_revision(database: Database, note_id: int) -> str | None:
+    """The ObjectId of the note's newest revision (its history), if it has one."""
+    async with unit_of_work(database) as session:
+        statement = select(NoteRevision.oid).where(NoteRevision.note_id == note_id)
+        return await session.scalar(statement.order_by(NoteRevision.number.desc()))
+
+
 class Objects:
     """Makes each kind of object on demand; `ids(kind)` gives the values its path parameters take."""
 
@@ -46,13 +53,19 @@ class Objects:
         self.members = 0
 
     async def note(self, persona: Persona, contact_oid: str, **fields: Any) -> dict[str, Any]:
-        data = await tether_note(self.client, persona, contact_oid, **fields)
+        data = await tether_note(self.client, persona, contact_oid, **{"note": "draft", **fields})
+        # Written as a draft, then edited by its author to read "n": every note has a revision to restore.
+        edited = await self.client.patch(
+            f"/api/contact-notes/{data['_id']}", json={"note": "n"}, headers=persona.headers
+        )
+        assert edited.status_code == 200, edited.text
         note_id, reminder_id = await numeric_ids(self.database, data["_id"])
         return {
             "tether": data["_id"],
             "virtuous": note_id,
             "reminder_oid": (data.get("reminder") or {}).get("_id"),
             "reminder_id": reminder_id,
+            "revision": await latest_revision(self.database, note_id),
         }
 
     async def ids(self, kind: str) -> dict[str, Any]:

@@ -48,6 +48,7 @@ def _path(route: str, ids: dict[str, Any]) -> str:
         "delivery_id": ids.get("delivery"),
         "key": ids.get("key"),
         "name": ids.get("name"),
+        "revisionId": ids.get("revision"),
     }
     for name, value in values.items():
         if "{" + name + "}" in path:

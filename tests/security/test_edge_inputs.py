@@ -116,6 +116,7 @@ def queries(world: World, ids: dict[str, Any]) -> dict[str, dict[str, str]]:
         "GET /api/Reminder/Active": virtuous_paging,
         f"GET /api/Reminder/ByContact/{contact.id}/Active": virtuous_paging,
         f"GET /api/webhooks/{ids['hook_oid']}/deliveries": paging,
+        f"GET /api/contact-notes/{ids['note_oid']}/history": paging,
         f"PUT /api/Webhook/{ids['hook_id']}/Active": {"active": "true"},
     }
 

@@ -66,6 +66,19 @@ WEB_MATRIX: dict[str, Row | Public | Elsewhere] = {
         "private": "login ok 404 404 404",
         "foreign": FOREIGN_ONLY,
     },
+    # A note's history is as visible as the note; the author or an admin restores a version.
+    "GET /notes/{note_oid}/history": {
+        "own": ALL_404_FOREIGN,
+        "team": ALL_404_FOREIGN,
+        "private": "login ok 404 404 404",
+        "foreign": FOREIGN_ONLY,
+    },
+    "POST /notes/{note_oid}/history/{revision_oid}/restore": {
+        "own": "login ok 403 ok 404",
+        "team": "login 403 ok ok 404",
+        "private": "login ok 404 404 404",
+        "foreign": FOREIGN_ONLY,
+    },
     "POST /uploads": {"none": "login ok ok ok ok"},
     "GET /people": {"none": "login ok ok ok ok"},
     "GET /search": ON_CONTACTS,  # with contactId; the whole organization's search is in the web leak sweep

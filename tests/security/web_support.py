@@ -59,6 +59,7 @@ def path_of(route: str, ids: dict[str, Any]) -> str:
         ("{type_id}", "type_id"),
         ("{webhook_oid}", "webhook_oid"),
         ("{delivery_oid}", "delivery"),
+        ("{revision_oid}", "revision"),
     ):
         path = path.replace(name, str(ids.get(key)))
     return path

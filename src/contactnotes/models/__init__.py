@@ -5,6 +5,7 @@ from contactnotes.models.contact import Contact
 from contactnotes.models.file_text import FileText, FileTextStatus
 from contactnotes.models.idempotency import IdempotencyKey
 from contactnotes.models.note import ContactNoteCount, Note, NoteAttachment, NoteMention, NoteReaction, NoteType
+from contactnotes.models.note_revision import NoteRevision
 from contactnotes.models.notification import EmailStatus, Notification, NotificationKind
 from contactnotes.models.org import Organization
 from contactnotes.models.outbox import OutboxEvent
@@ -30,6 +31,7 @@ __all__ = [
     "NoteAttachment",
     "NoteMention",
     "NoteReaction",
+    "NoteRevision",
     "NoteType",
     "Notification",
     "NotificationKind",

@@ -13,3 +13,5 @@ class Organization(DualIdMixin, CreatedAtMixin, Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     # IANA name (Europe/Paris). Virtuous answers dates as this zone's calendar days and reads zone-less input in it.
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    # Who may read a note's edit history: "everyone" who can see the note, or "admins" only (docs/data.md).
+    history_visibility: Mapped[str] = mapped_column(String(16), default="everyone", server_default="everyone")

@@ -19,7 +19,7 @@ from contactnotes.kit.emoji_forms import canonical_emoji
 from contactnotes.kit.ids import new_oid
 from contactnotes.kit.unset import Unset
 from contactnotes.models import Note
-from contactnotes.notes import create_repository, mentions, repository, snapshots
+from contactnotes.notes import create_repository, history_repository, mentions, repository, snapshots
 from contactnotes.notes.mentions import handles_in
 from contactnotes.notes.schemas import (
     MAX_ATTACHMENTS,
@@ -41,6 +41,8 @@ from contactnotes.users.repository import Member
 from contactnotes.users.schemas import UserSummary
 
 NOT_FOUND = "Contact note not found"
+# The note's own columns an edit may change, which each revision keeps (docs/data.md).
+VERSIONED_FIELDS = ("body", "type", "important", "is_private", "time_spent_minutes", "note_date")
 
 
 def _check_body(body: str) -> None:
@@ -270,6 +272,21 @@ async def update_note(
     note = await _visible(session, principal, ref, lock=True)
     if note.author_id != principal.user_id:
         raise Forbidden("Only the author can edit a note")
+    return await apply_update(session, principal, note, data)
+
+
+def versioned_state(note: Note) -> dict[str, Any]:
+    """What a revision keeps of a note: its body and fields (not its files, mentions or reminder)."""
+    return {name: getattr(note, name) for name in VERSIONED_FIELDS}
+
+
+async def apply_update(
+    session: AsyncSession, principal: Principal, note: Note, data: NoteUpdate
+) -> tuple[NoteView, list[int]]:
+    """update_note's work on a note its caller loaded with the access check and a row lock, and that the
+    caller may change (the author; or an admin restoring a version, notes/history.py). An edit that changes
+    the body or a field keeps the state before it as a revision."""
+    before = versioned_state(note)
     if not isinstance(data.contact, Unset):
         await _check_same_contact(session, principal, note, data.contact)
     now = utc_now()
@@ -292,17 +309,17 @@ async def update_note(
     if not isinstance(data.note_date, Unset):
         note.note_date = data.note_date or note.created_at
 
-    before = set(await repository.mentioned_user_ids(session, note.id))
+    was_mentioned = set(await repository.mentioned_user_ids(session, note.id))
     mention_oids: list[str]
     if isinstance(data.mentions, Unset):
         # Mentions by id that the client did not restate are kept; handles are re-read from the new body.
-        mention_oids = [u.oid for u in await users_repository.find_by_ids(session, principal.org_id, before)]
+        mention_oids = [u.oid for u in await users_repository.find_by_ids(session, principal.org_id, was_mentioned)]
     else:
         mention_oids = data.mentions
     mentioned = await _resolve_mentions(session, principal, note.body, mention_oids, is_private=note.is_private)
     after = {u.id for u in mentioned}
-    await repository.remove_mentions(session, note.id, sorted(before - after))
-    added = [u.id for u in mentioned if u.id not in before]
+    await repository.remove_mentions(session, note.id, sorted(was_mentioned - after))
+    added = [u.id for u in mentioned if u.id not in was_mentioned]
     await repository.add_mentions(session, note.id, added, now)
 
     if not isinstance(data.attachments, Unset):
@@ -311,13 +328,15 @@ async def update_note(
         await repository.replace_attachments(session, note.id, attached, existing=True)
         await attachments.bind_to_note(session, principal, attached, note.id)
 
+    if versioned_state(note) != before:
+        await history_repository.add_revision(session, principal.org_id, note.id, principal.user_id, now, before)
     note.is_edited = True
     note.updated_at = now
     note.modified_by_id = principal.user_id
     await session.flush()
     view = await _view(session, note)
     updated = Event(EventType.NOTE_UPDATED, {"note_id": note.id, "actor_id": principal.user_id}, _snapshot(view))
-    newly = [_summary(u) for u in mentioned if u.id not in before]
+    newly = [_summary(u) for u in mentioned if u.id not in was_mentioned]
     await mentions.notify_mentioned(session, principal, note=view, users=newly, then=[updated])
     return view, added
 
@@ -329,6 +348,8 @@ async def delete_note(session: AsyncSession, principal: Principal, ref: int | st
         raise Forbidden("Only the author or an organization admin can delete a note")
     view = await _view(session, note)
     note.deleted_at = utc_now()
+    # A deleted note's history goes with it: its earlier bodies are not kept once the note is gone.
+    await history_repository.delete_for_note(session, principal.org_id, note.id)
     await session.flush()
     # The note as it was: a webhook's note.deleted shows it; the stream tells only its ids, and no event
     # about this note is shown to anyone any more (notes/events.py).

@@ -77,6 +77,28 @@ async def set_time_zone(session: AsyncSession, ref: str, name: str) -> Organizat
     return org
 
 
+class HistoryVisibility:
+    """Who may read a note's edit history (docs/data.md)."""
+
+    EVERYONE = "everyone"  # every member who can see the note
+    ADMINS = "admins"  # organization admins only (for the notes they can see)
+    ALL = (EVERYONE, ADMINS)
+
+
+async def set_history_visibility(session: AsyncSession, ref: str, value: str) -> Organization:
+    org = await find_org(session, ref)
+    value = value.strip().lower()
+    if value not in HistoryVisibility.ALL:
+        raise Invalid.field("historyVisibility", f"history visibility is one of: {', '.join(HistoryVisibility.ALL)}")
+    org.history_visibility = value
+    await session.flush()
+    return org
+
+
+async def history_visibility(session: AsyncSession, org_id: int) -> str:
+    return await repository.history_visibility_of(session, org_id)
+
+
 async def current(session: AsyncSession, principal: Principal) -> Organization:
     """The caller's organization."""
     org = await repository.get(session, principal.org_id)

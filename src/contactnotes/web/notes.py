@@ -14,7 +14,7 @@ from contactnotes.auth.sessions import SignedIn
 from contactnotes.contacts import service as contacts
 from contactnotes.errors import DomainError, Forbidden, Invalid
 from contactnotes.http.deps import FilesDep, SessionDep
-from contactnotes.notes import browsing
+from contactnotes.notes import browsing, history
 from contactnotes.notes import service as notes
 from contactnotes.notes.rendering import render_markdown
 from contactnotes.notes.schemas import MAX_NOTE_LENGTH, NoteView, TimelineFilter
@@ -105,6 +105,7 @@ async def timeline(request: Request, contact_oid: str, session: SessionDep, file
         "composer": Composer(),
         "errors": {},
         "emoji": QUICK_EMOJI,
+        "history_visible": await history.may_see_history(session, me.principal),
         **await _composer_context(request, session, me, members),
     }
     if is_htmx(request) and request.headers.get("hx-target") == "timeline":
@@ -141,6 +142,7 @@ async def more_notes(request: Request, contact_oid: str, session: SessionDep, fi
         "items": _items(files, me, found.items, await _members(session, me)),
         "next_url": _more_url(contact.oid, kept, found.next_cursor),
         "emoji": QUICK_EMOJI,
+        "history_visible": await history.may_see_history(session, me.principal),
     }
     return page(request, "note_slice.html", context)
 
@@ -196,7 +198,13 @@ async def _note_response(
     request: Request, session: SessionDep, files: Files, me: SignedIn, note: NoteView, *, editing: bool = False
 ) -> HTMLResponse:
     item = note_item(files, me.principal, note, names_of(await _members(session, me)))
-    context: dict[str, Any] = {"me": me, "item": item, "emoji": QUICK_EMOJI}
+    context: dict[str, Any] = {
+        "me": me,
+        "item": item,
+        "emoji": QUICK_EMOJI,
+        # "edited" links to the note's history where the organization shows it to this member.
+        "history_visible": await history.may_see_history(session, me.principal),
+    }
     if editing:
         context["note_types"] = await team.note_types(session, me.principal)
         context["edit"] = Edit(note.body, note.type, note.important)

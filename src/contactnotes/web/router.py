@@ -15,6 +15,7 @@ from . import (
     admin_note_types,
     admin_webhooks,
     contact_edit,
+    history,
     inbox,
     live,
     notes,
@@ -31,7 +32,7 @@ __all__ = ["UPLOAD_PATH", "mount", "router"]
 
 router = APIRouter(include_in_schema=False)
 for part in (
-    signin.router, pages.router, notes.router, live.router, uploads.router, search.router, inbox.router,
+    signin.router, pages.router, notes.router, history.router, live.router, uploads.router, search.router, inbox.router,
     reminders.router,
 ):  # fmt: skip
     router.include_router(part)

@@ -9,6 +9,7 @@ from contactnotes.auth.principal import Principal
 from contactnotes.contacts.schemas import ContactPage, ContactView
 from contactnotes.http.errors import RequestRefused
 from contactnotes.kit.clock import iso_millis, utc_now
+from contactnotes.notes.history import HistoryPage, NoteState, RevisionView
 from contactnotes.notes.rendering import render_markdown
 from contactnotes.notes.schemas import NoteCreate, NotePage, NoteUpdate, NoteView
 from contactnotes.notifications.schemas import NotificationPage, NotificationView
@@ -22,12 +23,15 @@ from .wire import (
     AuthorOut,
     ContactOut,
     ContactRefOut,
+    DiffSegmentOut,
+    HistoryEnvelope,
     MatchedInOut,
     MeOut,
     NoteCreateIn,
     NoteListEnvelope,
     NoteOut,
     NotePagination,
+    NoteStateOut,
     NoteUpdateIn,
     NotificationListEnvelope,
     NotificationOut,
@@ -36,6 +40,7 @@ from .wire import (
     ReactionOut,
     ReminderIn,
     ReminderOut,
+    RevisionOut,
     SearchEnvelope,
     SearchHitOut,
     SearchPagination,
@@ -272,3 +277,45 @@ def contact_out(view: ContactView) -> ContactOut:
 
 def contacts_out(page: ContactPage) -> list[ContactOut]:
     return [contact_out(view) for view in page.items]
+
+
+# ---- note history -----------------------------------------------------------------------------------
+
+# Core field names to the names NoteStateOut (and NoteOut) spell them with.
+_STATE_FIELDS = {
+    "body": "note", "type": "type", "important": "important", "is_private": "isPrivate",
+    "time_spent_minutes": "timeSpent", "note_date": "noteDate",
+}  # fmt: skip
+
+
+def note_state_out(state: NoteState) -> NoteStateOut:
+    return NoteStateOut(
+        note=state.body,
+        type=state.type,
+        important=state.important,
+        is_private=state.is_private,
+        time_spent=state.time_spent_minutes,
+        note_date=iso_millis(state.note_date),
+    )
+
+
+def revision_out(view: RevisionView) -> RevisionOut:
+    return RevisionOut(
+        id=view.oid,
+        number=view.number,
+        edited_by=author_out(view.edited_by),
+        edited_at=iso_millis(view.edited_at),
+        changed=[_STATE_FIELDS[name] for name in view.changed],
+        before=note_state_out(view.before),
+        after=note_state_out(view.after),
+        note_diff=[DiffSegmentOut(op=s.op, text=s.text) for s in view.body_diff],
+    )
+
+
+def history_out(page: HistoryPage, *, limit: int, offset: int) -> HistoryEnvelope:
+    return HistoryEnvelope(
+        message="Contact note history retrieved",
+        data=[revision_out(item) for item in page.items],
+        pagination=pagination(page.total, limit=limit, offset=offset, returned=len(page.items)),
+        can_restore=page.can_restore,
+    )

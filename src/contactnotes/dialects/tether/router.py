@@ -4,13 +4,27 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import auth, files, note_types, notes, notifications, people, reminders, search, stream, uploads, webhooks
+from . import (
+    auth,
+    files,
+    history,
+    note_types,
+    notes,
+    notifications,
+    people,
+    reminders,
+    search,
+    stream,
+    uploads,
+    webhooks,
+)
 
 router = APIRouter()
 router.include_router(auth.login_router)
 router.include_router(auth.verify_router)
 router.include_router(search.router)  # before notes: /search is not a note id
 router.include_router(notes.router)
+router.include_router(history.router)
 router.include_router(notifications.router)
 router.include_router(people.users_router)
 router.include_router(people.contacts_router)

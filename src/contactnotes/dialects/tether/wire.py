@@ -361,3 +361,41 @@ class ContactOut(WireModel):
     email: str | None
     avatar_url: str | None = Field(alias="avatarUrl")
     created_at: str = Field(alias="createdAt")
+
+
+# ---- note history -----------------------------------------------------------------------------------
+
+
+class DiffSegmentOut(WireModel):
+    """A run of the body's word diff: plain text (never markup), kept, added or removed by the edit."""
+
+    op: Literal["equal", "insert", "delete"]
+    text: str
+
+
+class NoteStateOut(WireModel):
+    """A note's body and fields at one point of its history."""
+
+    note: str
+    type: str
+    important: bool
+    is_private: bool = Field(alias="isPrivate")
+    time_spent: int | None = Field(alias="timeSpent")
+    note_date: str = Field(alias="noteDate")
+
+
+class RevisionOut(WireModel):
+    id: str = Field(alias="_id")
+    number: int = Field(description="1 for the note's first edit, 2 for the next, ...")
+    edited_by: AuthorOut = Field(alias="editedBy")
+    edited_at: str = Field(alias="editedAt")
+    changed: list[str] = Field(description="The fields this edit changed, named as in `before` and `after`.")
+    before: NoteStateOut = Field(description="The note before this edit: what restoring this revision brings back.")
+    after: NoteStateOut
+    note_diff: list[DiffSegmentOut] = Field(
+        alias="noteDiff", description="Word diff of `note` from before to after; empty when the body did not change."
+    )
+
+
+class HistoryEnvelope(ListEnvelope[RevisionOut]):
+    can_restore: bool = Field(alias="canRestore", description="Whether the caller may restore this note's revisions.")
