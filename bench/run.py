@@ -29,6 +29,7 @@ import typer
 from alembic.script import ScriptDirectory
 from rich.console import Console
 
+from bench import sqlite_creates
 from bench.load import RARE_WORD, SIZES, WORDS, BenchData, load
 from contactnotes.auth import sessions
 from contactnotes.db import migrate
@@ -135,16 +136,20 @@ def wrk(scenario: Scenario, token: str, *, connections: int, seconds: int, pause
     )
 
 
-def start(command: list[str], env: dict[str, str], ready_url: str) -> subprocess.Popen[bytes]:
+def start(command: list[str], env: dict[str, str], ready_url: str, wait: float = 60) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         try:
             if httpx.get(ready_url, timeout=1).status_code == 200:
                 return process
         except httpx.TransportError:
             time.sleep(0.2)
-    process.kill()
+    process.terminate()  # SIGTERM: a supervisor (--workers) stops its server processes too
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
     raise RuntimeError(f"{command} did not become ready")
 
 
@@ -321,8 +326,21 @@ def main(
     admin_dsn: Annotated[
         str, typer.Option(help="PostgreSQL admin DSN")
     ] = "postgresql://postgres@127.0.0.1:5432/postgres",
+    only: Annotated[
+        str | None,
+        typer.Option(help="sqlite: only the embedded database's creates (ceiling, 1 and 2 workers); no PostgreSQL"),
+    ] = None,
+    redis_url: Annotated[
+        str, typer.Option(help="Redis for the 2-worker run (the workers share rate limits through it)")
+    ] = "redis://127.0.0.1:6379/0",
 ) -> None:
-    """Run the benchmark and write bench/results/<date>-<size>.md."""
+    """Run the benchmark and write bench/results/<date>-<size>.md (or <date>-sqlite-run.md with --only sqlite)."""
+    if only == "sqlite":
+        path = sqlite_creates.run(rounds, seconds, connections, redis_url, HERE / "results" / ".sqlite")
+        console.print(f"report: {path}")
+        return
+    if only is not None:
+        raise typer.BadParameter("--only takes: sqlite")
     if size not in SIZES:
         raise typer.BadParameter(f"size must be one of {', '.join(SIZES)}")
     url, data, cursor, depth = asyncio.run(prepare(admin_dsn, size, prefix=database_prefix))
