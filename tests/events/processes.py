@@ -95,7 +95,7 @@ def server(database_url: str, **overrides: object) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a bound for a loaded test machine, not a measurement
         while True:
             try:
                 if httpx.get(base + "/healthz", timeout=1).status_code == 200:
@@ -103,6 +103,8 @@ def server(database_url: str, **overrides: object) -> Iterator[str]:
             except httpx.HTTPError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()  # its stderr ends only when it does: reading a live one would wait forever
+                process.wait()
                 raise AssertionError(
                     f"server did not start: {process.stderr.read().decode() if process.stderr else ''}"
                 )
