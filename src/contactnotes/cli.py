@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import os
 import sys
-from collections.abc import Awaitable, Callable
+import tempfile
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -18,12 +21,12 @@ from contactnotes.auth import service as auth
 from contactnotes.auth import totp
 from contactnotes.contacts import service as contacts
 from contactnotes.db import migrate as migrations
-from contactnotes.db.engine import Database
+from contactnotes.db.engine import Database, is_sqlite
 from contactnotes.db.uow import unit_of_work
 from contactnotes.errors import DomainError
 from contactnotes.models import ApiToken
 from contactnotes.orgs import service as orgs
-from contactnotes.settings import get_settings, settings_problems
+from contactnotes.settings import Settings, get_settings, settings_problems
 from contactnotes.users import service as users
 
 T = TypeVar("T")
@@ -320,10 +323,39 @@ def note_type_remove(name: str, org: OrgOption) -> None:
     typer.echo(f"note type {name!r} removed")
 
 
+def default_workers(settings: Settings) -> int:
+    """One process per core on PostgreSQL when Redis shares the rate limits; otherwise one.
+
+    The embedded SQLite database keeps one: its connection runs on the event loop (db/inline_sqlite.py), and
+    a second process would wait for the write lock there. Without Redis each process would count rate limits
+    on its own, so more processes would admit more requests than the limits say.
+    """
+    if is_sqlite(settings.database_url) or not settings.redis_url:
+        return 1
+    return os.cpu_count() or 1
+
+
+def workers_problem(settings: Settings, workers: int) -> str | None:
+    if workers < 1:
+        return "--workers must be 1 or more"
+    if workers > 1 and not settings.redis_url:
+        return (
+            "--workers above 1 needs CONTACTNOTES_REDIS_URL: the processes share rate limits and the live "
+            "stream through Redis"
+        )
+    return None
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Server processes. Default: one per core on PostgreSQL with Redis, otherwise 1 (docs/deploy.md)"
+        ),
+    ] = None,
 ) -> None:
     """Serve the HTTP APIs."""
     import uvicorn
@@ -331,17 +363,42 @@ def serve(
     from contactnotes.observability import logs
 
     settings = get_settings()
+    workers = default_workers(settings) if workers is None else workers
+    problem = workers_problem(settings, workers)
+    if problem is not None:
+        typer.echo(problem, err=True)
+        raise typer.Exit(2)
     logs.configure(settings.log_level, settings.log_format)
-    uvicorn.run(
-        "contactnotes.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        log_level=settings.log_level,
-        log_config=logs.uvicorn_log_config(settings.log_level),
-        access_log=False,  # the app logs each request itself (JSON, with its request id, no query string)
-        proxy_headers=True,
-    )
+    with metrics_shared_by(workers):
+        uvicorn.run(
+            "contactnotes.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=settings.log_level,
+            log_config=logs.uvicorn_log_config(settings.log_level),
+            access_log=False,  # the app logs each request itself (JSON, with its request id, no query string)
+            proxy_headers=True,
+            # The supervisor kills a process that does not answer its ping in time; on a loaded machine a
+            # busy (not hung) process can take more than uvicorn's 5 seconds.
+            timeout_worker_healthcheck=30,
+        )
+
+
+@contextlib.contextmanager
+def metrics_shared_by(workers: int) -> Iterator[None]:
+    """Several server processes behind one port: /metrics answers for all of them (prometheus-client's
+    multiprocess mode, in a fresh directory that the processes inherit), unless the operator chose one."""
+    if workers == 1 or os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="contactnotes-metrics-") as directory:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+        try:
+            yield
+        finally:
+            del os.environ["PROMETHEUS_MULTIPROC_DIR"]
 
 
 @app.command()

@@ -95,7 +95,7 @@ def server(database_url: str, **overrides: object) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a bound for a loaded test machine, not a measurement
         while True:
             try:
                 if httpx.get(base + "/healthz", timeout=1).status_code == 200:

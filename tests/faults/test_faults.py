@@ -22,7 +22,7 @@ from sqlalchemy import select
 from contactnotes.db import migrate
 from contactnotes.db.engine import Database
 from contactnotes.db.uow import unit_of_work
-from contactnotes.models import Note
+from contactnotes.models import Note, NoteMention
 from contactnotes.settings import Settings
 from tests.conftest import IN_CI, fresh_pg_database
 from tests.factories import World, build_world
@@ -53,7 +53,8 @@ async def write_for(
                 try:
                     response = await client.post(
                         "/api/contact-notes",
-                        json={"contactId": world.contact.oid, "note": f"writer {n} note {i}"},
+                        # A create with a mention: the note, its mention, a notification and outbox rows.
+                        json={"contactId": world.contact.oid, "note": f"@bob writer {n} note {i}"},
                         headers=world.alice.headers,
                     )
                 except httpx.TransportError:
@@ -72,11 +73,15 @@ async def write_for(
     await asyncio.gather(*(writer(n) for n in range(WRITERS)))
 
 
-async def stored(settings: Settings) -> set[str]:
+async def stored(settings: Settings, *, mentioning: bool = False) -> set[str]:
+    """The notes in the database; with `mentioning`, only those whose mention was stored with them."""
     database = Database(settings)
+    query = select(Note.oid)
+    if mentioning:
+        query = query.join(NoteMention, NoteMention.note_id == Note.id)
     try:
         async with unit_of_work(database) as session:
-            return set(await session.scalars(select(Note.oid)))
+            return set(await session.scalars(query))
     finally:
         await database.dispose()
 
@@ -100,7 +105,8 @@ async def test_sigkill_under_sixteen_writers_loses_no_acknowledged_write(
     finally:
         stop_server(server)
     assert len(load.acknowledged) > WRITERS  # the kill came mid-stream, not before the first write
-    assert set(load.acknowledged) <= await stored(settings)
+    # Each acknowledged create is there whole: the note and the mention written in its transaction.
+    assert set(load.acknowledged) <= await stored(settings, mentioning=True)
     print(f"SIGKILL under {WRITERS} writers: {len(load.acknowledged)} acknowledged creates, all stored")
 
     restarted = start_server(env)  # and the service comes back on the same data

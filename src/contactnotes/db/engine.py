@@ -9,6 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from contactnotes.db import inline_sqlite
 from contactnotes.db.functions import register_sqlite_functions
 from contactnotes.settings import Settings
 
@@ -40,7 +41,19 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     def _on_begin(connection: Any) -> None:
         # A deferred transaction that reads and then writes can fail at once with SQLITE_BUSY when another
         # process (a worker) wrote in between; taking the write lock up front makes busy_timeout apply.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        driver = connection.connection.driver_connection
+        if isinstance(driver, inline_sqlite.InlineConnection):
+            driver.begin_immediate()  # straight to sqlite3: no statement, cursor and result objects for a BEGIN
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _inline(url: str) -> dict[str, Any]:
+    parsed = make_url(url)
+    database = parsed.database
+    if not database or database == ":memory:":
+        return {}  # a throw-away in-memory database keeps the driver's own connection
+    return {"async_creator": inline_sqlite.creator(database, uri=parsed.query.get("uri") == "true")}
 
 
 def build_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
@@ -48,8 +61,8 @@ def build_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
     if is_sqlite(url):
         prepare_sqlite_file(url)
         # One connection per process: SQLite has one writer anyway, and queueing in the pool is cheaper
-        # and kinder than lock retries.
-        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
+        # and kinder than lock retries. It runs on the event loop's thread (db/inline_sqlite.py says why).
+        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60, **_inline(url))
         _configure_sqlite(engine)
         return engine
     return create_async_engine(

@@ -23,6 +23,18 @@ def limiter_of(request: Request) -> Limiter:
     return limiter
 
 
+async def counter_store(request: Request) -> Limiter:
+    """The limiter, for counting this request. Before a round trip to a shared store (Redis) an embedded
+    database's request gives back its connection: the process has one, and every other request would wait
+    for it through the round trip. What the request read so far (its credential) is committed; its writes
+    take the connection again after the count."""
+    limiter = limiter_of(request)
+    transaction = getattr(request.state, "transaction", None)
+    if getattr(limiter, "remote", False) and transaction is not None and request.app.state.database.is_sqlite:
+        await transaction.release()
+    return limiter
+
+
 def remember(request: Request, decision: Decision | None) -> None:
     setattr(request.state, STATE, decision)
 

@@ -70,6 +70,8 @@ class Limiter(Protocol):
 class InProcessLimiter:
     """Counters in this process only: right for one server process (the embedded default)."""
 
+    remote = False  # counting never waits on the network
+
     def __init__(self) -> None:
         self._windows: dict[str, tuple[int, float]] = {}  # key -> (count, window end, Unix seconds)
 
@@ -143,6 +145,8 @@ return answer
 
 class RedisLimiter:
     """Counters in Redis, shared by every process pointed at it."""
+
+    remote = True  # counting is a round trip
 
     def __init__(self, url: str, prefix: str = "contactnotes:ratelimit:") -> None:
         self._redis: Redis = Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)

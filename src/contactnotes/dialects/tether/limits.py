@@ -14,7 +14,7 @@ from fastapi import Request, Response
 
 from contactnotes.http.auth import PrincipalDep
 from contactnotes.http.deps import SettingsDep
-from contactnotes.http.ratelimit import RateLimited, limiter_of, remember, remembered, set_headers
+from contactnotes.http.ratelimit import RateLimited, counter_store, remember, remembered, set_headers
 from contactnotes.ratelimit import binding
 
 
@@ -31,7 +31,7 @@ async def limit_user_and_organization(request: Request, principal: PrincipalDep,
     ]
     if not scoped:
         return
-    decisions = await limiter_of(request).hit_all([(key, limit) for _, key, limit in scoped], window)
+    decisions = await (await counter_store(request)).hit_all([(key, limit) for _, key, limit in scoped], window)
     if decisions is None:  # the counters are unreachable: admit (logged by the limiter)
         return
     decision = binding(decisions)

@@ -11,7 +11,7 @@ from fastapi import Request, Response
 from contactnotes.auth.principal import Principal
 from contactnotes.http.auth import PrincipalDep
 from contactnotes.http.deps import SettingsDep
-from contactnotes.http.ratelimit import RateLimited, limiter_of, remember, remembered, set_headers
+from contactnotes.http.ratelimit import RateLimited, counter_store, limiter_of, remember, remembered, set_headers
 from contactnotes.ratelimit import Decision
 from contactnotes.settings import Settings
 
@@ -21,7 +21,7 @@ def client_key(request: Request) -> str:
 
 
 async def count(request: Request, key: str, limit: int, window: int) -> Decision | None:
-    decision = await limiter_of(request).hit(key, limit, window)
+    decision = await (await counter_store(request)).hit(key, limit, window)
     remember(request, decision)
     return decision
 
