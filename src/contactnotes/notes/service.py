@@ -11,7 +11,8 @@ from contactnotes.attachments import service as attachments
 from contactnotes.attachments.schemas import AttachmentIn, AttachmentView
 from contactnotes.auth.principal import Principal
 from contactnotes.contacts import service as contacts
-from contactnotes.errors import FieldProblem, Forbidden, Invalid, NotFound
+from contactnotes.contacts.schemas import ContactSummary
+from contactnotes.errors import FieldProblem, Forbidden, Invalid, NotFound, Unprocessable
 from contactnotes.jobs.events import EventType
 from contactnotes.jobs.queue import Event, enqueue
 from contactnotes.kit.clock import utc_now
@@ -22,6 +23,7 @@ from contactnotes.notes import mentions, repository, snapshots
 from contactnotes.notes.mentions import handles_in
 from contactnotes.notes.schemas import (
     MAX_ATTACHMENTS,
+    MAX_CONTACTS,
     MAX_DISTINCT_EMOJI,
     MAX_MENTIONS,
     MAX_NOTE_LENGTH,
@@ -96,6 +98,38 @@ async def _resolve_mentions(
     return list(mentioned.values())
 
 
+def _contacts_problem(message: str, code: str, field: str = "contactIds") -> Unprocessable:
+    return Unprocessable(message, [FieldProblem(field, message, code)])
+
+
+async def _linked_contacts(
+    session: AsyncSession, principal: Principal, primary: ContactSummary, refs: list[int | str] | None
+) -> list[ContactSummary]:
+    """Every contact a note is to be about, the primary one first: `refs` is the full set the caller sent
+    (None: the primary contact alone). The set must hold the primary contact, so a note never loses it, and
+    at least that one. A ref that names no contact of the caller's organization is refused the same way
+    whether it exists elsewhere or not."""
+    if refs is None:
+        return [primary]
+    if not refs:
+        message = "A note is about at least one contact (the last one cannot be unlinked)"
+        raise _contacts_problem(message, "LAST_CONTACT")
+    if len(refs) > MAX_CONTACTS:
+        raise _contacts_problem(f"A note is about at most {MAX_CONTACTS} contacts", "TOO_MANY")
+    found = await contacts.find_summaries(session, principal.org_id, refs)
+    for i, ref in enumerate(refs):
+        if ref not in found:
+            raise _contacts_problem(
+                f"{ref!r} is not a contact of this organization", "UNKNOWN_CONTACT", f"contactIds[{i}]"
+            )
+    linked = {c.id: c for c in (found[ref] for ref in refs)}  # in the order sent, each once
+    if primary.id not in linked:
+        raise _contacts_problem(
+            "contactIds must include the note's primary contact (contactId), which cannot be unlinked", "NO_PRIMARY"
+        )
+    return [primary, *(c for c in linked.values() if c.id != primary.id)]
+
+
 def _summary(user: Member) -> UserSummary:
     return UserSummary(user.id, user.oid, user.full_name, user.email, user.avatar_url)
 
@@ -116,6 +150,7 @@ async def create_note(session: AsyncSession, principal: Principal, data: NoteCre
     _check_time_spent(data.time_spent_minutes)
     _check_attachments(data.attachments)
     contact = await contacts.get_contact_summary(session, principal.org_id, data.contact)
+    linked = await _linked_contacts(session, principal, contact, data.contacts)
     attached = await attachments.attachments_for_note(session, principal, data.attachments)
     note_type = await orgs.resolve_note_type(session, principal.org_id, data.type)
     mentioned = await _resolve_mentions(session, principal, data.body, data.mentions, is_private=data.is_private)
@@ -138,6 +173,7 @@ async def create_note(session: AsyncSession, principal: Principal, data: NoteCre
             is_edited=False,
         ),
     )
+    await repository.link_contacts(session, note.id, principal.org_id, [c.id for c in linked[1:]])
     await repository.add_mentions(session, note.id, [u.id for u in mentioned], now)
     await repository.replace_attachments(session, note.id, attached, existing=False)
     await attachments.bind_to_note(session, principal, attached, note.id)
@@ -163,6 +199,7 @@ async def create_note(session: AsyncSession, principal: Principal, data: NoteCre
         attachments=[AttachmentView(a.key, a.name, a.size, a.content_type) for a in attached],
         reactions=[],
         reminder=reminder,
+        contacts=linked,
     )
     created = Event(EventType.NOTE_CREATED, {"note_id": note.id, "actor_id": principal.user_id}, _snapshot(view))
     await mentions.notify_mentioned(session, principal, note=view, users=view.mentions, then=[created])
@@ -238,6 +275,15 @@ async def _check_same_contact(session: AsyncSession, principal: Principal, note:
         raise Invalid.field("contactId", "A note cannot be moved to another contact", "IMMUTABLE")
 
 
+async def _relink(session: AsyncSession, principal: Principal, note: Note, refs: list[int | str]) -> None:
+    """Make the note's contacts the set `refs` (its primary contact kept); the counters follow by trigger."""
+    primary = await contacts.get_contact_summary(session, principal.org_id, note.contact_id)
+    wanted = {c.id for c in (await _linked_contacts(session, principal, primary, refs))[1:]}
+    current = set(await repository.linked_contact_ids(session, note.id))
+    await repository.unlink_contacts(session, note.id, sorted(current - wanted))
+    await repository.link_contacts(session, note.id, principal.org_id, sorted(wanted - current))
+
+
 async def update_note(
     session: AsyncSession, principal: Principal, ref: int | str, data: NoteUpdate
 ) -> tuple[NoteView, list[int]]:
@@ -247,6 +293,8 @@ async def update_note(
         raise Forbidden("Only the author can edit a note")
     if not isinstance(data.contact, Unset):
         await _check_same_contact(session, principal, note, data.contact)
+    if not isinstance(data.contacts, Unset):
+        await _relink(session, principal, note, data.contacts)
     now = utc_now()
     if not isinstance(data.body, Unset):
         _check_body(data.body)

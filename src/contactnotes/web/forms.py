@@ -34,6 +34,7 @@ FIELDS = {
     "reminder": "reminder_date",
     "contact": "body",
     "contactId": "body",
+    "contactIds": "also",
     "emoji": "emoji",
     "displayName": "name",
     "display_name": "name",
@@ -91,6 +92,7 @@ class Composer:
     reminder_message: str = ""
     reminder_owner: str = ""
     attachments: list[tuple[str, str]] = field(default_factory=list)  # (key, name)
+    also: list[str] = field(default_factory=list)  # ObjectIds of the other contacts the note is about
 
     @classmethod
     def from_form(cls, form: FormData) -> Composer:
@@ -107,6 +109,7 @@ class Composer:
             reminder_message=_text(form, "reminder_message"),
             reminder_owner=_text(form, "reminder_owner").strip(),
             attachments=list(zip(keys, names, strict=False)),
+            also=[oid.strip().lower() for oid in _texts(form, "also_contact") if oid.strip()],
         )
 
     def _local(self, value: str) -> datetime:
@@ -168,6 +171,7 @@ class Composer:
             time_spent_minutes=minutes,
             note_date=note_date,
             reminder=reminder,
+            contacts=[contact, *self.also] if self.also else None,
         )
 
 

@@ -53,7 +53,9 @@ async def _notes(
                 yield ": keep-alive\n\n"
                 continue
             note = event.note
-            if event.type != EventType.NOTE_CREATED or note is None or note.contact.oid != contact_oid:
+            if event.type != EventType.NOTE_CREATED or note is None:
+                continue
+            if contact_oid not in {c.oid for c in note.all_contacts}:  # a note shows on each contact's timeline
                 continue
             if note.author.id == me.principal.user_id or not listener.first_time(event.id):
                 continue  # the author's own page already shows it
