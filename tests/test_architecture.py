@@ -97,6 +97,7 @@ SCOPED_BY_CALLER = {
     "notes.mentioned_user_ids": "the note was loaded by get_visible",
     "notes.reaction_exists": "the note was loaded by get_visible",
     "notes.distinct_emoji": "the note was loaded by get_visible",
+    "notes.linked_contact_ids": "the note was loaded by get_visible",
     "notes.load_views": "renders notes already loaded by a scoped query",
     "notes.browsing_repository.views_by_ids": "renders notes whose ids a scoped query found",
     "notes.create_repository.write_created": "a write (one statement of CTEs the check cannot see into): every "

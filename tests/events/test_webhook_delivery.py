@@ -219,3 +219,42 @@ def test_retry_after_is_read_only_when_it_is_seconds(retry_after: str | None, wa
 
 def test_json_is_compact() -> None:
     assert json.dumps({"a": 1}, separators=(",", ":")) == '{"a":1}'
+
+
+class TestLinkedContacts:
+    async def test_both_formats_name_every_contact_of_the_note(
+        self, client: httpx.AsyncClient, world: World, receiver: Receiver, settings: Settings, database: Database
+    ) -> None:
+        await subscribe(client, world.ada.headers, receiver.url("/tether"), events=["note.created", "note.updated"])
+        response = await client.post(
+            "/api/Webhook",
+            json={
+                "payloadUrl": receiver.url("/virtuous"),
+                "secret": "virtuous-secret-0123456789",
+                "contactNoteCreate": True,
+                "active": True,
+            },
+            headers=world.ada.headers,
+        )
+        assert response.status_code == 200, response.text
+        both = [world.contact.oid, world.other_contact.oid]
+        note = await create_note(client, world.alice.headers, world.contact.oid, contactIds=both, note="Meeting")
+        relinked = await client.patch(
+            f"/api/contact-notes/{note['_id']}", json={"contactIds": [world.contact.oid]}, headers=world.alice.headers
+        )
+        assert relinked.status_code == 200, relinked.text
+
+        await work(settings, database)
+
+        by_path = {}
+        for request in receiver.wait_for(3):
+            by_path.setdefault(request.path, []).append(request.json)
+        created, updated = sorted(by_path["/tether"], key=lambda body: body["type"])
+        assert created["type"] == "note.created"
+        assert created["data"]["note"]["contactId"] == world.contact.oid
+        assert created["data"]["note"]["contactIds"] == both
+        assert [c["displayName"] for c in created["data"]["note"]["contacts"]] == ["Jordan Lee", "Priya Natarajan"]
+        assert updated["data"]["note"]["contactIds"] == [world.contact.oid]  # the snapshot of that change
+        [virtuous] = by_path["/virtuous"]
+        assert virtuous["data"]["contactId"] == world.contact.id  # Virtuous's one contact: the primary
+        assert virtuous["contactIds"] == [world.contact.id, world.other_contact.id]

@@ -46,6 +46,11 @@ FK_TO_NOTES = (
 TRIGGER = "CREATE TRIGGER: a catalog change; the lock is held for milliseconds"
 # The first releases built indexes on tables that held little: on a large table these block writes
 # (and 0009 reads too) for the build. They are not online; the deployment guide says so.
+LINKS_BACKFILL = (
+    "NOT FULLY ONLINE: the foreign key from the new note_contacts and the triggers on notes hold SHARE ROW "
+    "EXCLUSIVE on notes until the migration commits, after back-filling one link per note (one INSERT ... "
+    "SELECT): note writes wait for as long as that scan of notes takes, so that no note escapes the back-fill"
+)
 INDEX_BUILD = "NOT ONLINE: builds an index while holding SHARE (writes wait for the build)"
 INDEX_REBUILD = "NOT ONLINE: drops and rebuilds ix_notes_timeline under ACCESS EXCLUSIVE (reads and writes wait)"
 
@@ -83,6 +88,9 @@ ALLOWED: dict[tuple[str, str], tuple[set[str], str]] = {
     ),
     ("0017", "users"): ({"ShareRowExclusiveLock"}, FK_FROM_A_NEW_TABLE),
     ("0017", "notes"): ({"ShareRowExclusiveLock"}, FK_FROM_A_NEW_TABLE),
+    ("0018", "notes"): ({"ShareRowExclusiveLock"}, LINKS_BACKFILL),
+    ("0018", "contacts"): ({"ShareRowExclusiveLock"}, FK_FROM_A_NEW_TABLE),
+    ("0018", "organizations"): ({"ShareRowExclusiveLock"}, FK_FROM_A_NEW_TABLE),
 }
 
 SCRIPTS = MIGRATIONS_DIR / "versions"

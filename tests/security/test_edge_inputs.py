@@ -38,7 +38,7 @@ def bodies(world: World, ids: dict[str, Any]) -> dict[str, Any]:
     contact, member = world.contact, world.bob
     tether_note = {
         "contactId": contact.oid, "note": "n", "type": "Call", "important": True, "private": False, "timeSpent": 5,
-        "noteDateTime": "2026-01-10T15:30:00Z", "mentions": [member.oid],
+        "noteDateTime": "2026-01-10T15:30:00Z", "mentions": [member.oid], "contactIds": [contact.oid],
         "reminder": {"message": "m", "targetDate": "2026-02-01T00:00:00Z", "owner": member.oid, "description": "d"},
         "attachments": [{"key": "orgs/x/uploads/2026-01-01/a-w2.pdf", "name": "w2.pdf", "size": 5, "type": "t"}],
     }  # fmt: skip

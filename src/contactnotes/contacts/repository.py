@@ -33,6 +33,19 @@ async def find_summary(session: AsyncSession, org_id: int, ref: int | str) -> Co
     return ContactSummary(*row) if row is not None else None
 
 
+async def find_summaries(session: AsyncSession, org_id: int, refs: list[int | str]) -> dict[int | str, ContactSummary]:
+    """The organization's contacts among `refs` (integer ids or ObjectIds), by the ref that named them; a
+    ref naming no contact of this organization is absent."""
+    ids = [ref for ref in refs if isinstance(ref, int)]
+    oids = [ref for ref in refs if isinstance(ref, str)]
+    statement = _SUMMARY.where(_contacts.c.id.in_(ids) | _contacts.c.oid.in_(oids))
+    found: dict[int | str, ContactSummary] = {}
+    for row in await session.execute(statement, {"org_id": org_id}):
+        summary = ContactSummary(*row)
+        found[summary.id] = found[summary.oid] = summary
+    return found
+
+
 async def list_in_org(
     session: AsyncSession, org_id: int, *, search: str | None, limit: int, offset: int
 ) -> tuple[list[Contact], int]:

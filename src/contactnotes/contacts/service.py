@@ -63,6 +63,11 @@ async def get_contact_summary(session: AsyncSession, org_id: int, ref: int | str
     return contact
 
 
+async def find_summaries(session: AsyncSession, org_id: int, refs: list[int | str]) -> dict[int | str, ContactSummary]:
+    """The organization's contacts among `refs`, by ref; refs naming no contact of it are left out."""
+    return await repository.find_summaries(session, org_id, refs) if refs else {}
+
+
 async def list_contacts(
     session: AsyncSession, org_id: int, *, search: str | None, limit: int, offset: int
 ) -> tuple[list[Contact], int]:

@@ -4,7 +4,15 @@ from contactnotes.db.base import Base
 from contactnotes.models.contact import Contact
 from contactnotes.models.file_text import FileText, FileTextStatus
 from contactnotes.models.idempotency import IdempotencyKey
-from contactnotes.models.note import ContactNoteCount, Note, NoteAttachment, NoteMention, NoteReaction, NoteType
+from contactnotes.models.note import (
+    ContactNoteCount,
+    Note,
+    NoteAttachment,
+    NoteContact,
+    NoteMention,
+    NoteReaction,
+    NoteType,
+)
 from contactnotes.models.note_revision import NoteRevision
 from contactnotes.models.notification import EmailStatus, Notification, NotificationKind
 from contactnotes.models.org import Organization
@@ -29,6 +37,7 @@ __all__ = [
     "IdempotencyKey",
     "Note",
     "NoteAttachment",
+    "NoteContact",
     "NoteMention",
     "NoteReaction",
     "NoteRevision",

@@ -76,6 +76,21 @@ class NoteAttachment(Base):
     content_type: Mapped[str] = mapped_column(String(255))
 
 
+class NoteContact(Base):
+    """A contact a note is about. Every note has its primary contact (notes.contact_id) here too, written by
+    a trigger on notes (migration 0018), and any number of others linked besides (a meeting with three
+    people). A contact's timeline is the notes whose primary contact it is (ix_notes_timeline) plus the
+    notes linked to it besides (ix_note_contacts_linked), so the common path keeps its index."""
+
+    __tablename__ = "note_contacts"
+    __table_args__ = (Index("ix_note_contacts_linked", "contact_id", "is_primary", "note_id"),)
+
+    note_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True)
+    contact_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
+    org_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("organizations.id"))
+    is_primary: Mapped[bool] = mapped_column(default=False)
+
+
 class NoteMention(CreatedAtMixin, Base):
     __tablename__ = "note_mentions"
 
@@ -93,7 +108,8 @@ class NoteReaction(CreatedAtMixin, Base):
 
 class ContactNoteCount(Base):
     """How many live public notes a contact has (and how many of them are important), kept by database
-    triggers on notes (migration 0008), so a timeline's total costs the same at any history length.
+    triggers on notes (migration 0008) and on note_contacts for the contacts a note is linked to besides its
+    primary one (migration 0018), so a timeline's total costs the same at any history length.
 
     Each contact's count is spread over STRIPES rows (by note id) so that concurrent writers of one
     contact's notes rarely wait on the same row; a read sums the stripes."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, cast, exists, func, or_, select, tuple_, type_coerce
+from sqlalchemy import BigInteger, cast, exists, false, func, or_, select, tuple_, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.auth.principal import Principal
@@ -32,9 +32,7 @@ async def filtered_timeline_ids(
 ) -> list[tuple[int, datetime]]:
     """(id, note_date) of a page of a contact's visible notes matching `wanted`, newest first, after a
     keyset position. `author_id` is `wanted.author` already resolved in the caller's organization."""
-    statement = select(_notes.c.id, _notes.c.note_date).where(
-        visible(principal.org_id, principal.user_id), _notes.c.contact_id == contact_id
-    )
+    statement = select(_notes.c.id, _notes.c.note_date).where(visible(principal.org_id, principal.user_id))
     if wanted.type is not None:
         statement = statement.where(_notes.c.type == wanted.type)
     if wanted.author is not None:
@@ -50,8 +48,10 @@ async def filtered_timeline_ids(
         statement = statement.where(_notes.c.note_date < wanted.date_to)
     if after is not None:
         statement = statement.where(tuple_(_notes.c.note_date, _notes.c.id) < tuple_(*after))
-    statement = statement.order_by(_notes.c.note_date.desc(), _notes.c.id.desc()).limit(limit)
-    return [(row.id, row.note_date) for row in await session.execute(statement)]
+    # The notes whose primary contact it is, and those linked to it besides (view_rows.about_contact).
+    found = view_rows.about_contact(statement, contact_id, ["note_date", "id"], True, limit)
+    newest = found.order_by(found.selected_columns.note_date.desc(), found.selected_columns.id.desc()).limit(limit)
+    return [(row.id, row.note_date) for row in await session.execute(newest)]
 
 
 async def latest_ids(session: AsyncSession, principal: Principal, *, limit: int) -> list[int]:
@@ -91,22 +91,33 @@ async def contacts_with_activity(
         .where(counts.c.contact_id == contacts.c.id)
         .scalar_subquery()
     )
+    links = view_rows.note_contacts
+    mine_private = (_notes.c.author_id == principal.user_id, _notes.c.is_private, _notes.c.deleted_at.is_(None))
     own_private = (
+        select(func.count()).select_from(_notes).where(_notes.c.contact_id == contacts.c.id, *mine_private)
+    ).scalar_subquery()
+    # Notes linked to the contact besides their primary one count and date it too (migration 0018).
+    linked_to_it = (links.c.contact_id == contacts.c.id, links.c.is_primary == false())
+    own_linked = (
         select(func.count())
-        .select_from(_notes)
-        .where(
-            _notes.c.contact_id == contacts.c.id,
-            _notes.c.author_id == principal.user_id,
-            _notes.c.is_private,
-            _notes.c.deleted_at.is_(None),
-        )
+        .select_from(links.join(_notes, _notes.c.id == links.c.note_id))
+        .where(*linked_to_it, *mine_private)
         .scalar_subquery()
     )
-    last = (
+    seen = visible(principal.org_id, principal.user_id)
+    last_primary = (
+        select(func.max(_notes.c.note_date)).where(seen, _notes.c.contact_id == contacts.c.id).scalar_subquery()
+    )
+    last_linked = (
         select(func.max(_notes.c.note_date))
-        .where(visible(principal.org_id, principal.user_id), _notes.c.contact_id == contacts.c.id)
+        .select_from(links.join(_notes, _notes.c.id == links.c.note_id))
+        .where(seen, *linked_to_it)
         .scalar_subquery()
     )
+    # The later of the two, either may be NULL: PostgreSQL's greatest() skips NULLs, SQLite's max() does not.
+    pair = (func.coalesce(last_primary, last_linked), func.coalesce(last_linked, last_primary))
+    later = func.greatest if session.get_bind().dialect.name == "postgresql" else func.max
+    last = later(*pair)
     statement = select(
         contacts.c.id,
         contacts.c.oid,
@@ -114,7 +125,7 @@ async def contacts_with_activity(
         contacts.c.email,
         contacts.c.avatar_url,
         contacts.c.created_at,
-        cast(public + own_private, BigInteger).label("note_count"),
+        cast(public + own_private + own_linked, BigInteger).label("note_count"),
         type_coerce(last, UTCDateTime()).label("last_note_at"),
     ).where(contacts.c.org_id == principal.org_id)
     if search_pattern:

@@ -17,7 +17,7 @@ from contactnotes.auth.principal import Principal
 from contactnotes.db.core import table_of
 from contactnotes.kit.clock import to_utc
 from contactnotes.kit.ids import new_oid
-from contactnotes.models import Note, NoteAttachment, NoteMention, NoteReaction
+from contactnotes.models import Note, NoteAttachment, NoteContact, NoteMention, NoteReaction
 from contactnotes.notes import view_rows
 from contactnotes.notes.schemas import NoteSort, NoteView
 from contactnotes.reminders import repository as reminders_repository
@@ -60,6 +60,36 @@ async def add_note(session: AsyncSession, note: Note) -> Note:
         values["id"] = note.id
     note.id = (await session.execute(_INSERT_NOTE, values)).scalar_one()
     return note
+
+
+_INSERT_LINK = insert(table_of(NoteContact))
+
+
+async def link_contacts(session: AsyncSession, note_id: int, org_id: int, contact_ids: Sequence[int]) -> None:
+    """Link the note to contacts besides its primary one (which a trigger links: migration 0018)."""
+    if contact_ids:
+        await session.execute(
+            _INSERT_LINK,
+            [{"note_id": note_id, "contact_id": c, "org_id": org_id, "is_primary": False} for c in contact_ids],
+        )
+
+
+async def unlink_contacts(session: AsyncSession, note_id: int, contact_ids: Sequence[int]) -> None:
+    """Remove links besides the primary one; never the primary contact's."""
+    if contact_ids:
+        await session.execute(
+            delete(NoteContact).where(
+                NoteContact.note_id == note_id,
+                NoteContact.contact_id.in_(contact_ids),
+                NoteContact.is_primary.is_(False),
+            )
+        )
+
+
+async def linked_contact_ids(session: AsyncSession, note_id: int) -> list[int]:
+    """The contacts a note is linked to besides its primary one (the caller has checked the note)."""
+    statement = select(NoteContact.contact_id).where(NoteContact.note_id == note_id, NoteContact.is_primary.is_(False))
+    return list(await session.scalars(statement))
 
 
 _INSERT_MENTION = insert(table_of(NoteMention))
@@ -200,6 +230,7 @@ async def page_timeline(
         params["after_value"], params["after_id"] = after
     else:
         params["offset"] = offset
+        params["branch_limit"] = min(offset + limit, view_rows.MAX_BRANCH_ROWS)
     return list((await session.execute(statement, params)).all())
 
 

@@ -33,11 +33,12 @@ MAX_MENTIONS = 50
 MAX_ATTACHMENTS = 10
 MAX_DISTINCT_EMOJI = 20
 MAX_TIME_SPENT_MINUTES = 100_000
+MAX_CONTACTS = 50  # contacts one note is about
 
 
 @dataclass(slots=True)
 class NoteCreate:
-    contact: int | str  # integer id or ObjectId
+    contact: int | str  # integer id or ObjectId: the primary contact
     body: str = ""
     mentions: list[str] = field(default_factory=list)  # user ObjectIds
     attachments: list[AttachmentIn] = field(default_factory=list)
@@ -47,6 +48,9 @@ class NoteCreate:
     time_spent_minutes: int | None = None
     note_date: datetime | None = None
     reminder: ReminderInput | None = None
+    # Every contact the note is about (primary included), when the caller names more than one; None: the
+    # primary contact alone.
+    contacts: list[int | str] | None = None
 
 
 @dataclass(slots=True)
@@ -62,6 +66,8 @@ class NoteUpdate:
     # A client may restate the note's contact (a full-model PATCH); naming another contact is refused.
     contact: int | str | Unset = UNSET
     reminder: ReminderInput | Unset | None = UNSET  # None removes the note's reminder
+    # The full new set of the note's contacts; it must keep the primary one, which never changes.
+    contacts: list[int | str] | Unset = UNSET
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +100,13 @@ class NoteView:
     attachments: list[AttachmentView]
     reactions: list[ReactionGroup]
     reminder: ReminderView | None = None
+    # Every contact the note is about, `contact` (the primary one) first. Events stored before notes had
+    # several contacts have none here: `all_contacts` is the one to read.
+    contacts: list[ContactSummary] = field(default_factory=list)
+
+    @property
+    def all_contacts(self) -> list[ContactSummary]:
+        return self.contacts or [self.contact]
 
 
 class NoteSort:

@@ -11,7 +11,8 @@ from contactnotes.attachments import service as attachments
 from contactnotes.attachments.schemas import AttachmentIn, AttachmentView
 from contactnotes.auth.principal import Principal
 from contactnotes.contacts import service as contacts
-from contactnotes.errors import FieldProblem, Forbidden, Invalid, NotFound
+from contactnotes.contacts.schemas import ContactSummary
+from contactnotes.errors import FieldProblem, Forbidden, Invalid, NotFound, Unprocessable
 from contactnotes.jobs.events import EventType
 from contactnotes.jobs.queue import Event, enqueue
 from contactnotes.kit.clock import utc_now
@@ -23,6 +24,7 @@ from contactnotes.notes import create_repository, history_repository, mentions, 
 from contactnotes.notes.mentions import handles_in
 from contactnotes.notes.schemas import (
     MAX_ATTACHMENTS,
+    MAX_CONTACTS,
     MAX_DISTINCT_EMOJI,
     MAX_MENTIONS,
     MAX_NOTE_LENGTH,
@@ -109,6 +111,38 @@ def _mentioned(
     return list(mentioned.values())
 
 
+def _contacts_problem(message: str, code: str, field: str = "contacts") -> Unprocessable:
+    return Unprocessable(message, [FieldProblem(field, message, code)])
+
+
+async def _linked_contacts(
+    session: AsyncSession, principal: Principal, primary: ContactSummary, refs: list[int | str] | None
+) -> list[ContactSummary]:
+    """Every contact a note is to be about, the primary one first: `refs` is the full set the caller sent
+    (None: the primary contact alone). The set must hold the primary contact, so a note never loses it, and
+    at least that one. A ref that names no contact of the caller's organization is refused the same way
+    whether it exists elsewhere or not."""
+    if refs is None:
+        return [primary]
+    if not refs:
+        message = "A note is about at least one contact (the last one cannot be unlinked)"
+        raise _contacts_problem(message, "LAST_CONTACT")
+    if len(refs) > MAX_CONTACTS:
+        raise _contacts_problem(f"A note is about at most {MAX_CONTACTS} contacts", "TOO_MANY")
+    found = await contacts.find_summaries(session, principal.org_id, refs)
+    for i, ref in enumerate(refs):
+        if ref not in found:
+            raise _contacts_problem(
+                f"{ref!r} is not a contact of this organization", "UNKNOWN_CONTACT", f"contacts[{i}]"
+            )
+    linked = {c.id: c for c in (found[ref] for ref in refs)}  # in the order sent, each once
+    if primary.id not in linked:
+        raise _contacts_problem(
+            "The contacts must include the note's primary contact, which cannot be unlinked", "NO_PRIMARY"
+        )
+    return [primary, *(c for c in linked.values() if c.id != primary.id)]
+
+
 def _summary(user: Member) -> UserSummary:
     return UserSummary(user.id, user.oid, user.full_name, user.email, user.avatar_url)
 
@@ -134,6 +168,7 @@ async def create_note(session: AsyncSession, principal: Principal, data: NoteCre
     if found.contact is None:
         raise NotFound(contacts.CONTACT_NOT_FOUND)
     contact = found.contact
+    linked = await _linked_contacts(session, principal, contact, data.contacts)
     attached = await attachments.attachments_for_note(session, principal, data.attachments)
     note_type = await orgs.resolve_note_type(session, principal.org_id, data.type)
     _check_max_mentions(data.mentions)
@@ -156,11 +191,13 @@ async def create_note(session: AsyncSession, principal: Principal, data: NoteCre
         updated_at=now,
         is_edited=False,
     )
-    # Attachments and a reminder are rows that refer to the note: then the note is written first.
-    note_first = bool(attached) or data.reminder is not None
+    # Attachments, a reminder and contacts beyond the primary are rows that refer to the note: then the note
+    # is written first (the primary contact's link is the database's own, on insert).
+    note_first = bool(attached) or data.reminder is not None or len(linked) > 1
     reminder = None
     if note_first:
         await repository.add_note(session, note)
+        await repository.link_contacts(session, note.id, principal.org_id, [c.id for c in linked[1:]])
         await repository.replace_attachments(session, note.id, attached, existing=False)
         await attachments.bind_to_note(session, principal, attached, note.id)
         reminder = await reminders.set_for_note(session, principal, note, data.reminder) if data.reminder else None
@@ -185,6 +222,7 @@ async def create_note(session: AsyncSession, principal: Principal, data: NoteCre
         attachments=[AttachmentView(a.key, a.name, a.size, a.content_type) for a in attached],
         reactions=[],
         reminder=reminder,
+        contacts=linked,
     )
     created = Event(EventType.NOTE_CREATED, {"note_id": note.id, "actor_id": principal.user_id}, _snapshot(view))
     notices = mentions.mention_notices(principal, note=view, users=view.mentions, then=[created])
@@ -265,6 +303,15 @@ async def _check_same_contact(session: AsyncSession, principal: Principal, note:
         raise Invalid.field("contact", "A note cannot be moved to another contact", "IMMUTABLE")
 
 
+async def _relink(session: AsyncSession, principal: Principal, note: Note, refs: list[int | str]) -> None:
+    """Make the note's contacts the set `refs` (its primary contact kept); the counters follow by trigger."""
+    primary = await contacts.get_contact_summary(session, principal.org_id, note.contact_id)
+    wanted = {c.id for c in (await _linked_contacts(session, principal, primary, refs))[1:]}
+    current = set(await repository.linked_contact_ids(session, note.id))
+    await repository.unlink_contacts(session, note.id, sorted(current - wanted))
+    await repository.link_contacts(session, note.id, principal.org_id, sorted(wanted - current))
+
+
 async def update_note(
     session: AsyncSession, principal: Principal, ref: int | str, data: NoteUpdate
 ) -> tuple[NoteView, list[int]]:
@@ -289,6 +336,8 @@ async def apply_update(
     before = versioned_state(note)
     if not isinstance(data.contact, Unset):
         await _check_same_contact(session, principal, note, data.contact)
+    if not isinstance(data.contacts, Unset):
+        await _relink(session, principal, note, data.contacts)
     now = utc_now()
     if not isinstance(data.body, Unset):
         _check_body(data.body)

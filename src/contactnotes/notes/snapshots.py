@@ -2,7 +2,8 @@
 
 Stored with the event's outbox row as JSON of core views (no wire format), so that every dialect's webhook
 payload and the stream render what was true when the event happened, and a later edit is its own event,
-as Stripe's and GitHub's events do. Whether a reader may still be told is decided at delivery time from
+as Stripe's and GitHub's events do. A note's snapshot names every contact it is about (NoteView.contacts), so
+a change of its links is announced with the new set. Whether a reader may still be told is decided at delivery time from
 the current rows (notes/events.py): a snapshot never outlives the note's visibility.
 """
 

@@ -17,14 +17,18 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     ColumnElement,
+    CompoundSelect,
     Select,
     bindparam,
+    case,
     cast,
     exists,
+    false,
     func,
     select,
     tuple_,
     type_coerce,
+    union_all,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
@@ -36,6 +40,7 @@ from contactnotes.models import (
     ContactNoteCount,
     Note,
     NoteAttachment,
+    NoteContact,
     NoteMention,
     NoteReaction,
     Reminder,
@@ -51,6 +56,8 @@ notes = table_of(Note)
 users = table_of(User)
 contacts = table_of(Contact)
 note_mentions = table_of(NoteMention)
+note_contacts = table_of(NoteContact)
+LinkedContact = contacts.alias("linked_contact")
 note_attachments = table_of(NoteAttachment)
 note_reactions = table_of(NoteReaction)
 reminders = table_of(Reminder)
@@ -108,6 +115,18 @@ def _views(dialect: str) -> Select[Any]:
         .join(users, users.c.id == note_reactions.c.user_id)
         .where(note_reactions.c.note_id == notes.c.id)
     )
+    linked = (
+        select(
+            LinkedContact.c.id,
+            LinkedContact.c.oid,
+            LinkedContact.c.display_name,
+            LinkedContact.c.avatar_url,
+            case((note_contacts.c.is_primary, 0), else_=1).label("rank"),
+        )
+        .select_from(note_contacts)
+        .join(LinkedContact, LinkedContact.c.id == note_contacts.c.contact_id)
+        .where(note_contacts.c.note_id == notes.c.id)
+    )
     user_fields = ["id", "oid", "full_name", "email", "avatar_url"]
     return (
         select(
@@ -124,6 +143,10 @@ def _views(dialect: str) -> Select[Any]:
             Editor.c.email.label("editor_email"),
             Editor.c.avatar_url.label("editor_avatar"),
             _json_array(dialect, mentions, user_fields, ["at", "id"]).label("mentions_json"),
+            # Every contact of the note, the primary one first (note_contacts; migration 0018).
+            _json_array(
+                dialect, linked, ["id", "oid", "display_name", "avatar_url"], ["rank", "display_name", "id"]
+            ).label("contacts_json"),
             _json_array(dialect, attachments, ["key", "name", "size", "content_type"], ["position"]).label(
                 "attachments_json"
             ),
@@ -148,17 +171,46 @@ def _visible() -> ColumnElement[bool]:
     return visible(bindparam("org_id"), bindparam("user_id"))
 
 
-def _order(sort: str, descending: bool, table: Any) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    column, key = table.c[SORT_COLUMNS[sort].key], table.c.id
+def _order(sort: str, descending: bool, columns: Any) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    column, key = columns[SORT_COLUMNS[sort].key], columns.id
     return (column.desc(), key.desc()) if descending else (column.asc(), key.asc())
 
 
+def about_contact(
+    statement: Select[Any], contact: Any, order: Sequence[str], descending: bool, limit: Any
+) -> CompoundSelect[Any]:
+    """The first `limit` rows of `statement` (over notes) by its columns named in `order`, for one contact:
+    the notes whose primary contact it is (a walk of ix_notes_timeline) and the notes linked to it besides
+    (ix_note_contacts_linked, then each note by its key), each branch ordered and cut to `limit` on its own,
+    as one UNION ALL for the caller to order and cut again. Two branches rather than an OR, so each keeps
+    its index and the timeline's walk needs no sort; only the linked notes, usually few, are sorted. A note
+    is in one branch only (one link per contact and note). `contact` and `limit` are values or bound
+    parameters; the result's columns are the statement's."""
+
+    def first(branch: Select[Any]) -> Select[Any]:
+        keys = [branch.selected_columns[name] for name in order]
+        cut = branch.order_by(*(key.desc() if descending else key.asc() for key in keys)).limit(limit).subquery()
+        return select(*cut.c)  # a subquery: SQLite takes no ORDER BY or LIMIT on a member of a compound
+
+    primary = statement.where(notes.c.contact_id == contact)
+    linked = statement.select_from(note_contacts.join(notes, notes.c.id == note_contacts.c.note_id)).where(
+        note_contacts.c.contact_id == contact, note_contacts.c.is_primary == false()
+    )
+    return union_all(first(primary), first(linked))
+
+
+# What a branch of a page by offset reads at most: offset + limit, kept within BIGINT (a Virtuous skip may be
+# any 64-bit number).
+MAX_BRANCH_ROWS = 2**63 - 1
+
+
 @lru_cache(maxsize=64)
-def timeline_ids(sort: str, descending: bool, keyset: bool, important_only: bool) -> Select[Any]:
-    """The ids of a page of a contact's visible notes, in order: a range scan of ix_notes_timeline.
-    Parameters: org_id, user_id, contact_id, limit, and either offset or (after_value, after_id)."""
+def timeline_ids(sort: str, descending: bool, keyset: bool, important_only: bool) -> CompoundSelect[Any]:
+    """The ids of a page of a contact's visible notes, in order (see about_contact; the sort column comes
+    along, which the order needs). Parameters: org_id, user_id, contact_id, limit, and either (offset,
+    branch_limit: offset + limit) or (after_value, after_id)."""
     column = SORT_COLUMNS[sort]
-    statement = select(notes.c.id).where(_visible(), notes.c.contact_id == bindparam("contact_id"))
+    statement = select(notes.c.id, column).where(_visible())
     if important_only:
         statement = statement.where(notes.c.important.is_(True))
     if keyset:
@@ -167,10 +219,13 @@ def timeline_ids(sort: str, descending: bool, keyset: bool, important_only: bool
             tuple_(bindparam("after_value", type_=column.type), bindparam("after_id")),
         )
         statement = statement.where(key < bound if descending else key > bound)
-    else:
+    branch_limit = bindparam("limit" if keyset else "branch_limit", type_=BigInteger)
+    both = about_contact(statement, bindparam("contact_id"), [column.key, "id"], descending, branch_limit)
+    page = both.order_by(*_order(sort, descending, both.selected_columns))
+    if not keyset:
         # BIGINT: a Virtuous skip may be any 64-bit number; INTEGER would fail past 2**31 on PostgreSQL (500).
-        statement = statement.offset(bindparam("offset", type_=BigInteger))
-    return statement.order_by(*_order(sort, descending, notes)).limit(bindparam("limit", type_=BigInteger))
+        page = page.offset(bindparam("offset", type_=BigInteger))
+    return page.limit(bindparam("limit", type_=BigInteger))
 
 
 @lru_cache(maxsize=64)
@@ -184,14 +239,14 @@ def timeline(
     statement = _views(dialect).join(page, page.c.id == notes.c.id)
     if with_total:
         statement = statement.add_columns(timeline_count(important_only).scalar_subquery().label("total"))
-    return statement.order_by(*_order(sort, descending, notes))
+    return statement.order_by(*_order(sort, descending, notes.c))
 
 
 @lru_cache(maxsize=4)
 def timeline_count(important_only: bool) -> Select[Any]:
     """How many of a contact's notes the caller can see (parameters: org_id, user_id, contact_id): the
-    contact's public-note counter, kept by triggers, plus the caller's own private notes there. The cost
-    does not grow with the contact's history."""
+    contact's public-note counter, kept by triggers for every contact a note is linked to, plus the
+    caller's own private notes there. The cost does not grow with the contact's history."""
     counter = note_counts.c.public_important if important_only else note_counts.c.public_notes
     public = select(func.coalesce(func.sum(counter), 0)).where(note_counts.c.contact_id == bindparam("contact_id"))
     own_private = (
@@ -205,10 +260,26 @@ def timeline_count(important_only: bool) -> Select[Any]:
             notes.c.org_id == bindparam("org_id"),
         )
     )
+    # The caller's private notes linked to the contact besides their primary one: as many rows as the
+    # contact has such links, usually few.
+    own_linked = (
+        select(func.count())
+        .select_from(note_contacts.join(notes, notes.c.id == note_contacts.c.note_id))
+        .where(
+            note_contacts.c.contact_id == bindparam("contact_id"),
+            note_contacts.c.is_primary == false(),
+            notes.c.author_id == bindparam("user_id"),
+            notes.c.is_private,
+            notes.c.deleted_at.is_(None),
+            notes.c.org_id == bindparam("org_id"),
+        )
+    )
     if important_only:
         own_private = own_private.where(notes.c.important)
+        own_linked = own_linked.where(notes.c.important)
+    private = own_private.scalar_subquery() + own_linked.scalar_subquery()
     # sum() of a bigint is numeric on PostgreSQL: cast, so the total reads back as an int on both databases.
-    return select(cast(public.scalar_subquery() + own_private.scalar_subquery(), BigInteger))
+    return select(cast(public.scalar_subquery() + private, BigInteger))
 
 
 @lru_cache(maxsize=4)
@@ -222,12 +293,13 @@ def view_of(row: Any, reminder: ReminderView | None) -> NoteView:
     grouped: dict[str, list[str]] = {}  # emoji by first reaction, users in the order they reacted
     for emoji, user_oid in row.reactions_json or ():
         grouped.setdefault(emoji, []).append(user_oid)
+    primary = ContactSummary(row.contact_id, row.contact_oid, row.contact_name, row.contact_avatar)
     author = UserSummary(row.author_id, row.author_oid, row.author_name, row.author_email, row.author_avatar)
     editor = UserSummary(row.modified_by_id, row.editor_oid, row.editor_name, row.editor_email, row.editor_avatar)
     return NoteView(
         id=row.id,
         oid=row.oid,
-        contact=ContactSummary(row.contact_id, row.contact_oid, row.contact_name, row.contact_avatar),
+        contact=primary,
         author=author,
         modified_by=editor,
         body=row.body,
@@ -243,4 +315,5 @@ def view_of(row: Any, reminder: ReminderView | None) -> NoteView:
         attachments=[AttachmentView(*item) for item in row.attachments_json or ()],
         reactions=[ReactionGroup(emoji, users) for emoji, users in grouped.items()],
         reminder=reminder,
+        contacts=[ContactSummary(*item) for item in row.contacts_json or ()] or [primary],
     )

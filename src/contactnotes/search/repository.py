@@ -35,7 +35,10 @@ def filter_conditions(filters: Resolved) -> list[ColumnElement[bool]]:
     for name in filters.types:
         found.append(func.lower(notes.c.type) == name.lower())
     if filters.contact_ids is not None:
-        found.append(notes.c.contact_id.in_(filters.contact_ids) if filters.contact_ids else false())
+        # Any contact the note is about, its primary one included (note_contacts holds both).
+        links = view_rows.note_contacts
+        linked = exists().where(links.c.note_id == notes.c.id, links.c.contact_id.in_(filters.contact_ids))
+        found.append(linked if filters.contact_ids else false())
     if filters.important:
         found.append(notes.c.important.is_(True))
     if filters.private:  # with the visibility rule: the caller's own private notes only

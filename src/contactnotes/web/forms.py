@@ -30,6 +30,7 @@ FIELDS = {
     "reminder.description": "reminder_message",
     "reminder": "reminder_date",
     "contact": "body",
+    "contacts": "also",
     "emoji": "emoji",
     "display_name": "name",
     "email": "email",
@@ -86,6 +87,7 @@ class Composer:
     reminder_message: str = ""
     reminder_owner: str = ""
     attachments: list[tuple[str, str]] = field(default_factory=list)  # (key, name)
+    also: list[str] = field(default_factory=list)  # ObjectIds of the other contacts the note is about
 
     @classmethod
     def from_form(cls, form: FormData) -> Composer:
@@ -102,6 +104,7 @@ class Composer:
             reminder_message=_text(form, "reminder_message"),
             reminder_owner=_text(form, "reminder_owner").strip(),
             attachments=list(zip(keys, names, strict=False)),
+            also=[oid.strip().lower() for oid in _texts(form, "also_contact") if oid.strip()],
         )
 
     def _local(self, value: str) -> datetime:
@@ -163,6 +166,7 @@ class Composer:
             time_spent_minutes=minutes,
             note_date=note_date,
             reminder=reminder,
+            contacts=[contact, *self.also] if self.also else None,
         )
 
 

@@ -68,7 +68,7 @@ class _Renderer:
             return _event(event.id, "notification", html)
         name = NOTE_CHANGES.get(event.type)
         note = event.note
-        if name is None or note is None or note.contact.oid != self.contact_oid:
+        if name is None or note is None or self.contact_oid not in {c.oid for c in note.all_contacts}:
             return None
         if event.type == EventType.NOTE_DELETED:
             return _event(event.id, name, templates.get_template("note_gone.html").render(note=note))

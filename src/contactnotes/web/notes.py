@@ -31,6 +31,9 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 TIMELINE_PAGE = 25
 IMPORTANT_SHOWN = 5
+# The composer offers this many of the organization's contacts (by name) to link a note to besides the page's;
+# its search box narrows the list as the writer types.
+CONTACT_CHOICES = 500
 
 
 def _day(value: str, field: str) -> datetime | None:
@@ -76,7 +79,11 @@ async def _composer_context(
     request: Request, session: SessionDep, me: SignedIn, members: list[MemberView] | None = None
 ) -> dict[str, Any]:
     settings: Settings = request.app.state.settings
+    choices, _total = await contacts.list_contacts(
+        session, me.principal.org_id, search=None, limit=CONTACT_CHOICES, offset=0
+    )
     return {
+        "contact_choices": [(c.oid, c.display_name) for c in choices],
         "max_upload_bytes": settings.upload_max_bytes,
         "note_types": await team.note_types(session, me.principal),
         "members": members if members is not None else await _members(session, me),

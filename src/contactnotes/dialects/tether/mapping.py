@@ -53,8 +53,12 @@ def _attachments(items: list[AttachmentIn]) -> list[CoreAttachment]:
 
 
 def to_note_create(body: NoteCreateIn) -> NoteCreate:
+    contact = body.contact_id or (body.contact_ids[0] if body.contact_ids else None)
+    if contact is None:
+        raise RequestRefused.field("contactId", "contactId is required", "REQUIRED")
     return NoteCreate(
-        contact=body.contact_id,
+        contact=contact,
+        contacts=list(body.contact_ids) if body.contact_ids is not None else None,
         body=body.note,
         mentions=list(body.mentions),
         attachments=_attachments(body.attachments),
@@ -102,6 +106,10 @@ def note_out(view: NoteView) -> NoteOut:
     return NoteOut(
         id=view.oid,
         contact_id=view.contact.oid,
+        contact_ids=[c.oid for c in view.all_contacts],
+        contacts=[
+            ContactRefOut(id=c.oid, display_name=c.display_name, avatar_url=c.avatar_url) for c in view.all_contacts
+        ],
         user_id=author_out(view.author),
         note=view.body,
         note_html=render_markdown(view.body),
@@ -137,6 +145,8 @@ def to_note_update(body: NoteUpdateIn) -> NoteUpdate:
     update = NoteUpdate()
     if "contact_id" in sent and body.contact_id is not None:
         update.contact = body.contact_id
+    if "contact_ids" in sent and body.contact_ids is not None:
+        update.contacts = list(body.contact_ids)
     if "note" in sent and body.note is not None:
         update.body = body.note
     if "mentions" in sent and body.mentions is not None:

@@ -19,8 +19,18 @@ from .wire import DeletedOut, Envelope, NoteCreateIn, NoteListEnvelope, NoteOut,
 
 router = APIRouter(prefix="/api/contact-notes", route_class=TetherRoute, tags=["Contact Notes"])
 
+LINKS_REFUSED = {
+    422: "`contactIds` refused: it leaves out the primary contact (`contactId`), is empty (the last contact "
+    "cannot be unlinked), or names what is no contact of the caller's organization (`contactIds[i]`)"
+}
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=Envelope[NoteOut], responses=errors(404))
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Envelope[NoteOut],
+    responses=errors(404, 422, described=LINKS_REFUSED),
+)
 async def create_contact_note(
     body: NoteCreateIn, session: SessionDep, principal: PrincipalDep, present: PresenterDep
 ) -> Envelope[NoteOut]:
@@ -58,7 +68,7 @@ async def get_contact_note(
     return Envelope(message="Contact note retrieved", data=present.note(view))
 
 
-@router.patch("/{noteId}", response_model=Envelope[NoteOut], responses=errors(403, 404))
+@router.patch("/{noteId}", response_model=Envelope[NoteOut], responses=errors(403, 404, 422, described=LINKS_REFUSED))
 async def update_contact_note(
     note_id: NoteId, body: NoteUpdateIn, session: SessionDep, principal: PrincipalDep, present: PresenterDep
 ) -> Envelope[NoteOut]:

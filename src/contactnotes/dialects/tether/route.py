@@ -50,6 +50,7 @@ WIRE_NAMES = {
     "body": "note",
     "time_spent": "timeSpent",
     "contact": "contactId",
+    "contacts": "contactIds",
     "note_date": "noteDateTime",
     "reminder.target_date": "reminder.targetDate",
     "display_name": "displayName",

@@ -62,7 +62,8 @@ def sse(event: StreamEvent) -> str:
     if event.notification is not None:
         data = notification_out(event.notification)
     elif event.type == EventType.NOTE_DELETED and event.note is not None:
-        data = {"_id": event.note.oid, "contactId": event.note.contact.oid}
+        note = event.note
+        data = {"_id": note.oid, "contactId": note.contact.oid, "contactIds": [c.oid for c in note.all_contacts]}
     else:
         data = _note(event.note) or {}
     return f"id: {event.id}\nevent: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"

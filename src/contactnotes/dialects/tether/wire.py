@@ -20,7 +20,13 @@ from pydantic_core import PydanticCustomError
 
 from contactnotes.http.inputs import DateTimeText, JsonBool, JsonInt, NoNulText, not_null
 from contactnotes.kit.ids import parse_oid
-from contactnotes.notes.schemas import MAX_ATTACHMENTS, MAX_MENTIONS, MAX_NOTE_LENGTH, MAX_TIME_SPENT_MINUTES
+from contactnotes.notes.schemas import (
+    MAX_ATTACHMENTS,
+    MAX_CONTACTS,
+    MAX_MENTIONS,
+    MAX_NOTE_LENGTH,
+    MAX_TIME_SPENT_MINUTES,
+)
 
 
 def _object_id(value: object) -> str:
@@ -103,7 +109,19 @@ class NoteFieldsIn(WireModel, NoNulText):
 
 
 class NoteCreateIn(NoteFieldsIn):
-    contact_id: ObjectId = Field(alias="contactId", description="Contact _id the note is attached to.")
+    """`contactId` is the note's primary contact; `contactIds`, when sent, is every contact the note is about
+    (a meeting with several people) and must include `contactId` (422 otherwise). With `contactIds` alone,
+    its first entry is the primary contact."""
+
+    contact_id: ObjectId | None = Field(
+        default=None, alias="contactId", description="Contact _id the note is attached to: its primary contact."
+    )
+    contact_ids: list[ObjectId] | None = Field(
+        default=None,
+        alias="contactIds",
+        max_length=MAX_CONTACTS,
+        description="Every contact _id the note is about, contactId included. Each linked contact's timeline shows it.",
+    )
     note: Annotated[str, StringConstraints(max_length=MAX_NOTE_LENGTH)] = Field(
         default="", description="Markdown/plain-text body of the note; may contain @-mention syntax."
     )
@@ -127,11 +145,18 @@ class NoteUpdateIn(NoteFieldsIn):
     """
 
     model_config = ConfigDict(
-        json_schema_extra=not_null("contactId", "note", "mentions", "attachments", "important", "private")
+        json_schema_extra=not_null("contactId", "contactIds", "note", "mentions", "attachments", "important", "private")
     )
 
     contact_id: ObjectId | None = Field(
         default=None, alias="contactId", description="May be restated; naming another contact is 400."
+    )
+    contact_ids: list[ObjectId] | None = Field(
+        default=None,
+        alias="contactIds",
+        max_length=MAX_CONTACTS,
+        description="Replaces the note's contacts with this set; it must keep the primary contact (contactId), "
+        "and an empty set (unlinking the last contact) is 422.",
     )
     note: Annotated[str, StringConstraints(max_length=MAX_NOTE_LENGTH)] | None = Field(
         default=None, description="Replacement body for the note; flips isEdited to true on save."
@@ -219,7 +244,9 @@ class ReminderOut(WireModel):
 
 class NoteOut(WireModel):
     id: str = Field(alias="_id")
-    contact_id: str = Field(alias="contactId")
+    contact_id: str = Field(alias="contactId", description="The primary contact.")
+    contact_ids: list[str] = Field(alias="contactIds", description="Every contact the note is about, primary first.")
+    contacts: list[ContactRefOut] = Field(description="The same contacts, with their names, primary first.")
     user_id: AuthorOut = Field(alias="userId")
     note: str
     note_html: str = Field(alias="noteHtml")

@@ -20,7 +20,9 @@ EVENT_NAMES = {
 
 
 def webhook_payload(base_url: str) -> PayloadRenderer:
-    """{id, type, time, data}. A receiver is nobody in particular, so a reminder's canComplete is false."""
+    """{id, type, time, data, contactIds}. A receiver is nobody in particular, so a reminder's canComplete is
+    false. `data.contactId` is the note's primary contact, as Virtuous has one; `contactIds` (ours) names
+    every contact the note is about, primary first."""
 
     def render(event: WebhookEvent) -> dict[str, Any]:
         note = note_out(event.note, None, base_url, utc_now(), event.time_zone) if event.note else None
@@ -29,6 +31,7 @@ def webhook_payload(base_url: str) -> PayloadRenderer:
             "type": EVENT_NAMES.get(event.type, event.type),
             "time": dt(event.occurred_at),
             "data": note.model_dump(by_alias=True, mode="json") if note else None,
+            "contactIds": [c.id for c in event.note.all_contacts] if event.note else [],
         }
 
     return render
