@@ -74,6 +74,10 @@ ALLOWED: dict[tuple[str, str], tuple[set[str], str]] = {
     ("0012", "notes"): ({"ShareRowExclusiveLock"}, FK_TO_NOTES),
     ("0013", "organizations"): ({"AccessExclusiveLock"}, NEW_NULLABLE_COLUMN),
     ("0013", "users"): ({"AccessExclusiveLock"}, NEW_NULLABLE_COLUMN),
+    ("0019", "organizations"): ({"ShareRowExclusiveLock"}, FK_FROM_A_NEW_TABLE),
+    ("0019", "users"): ({"ShareRowExclusiveLock"}, FK_FROM_A_NEW_TABLE),
+    ("0019", "contacts"): ({"ShareRowExclusiveLock"}, FK_FROM_A_NEW_TABLE),
+    ("0019", "notes"): ({"ShareRowExclusiveLock"}, FK_FROM_A_NEW_TABLE),
 }
 
 SCRIPTS = MIGRATIONS_DIR / "versions"
