@@ -124,6 +124,7 @@ SCOPED_BY_CALLER = {
     "search.forget_failed_files": "`contactnotes search reindex --retry-failed`, run by the operator",
     "search.note_id_range": "`contactnotes search reindex`, run by the operator",
     "search.reindex_notes": "`contactnotes search reindex`, run by the operator",
+    "importing.bulk_insert": "a write (INSERT ... SELECT FROM unnest of the caller's rows), not a read",
     "portability.org_is_empty": "`contactnotes import org`, run by the operator: is the whole database empty",
     "webhooks.delivery_with_subscription": "delivery job: the id comes from an outbox row",
     "webhooks.get_delivery": "the subscription was loaded by a scoped get",

@@ -47,9 +47,9 @@ async def erase_contact(
     session: AsyncSession, principal: Principal | None, org_id: int, ref: int | str, *, operator: str | None = None
 ) -> ErasureSummary:
     """`principal` None: the operator's command line, named by `operator`."""
+    contact = await contacts.get_contact(session, org_id, ref)  # first: another organization's contact is 404
     if principal is not None and not principal.is_admin:
         raise Forbidden("Only organization admins erase contacts")
-    contact = await contacts.get_contact(session, org_id, ref)
     note_rows = await repository.note_ids(session, org_id, contact.id)
     notes = [note_id for note_id, _ in note_rows]
     reminders = await repository.reminder_ids(session, org_id, contact.id)

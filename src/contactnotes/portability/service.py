@@ -66,9 +66,9 @@ async def export_contact(
     target: Path,
 ) -> dict[str, Any]:
     """Everything that concerns one contact. `principal` None: the operator's command line."""
+    contact = await contacts.get_contact(session, org.id, ref)  # first: another organization's contact is 404
     if principal is not None and not principal.is_admin:
         raise Forbidden("Only organization admins export a contact's data")
-    contact = await contacts.get_contact(session, org.id, ref)
     document = await _manifest(session, org, contact.id)
     await _write(document, store, target)
     return document

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import auth, files, note_types, notes, notifications, people, reminders, search, stream, uploads, webhooks
+from . import (
+    auth,
+    data_protection,
+    files,
+    note_types,
+    notes,
+    notifications,
+    people,
+    reminders,
+    search,
+    stream,
+    uploads,
+    webhooks,
+)
 
 router = APIRouter()
 router.include_router(auth.login_router)
@@ -20,3 +33,4 @@ router.include_router(reminders.router)
 router.include_router(note_types.router)
 router.include_router(webhooks.router)
 router.include_router(stream.router)
+router.include_router(data_protection.router)
