@@ -139,3 +139,31 @@ async def test_an_archive_that_is_not_ours_is_refused(
     archive.write_bytes(content)
     code, _, err = await run(settings.database_url, settings.var_dir, "import", "org", str(archive))
     assert code == 1 and "error:" in err
+
+
+async def test_the_command_line_exports_then_erases_a_contact_after_asking(
+    client: httpx.AsyncClient, world: World, settings: Settings, database: Database, tmp_path: Path
+) -> None:
+    made = await history(client, world)
+    url, var = settings.database_url, settings.var_dir
+    code, out, err = await run(
+        url, var, "export", "contact", str(world.contact.id), "--org", "Acme", "-o", str(tmp_path / "j.zip")
+    )
+    assert code == 0, err
+    assert out.strip() == f"exported 3 notes, 1 reminders and 1 files to {tmp_path / 'j.zip'}"
+
+    code, _, _ = await run(url, var, "erase", "contact", world.contact.oid, "--org", "Acme", stdin="n\n")
+    assert code == 1  # not confirmed: nothing erased
+    assert (await client.get(f"/api/contacts/{world.contact.oid}", headers=world.ada.headers)).status_code == 200
+
+    code, out, err = await run(
+        url, var, "erase", "contact", world.contact.oid, "--org", "Acme", "--by", "dpo@acme", stdin="y\n"
+    )
+    assert code == 0, err
+    assert f"erased contact {world.contact.oid}: 3 notes, 1 reminders, " in out
+    assert (await client.get(f"/api/contacts/{world.contact.oid}", headers=world.ada.headers)).status_code == 404
+    assert (
+        await client.get(f"/api/contact-notes/{made['other']['_id']}", headers=world.ada.headers)
+    ).status_code == 200
+    code, _, err = await run(url, var, "erase", "contact", world.contact.oid, "--org", "Acme", "--yes")
+    assert code == 1 and "not found" in err.lower()
