@@ -44,12 +44,21 @@ def _refers_to(payload: dict[str, Any], ids: dict[str, set[int]]) -> bool:
 
 
 async def erase_contact(
-    session: AsyncSession, principal: Principal | None, org_id: int, ref: int | str, *, operator: str | None = None
+    session: AsyncSession,
+    principal: Principal | None,
+    org_id: int,
+    ref: int | str,
+    *,
+    confirm: str | None = None,
+    operator: str | None = None,
 ) -> ErasureSummary:
-    """`principal` None: the operator's command line, named by `operator`."""
+    """`principal` None: the operator's command line (which asked for confirmation itself), named by
+    `operator`. An admin repeats the contact's id in `confirm`."""
     contact = await contacts.get_contact(session, org_id, ref)  # first: another organization's contact is 404
-    if principal is not None and not principal.is_admin:
-        raise Forbidden("Only organization admins erase contacts")
+    if principal is not None:
+        if not principal.is_admin:
+            raise Forbidden("Only organization admins erase contacts")
+        check_confirmation(ref, confirm)
     note_rows = await repository.note_ids(session, org_id, contact.id)
     notes = [note_id for note_id, _ in note_rows]
     reminders = await repository.reminder_ids(session, org_id, contact.id)

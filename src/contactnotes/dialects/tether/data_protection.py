@@ -71,8 +71,7 @@ async def erase_contact(
 ) -> Envelope[ErasureOut]:
     """Erase the contact, its notes, reminders, notifications and files for good; an audit record keeps
     the counts and ids (never the content), and webhooks get `contact.erased`."""
-    erasure.check_confirmation(contact_id, body.confirm)
-    summary = await erasure.erase_contact(session, principal, principal.org_id, contact_id)
+    summary = await erasure.erase_contact(session, principal, principal.org_id, contact_id, confirm=body.confirm)
     return Envelope(
         message="Contact erased",
         data=ErasureOut(
