@@ -127,6 +127,8 @@ SCOPED_BY_CALLER = {
     "search.forget_failed_files": "`contactnotes search reindex --retry-failed`, run by the operator",
     "search.note_id_range": "`contactnotes search reindex`, run by the operator",
     "search.reindex_notes": "`contactnotes search reindex`, run by the operator",
+    "importing.bulk_insert": "a write (INSERT ... SELECT FROM unnest of the caller's rows), not a read",
+    "portability.org_is_empty": "`contactnotes import org`, run by the operator: is the whole database empty",
     "webhooks.delivery_with_subscription": "delivery job: the id comes from an outbox row",
     "webhooks.get_delivery": "the subscription was loaded by a scoped get",
     "webhooks.page_deliveries": "the subscription was loaded by a scoped get",
@@ -217,10 +219,13 @@ def test_the_allow_list_names_only_reads_that_exist_and_need_it() -> None:
 LAYERS: list[set[str]] = [
     {"__main__"},
     {"cli"},
+    {"lifecycle_cli"},  # the command line's import, export and erase commands
     {"app"},
     {"wiring", "demo", "db.migrations", "backups"},  # the composition root's parts, and the schema's history
     {"dialects", "web"},  # the adapters
     {"http"},  # what every adapter shares
+    {"portability", "erasure"},  # whole-contact and whole-organization use cases: export, restore, erase
+    {"importing"},  # notes from other systems' CSV exports
     {"realtime"},  # delivery of events, above what they tell about
     {"mail", "webhooks", "health", "search"},
     {"notes"},

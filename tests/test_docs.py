@@ -381,6 +381,9 @@ def check_for(block: Block) -> Callable[[str], None] | None:
 
 # Documents whose blocks another test runs, block by block, with what each must show.
 RUN_ELSEWHERE = {
+    "docs/import.md": "tests/importing/test_import_notes.py runs `import notes` (with and without --dry-run) on a "
+    "sample export of each source against both databases; the benchmark block runs for minutes and is run by "
+    "hand, its numbers in bench/results/",
     "docs/deploy.md": "tests/ops/test_deploy.py runs each runnable block in a scratch directory and verifies "
     "the ones that need systemd, nginx or a container engine as far as this machine can",
 }

@@ -24,6 +24,7 @@ from contactnotes.db import migrate as migrations
 from contactnotes.db.engine import Database, is_sqlite
 from contactnotes.db.uow import unit_of_work
 from contactnotes.errors import DomainError
+from contactnotes.lifecycle_cli import erase_app, export_app, import_app
 from contactnotes.models import ApiToken
 from contactnotes.orgs import service as orgs
 from contactnotes.settings import Settings, get_settings, settings_problems
@@ -44,6 +45,9 @@ app.add_typer(contact_app, name="contact")
 app.add_typer(token_app, name="token")
 app.add_typer(note_type_app, name="note-type")
 app.add_typer(search_app, name="search")
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+app.add_typer(erase_app, name="erase")
 
 err = Console(stderr=True)
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from contactnotes.attachments import removal as file_removal
 from contactnotes.db.uow import unit_of_work
+from contactnotes.erasure import handlers as erasure_handlers
 from contactnotes.idempotency import service as idempotency
 from contactnotes.jobs import repository as outbox
 from contactnotes.jobs.events import PUBLIC_EVENTS, EventType
@@ -49,6 +50,8 @@ def default_registry(settings: Settings) -> Registry:
     registry.add(PUBLIC_EVENTS, broker.publish_handler)
     registry.add(PUBLIC_EVENTS, delivery.fan_out)
     registry.add([EventType.WEBHOOK_DELIVERY], delivery.deliver)
+    registry.add([EventType.CONTACT_ERASED], delivery.fan_out_erasure)
+    registry.add([EventType.ERASURE_FILES], erasure_handlers.delete_files)
     registry.add([EventType.USER_MENTIONED, EventType.REMINDER_DUE], email.notify)
     registry.add([EventType.EMAIL_DIGEST], email.send_digest)
     registry.add([EventType.NOTE_EMAILED], email.send_note)

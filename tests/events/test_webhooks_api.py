@@ -20,7 +20,8 @@ class TestTetherWebhooks:
         hook = await subscribe(client, world.ada.headers, receiver.url(), description="CRM sync")
         assert len(hook["secret"]) >= 32
         assert hook["events"] == [
-            "note.created", "note.updated", "note.deleted", "note.reaction_toggled", "user.mentioned", "reminder.due"
+            "note.created", "note.updated", "note.deleted", "note.reaction_toggled", "user.mentioned", "reminder.due",
+            "contact.erased",
         ]  # fmt: skip
         got = await client.get(f"/api/webhooks/{hook['_id']}", headers=world.ada.headers)
         assert got.status_code == 200 and got.json()["data"]["secret"] is None

@@ -91,6 +91,10 @@ ALLOWED: dict[tuple[str, str], tuple[set[str], str]] = {
     ("0018", "notes"): ({"ShareRowExclusiveLock"}, LINKS_BACKFILL),
     ("0018", "contacts"): ({"ShareRowExclusiveLock"}, FK_FROM_A_NEW_TABLE),
     ("0018", "organizations"): ({"ShareRowExclusiveLock"}, FK_FROM_A_NEW_TABLE),
+    ("0019", "organizations"): ({"ShareRowExclusiveLock"}, FK_FROM_A_NEW_TABLE),
+    ("0019", "users"): ({"ShareRowExclusiveLock"}, FK_FROM_A_NEW_TABLE),
+    ("0019", "contacts"): ({"ShareRowExclusiveLock"}, FK_FROM_A_NEW_TABLE),
+    ("0019", "notes"): ({"ShareRowExclusiveLock"}, FK_FROM_A_NEW_TABLE),
 }
 
 SCRIPTS = MIGRATIONS_DIR / "versions"

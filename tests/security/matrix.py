@@ -9,6 +9,7 @@ Each cell lists the expected status for the actors, in this order:
     private   alice's private note
     foreign   carol's note in Globex
     contact / foreign_contact   an Acme contact / the Globex contact
+    erasable_contact  a new Acme contact with a note, made again after each erasure
     attachment  alice's uploaded file      reminder  alice's reminder
     notification  bob's mention notification   webhook  ada's subscription (and one of its deliveries)
     note_type  an Acme note type
@@ -107,6 +108,15 @@ MATRIX: dict[str, Row | Public | Elsewhere] = {
     "GET /api/contacts": {"none": "401 2xx 2xx 2xx 2xx"},
     "POST /api/contacts": {"none": "401 2xx 2xx 2xx 2xx"},
     "GET /api/contacts/{contactId}": {"contact": ALL_404_FOREIGN, "foreign_contact": "401 404 404 404 2xx"},
+    # --- Tether: data protection, for admins (Carol is a member of Globex: 403 on her own organization's).
+    "GET /api/admin/contacts/{contactId}/export": {
+        "contact": "401 403 403 2xx 404",
+        "foreign_contact": "401 404 404 404 403",
+    },
+    "POST /api/admin/contacts/{contactId}/erase": {
+        "erasable_contact": "401 403 403 2xx 404",
+        "foreign_contact": "401 404 404 404 403",
+    },
     # --- Tether: uploads and reminders
     "POST /api/upload": {"none": "401 2xx 2xx 2xx 2xx"},
     "POST /api/uploads/presign": {"none": "401 2xx 2xx 2xx 2xx"},

@@ -8,6 +8,7 @@ import httpx
 from sqlalchemy import select
 
 from contactnotes.auth import service as auth
+from contactnotes.contacts import service as contacts
 from contactnotes.db.engine import Database
 from contactnotes.db.uow import unit_of_work
 from contactnotes.models import Note, NoteRevision, NoteType, Reminder
@@ -74,6 +75,11 @@ class Objects:
             return {"contact_oid": w.contact.oid, "contact_id": w.contact.id}
         if kind == "foreign_contact":
             return {"contact_oid": w.foreign_contact.oid, "contact_id": w.foreign_contact.id}
+        if kind == "erasable_contact":  # a new Acme contact each time, with a note: an erasure removes it
+            async with unit_of_work(self.database) as session:
+                contact = await contacts.create_contact(session, w.acme.id, display_name="Erasable")
+            await tether_note(self.client, w.alice, contact.oid)
+            return {"contact_oid": contact.oid, "contact_id": contact.id}
         if kind in ("own", "reaction", "reminder", "notification"):
             uploaded = await upload_pdf(self.client, w.alice)
             note = await self.note(

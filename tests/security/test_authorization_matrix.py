@@ -67,6 +67,7 @@ def _body(route: str, ids: dict[str, Any]) -> dict[str, Any] | None:
         "POST /api/uploads/presign": {"name": "a.txt", "size": 5},
         "POST /api/uploads/complete": {"key": ids.get("key")},
         "POST /api/note-types": {"name": "Matrix new"},
+        "POST /api/admin/contacts/{contactId}/erase": {"confirm": ids.get("contact_oid")},
         "POST /api/webhooks": {"url": LOOPBACK_HOOK},
         "PATCH /api/webhooks/{webhook_id}": {"active": False},
         "POST /api/ContactNote/Query": {"groups": []},

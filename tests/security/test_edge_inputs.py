@@ -74,6 +74,7 @@ def bodies(world: World, ids: dict[str, Any]) -> dict[str, Any]:
         "POST /api/uploads/presign": {"name": "w2.pdf", "size": 5, "type": "application/pdf"},
         "POST /api/uploads/complete": {"key": "orgs/x/uploads/2026-01-01/a-w2.pdf"},
         "POST /api/note-types": {"name": "Visit"},
+        f"POST /api/admin/contacts/{contact.oid}/erase": {"confirm": contact.oid},
         "POST /api/ContactNote/Query": query,
         "POST /api/ContactNote": virtuous_note,
         f"PUT /api/ContactNote/{ids['note_id']}": virtuous_note,

@@ -73,6 +73,7 @@ SEMANTIC_REFUSALS: list[tuple[str, str, int | tuple[int, ...], str]] = [
     ("PATCH", "/api/webhooks/{webhook_id}", 400, "the URL must be http(s) and its host must resolve"),
     ("POST", "/api/Webhook", 400, "the URL must be http(s) and its host must resolve"),
     ("PUT", "/api/Webhook/{webhook_id}", 400, "the URL must be http(s) and its host must resolve"),
+    ("POST", "/api/admin/contacts/{contactId}/erase", 400, "`confirm` must repeat the path's contactId"),
 ]
 OPERATIONS: list[dict[str, Any]] = [
     {

@@ -12,11 +12,13 @@ class EventType(enum.StrEnum):
     REACTION_TOGGLED = "note.reaction_toggled"
     USER_MENTIONED = "user.mentioned"
     REMINDER_DUE = "reminder.due"
+    CONTACT_ERASED = "contact.erased"  # webhooks only (docs/events.md): the stream shows notes
     # Internal work items, never shown to subscribers.
     WEBHOOK_DELIVERY = "webhook.delivery"
     EMAIL_DIGEST = "email.digest"
     NOTE_EMAILED = "note.emailed"  # a note sent to an address on request (POST /api/ContactNote/Email)
     FILES_REMOVED = "files.removed"  # stored objects whose rows are gone (a deleted contact's files): delete them
+    ERASURE_FILES = "erasure.files"  # an erased contact's files, removed from storage after the commit
 
 
 # What people can subscribe to and see on the stream.
@@ -28,3 +30,6 @@ PUBLIC_EVENTS: tuple[EventType, ...] = (
     EventType.USER_MENTIONED,
     EventType.REMINDER_DUE,
 )
+
+# What webhook subscriptions may ask for: the stream's events, and erasures.
+WEBHOOK_EVENTS: tuple[EventType, ...] = (*PUBLIC_EVENTS, EventType.CONTACT_ERASED)

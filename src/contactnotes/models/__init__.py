@@ -4,6 +4,7 @@ from contactnotes.db.base import Base
 from contactnotes.models.contact import Contact
 from contactnotes.models.file_text import FileText, FileTextStatus
 from contactnotes.models.idempotency import IdempotencyKey
+from contactnotes.models.lifecycle import ContactExternalId, ErasureRecord, ImportedNote
 from contactnotes.models.note import (
     ContactNoteCount,
     Note,
@@ -29,12 +30,15 @@ __all__ = [
     "ApiToken",
     "Base",
     "Contact",
+    "ContactExternalId",
     "ContactNoteCount",
     "DeliveryStatus",
     "EmailStatus",
+    "ErasureRecord",
     "FileText",
     "FileTextStatus",
     "IdempotencyKey",
+    "ImportedNote",
     "Note",
     "NoteAttachment",
     "NoteContact",

@@ -30,7 +30,10 @@ DEFAULT_NOTE_TYPE = "General"
 MAX_NOTE_TYPE_LENGTH = 100
 
 
-async def create_org(session: AsyncSession, name: str, *, oid: str | None = None) -> Organization:
+async def create_org(
+    session: AsyncSession, name: str, *, oid: str | None = None, note_types: bool = True
+) -> Organization:
+    """`note_types` False: without the default types (a restore brings the organization's own)."""
     name = name.strip()
     if not name:
         raise Invalid.field("name", "Organization name must not be empty")
@@ -40,7 +43,7 @@ async def create_org(session: AsyncSession, name: str, *, oid: str | None = None
     if oid:
         org.oid = oid
     await repository.add(session, org)
-    for position, type_name in enumerate(DEFAULT_NOTE_TYPES):
+    for position, type_name in enumerate(DEFAULT_NOTE_TYPES if note_types else ()):
         session.add(NoteType(org_id=org.id, name=type_name, name_folded=type_name.casefold(), position=position))
     await session.flush()
     return org

@@ -31,7 +31,8 @@ class _OwnedStore:
         await self.store.close()
 
 
-def _store(context: JobContext) -> ObjectStore:
+def store_of(context: JobContext) -> ObjectStore:
+    """The worker's store, made on first use and closed with the context."""
     owned = context.services.get(STORE)
     if owned is None:
         owned = context.services[STORE] = _OwnedStore(build_store(context.settings))
@@ -75,7 +76,7 @@ async def extract_pending(
     context: JobContext, pending: list[tuple[str, str, int, int]], reader: Callable[..., Awaitable[tuple[str, str]]]
 ) -> int:
     for key, content_type, org_id, size in pending:
-        status, text = await reader(_store(context), key, content_type, size)
+        status, text = await reader(store_of(context), key, content_type, size)
         async with unit_of_work(context.database) as session:
             await repository.save_file_text(session, key, org_id, status, text)
     return len(pending)

@@ -11,6 +11,7 @@ import json
 import logging
 import random
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -104,6 +105,24 @@ async def fan_out(context: JobContext, item: OutboxItem) -> None:
         now = utc_now()
         for subscription in subscriptions:
             body = json.dumps(renderers.render(subscription.format, event), separators=(",", ":"), ensure_ascii=False)
+            delivery_id = await repository.add_delivery_once(
+                session, subscription, event_id=item.event_id, event_type=item.type, body=body, at=now
+            )
+            if delivery_id is not None:
+                await enqueue(session, item.org_id, EventType.WEBHOOK_DELIVERY, delivery_id=delivery_id)
+
+
+def erasure_body(item: OutboxItem) -> dict[str, Any]:
+    """contact.erased is the same in every format: who was erased (ids), when, and how much went; never what."""
+    erasure = (item.snapshot or {}).get("erasure", {})
+    return {"id": item.event_id, "type": item.type, "time": item.created_at.isoformat(), "data": erasure}
+
+
+async def fan_out_erasure(context: JobContext, item: OutboxItem) -> None:
+    async with unit_of_work(context.database) as session:
+        body = json.dumps(erasure_body(item), separators=(",", ":"), ensure_ascii=False)
+        now = utc_now()
+        for subscription in await repository.active_for(session, item.org_id, item.type):
             delivery_id = await repository.add_delivery_once(
                 session, subscription, event_id=item.event_id, event_type=item.type, body=body, at=now
             )

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.auth.principal import Principal
 from contactnotes.errors import Forbidden, Invalid, NotFound
-from contactnotes.jobs.events import PUBLIC_EVENTS, EventType
+from contactnotes.jobs.events import WEBHOOK_EVENTS, EventType
 from contactnotes.jobs.queue import enqueue
 from contactnotes.kit.clock import utc_now
 from contactnotes.kit.unset import Unset
@@ -25,7 +25,7 @@ from contactnotes.webhooks.schemas import (
 from contactnotes.webhooks.urls import RefusedUrl, check_destination
 
 NOT_FOUND = "Webhook not found"
-SUBSCRIBABLE = [event.value for event in PUBLIC_EVENTS]
+SUBSCRIBABLE = [event.value for event in WEBHOOK_EVENTS]
 MAX_SECRET = 200
 MIN_SECRET = 16
 

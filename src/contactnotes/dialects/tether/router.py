@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from . import (
     auth,
+    data_protection,
     files,
     history,
     note_types,
@@ -34,3 +35,4 @@ router.include_router(reminders.router)
 router.include_router(note_types.router)
 router.include_router(webhooks.router)
 router.include_router(stream.router)
+router.include_router(data_protection.router)

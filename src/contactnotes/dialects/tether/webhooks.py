@@ -10,7 +10,7 @@ from pydantic import Field, WithJsonSchema
 from contactnotes.http.auth import PrincipalDep
 from contactnotes.http.deps import SessionDep, SettingsDep
 from contactnotes.http.inputs import JsonBool, NoNulText
-from contactnotes.jobs.events import PUBLIC_EVENTS
+from contactnotes.jobs.events import WEBHOOK_EVENTS
 from contactnotes.kit.clock import iso_millis
 from contactnotes.kit.unset import UNSET
 from contactnotes.webhooks import service as webhooks
@@ -29,7 +29,7 @@ from .mapping import note_out
 from .route import TetherRoute, errors
 from .wire import Envelope, Pagination, WireModel
 
-EVENT_TYPES = [e.value for e in PUBLIC_EVENTS]
+EVENT_TYPES = [e.value for e in WEBHOOK_EVENTS]
 
 ERRORS = errors(
     403,

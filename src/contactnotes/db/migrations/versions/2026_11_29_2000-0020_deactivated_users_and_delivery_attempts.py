@@ -1,7 +1,7 @@
 """Deactivated users; every webhook delivery attempt kept
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-11-29 20:00:00
 
 An admin deactivates a member: `users.deactivated_at` (NULL: active) refuses their sign-in, tokens and web
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0020"
-down_revision: str | None = "0018"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

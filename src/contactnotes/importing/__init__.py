@@ -1,0 +1,1 @@
+"""Importing notes from other systems' CSV exports (docs/import.md)."""

@@ -1,0 +1,1 @@
+"""Exporting a contact's or an organization's data to one archive, and restoring an organization from it."""
