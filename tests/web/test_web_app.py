@@ -325,8 +325,15 @@ def test_pages_fit_a_phone_and_screenshots(site: Site, browser: Browser, tmp_pat
     w2 = site.upload("alice", "w2-2025.pdf", pdf_bytes(48_000, seed=9))
     site.note("bob", contact, note="Intro call. Jordan runs a small design studio; wants help with estimates.",
               type="Call", timeSpent=30)  # fmt: skip
-    site.note("alice", contact, note="Sent the engagement letter. **Fee agreed**: flat, billed monthly.",
-              important=True, type="Email")  # fmt: skip
+    letter = site.note("alice", contact, note="Sent the engagement letter. **Fee agreed**: flat, billed monthly.",
+                       important=True, type="Email")  # fmt: skip
+    with site.api() as http:  # an edit, so the note has a history to show
+        edited = http.patch(
+            f"/api/contact-notes/{letter['_id']}",
+            json={"note": "Sent the engagement letter. **Fee agreed**: flat, billed quarterly from March."},
+            headers=site.world.alice.headers,
+        )
+        assert edited.status_code == 200, edited.text
     site.note(
         "alice",
         contact,
@@ -345,7 +352,8 @@ def test_pages_fit_a_phone_and_screenshots(site: Site, browser: Browser, tmp_pat
         page.goto(f"{site.url}/login")
         page.screenshot(path=str(out / f"sign-in-{size_name}.png"))
         page = sign_in(context, site, "alice")
-        shots = {"home": "/", "contacts": "/contacts", "search": "/search?q=w2", "timeline": f"/contacts/{contact}"}
+        shots = {"home": "/", "contacts": "/contacts", "search": "/search?q=w2", "timeline": f"/contacts/{contact}",
+                 "history": f"/notes/{letter['_id']}/history"}  # fmt: skip
         for name, path in shots.items():
             page.goto(f"{site.url}{path}")
             page.wait_for_load_state("networkidle")
