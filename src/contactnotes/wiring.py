@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from contactnotes.attachments import removal as file_removal
 from contactnotes.db.uow import unit_of_work
 from contactnotes.erasure import handlers as erasure_handlers
 from contactnotes.idempotency import service as idempotency
@@ -55,7 +54,6 @@ def default_registry(settings: Settings) -> Registry:
     registry.add([EventType.USER_MENTIONED, EventType.REMINDER_DUE], email.notify)
     registry.add([EventType.EMAIL_DIGEST], email.send_digest)
     registry.add([EventType.NOTE_EMAILED], email.send_note)
-    registry.add([EventType.FILES_REMOVED], file_removal.remove_files)
     # Text of newly attached files, for search (after the deliveries: it is the slowest and least urgent).
     registry.add([EventType.NOTE_CREATED, EventType.NOTE_UPDATED], search_files.extract_attached)
     registry.every(settings.reminder_scan_seconds, "due reminders", scan_due_reminders)

@@ -42,19 +42,25 @@ async def run(database_url: str, var_dir: Path, *args: str, stdin: str | None = 
 
 
 async def history(client: httpx.AsyncClient, world: World) -> dict[str, Any]:
-    """Notes about Jordan with a file, a mention, a reaction and a reminder; a private and a deleted one; and
-    a note about Priya that Jordan's export must not carry."""
+    """Notes about Jordan with a file, a mention, a reaction, a reminder and an edit (a revision); a private
+    and a deleted one; a note about Priya linked to Jordan too; and a note about Priya only that Jordan's
+    export must not carry."""
     [uploaded] = await upload(client, world.alice, ("w2.pdf", pdf_bytes(3000)))
     main = await tether_note(
         client, world.alice, world.contact.oid, note="W-2 is in, @bob please check", mentions=[world.bob.oid],
         reminder={"message": "Call back", "targetDate": "2030-01-01T00:00:00Z"}, attachments=[as_attachment(uploaded)],
     )  # fmt: skip
     await client.post(f"/api/contact-notes/{main['_id']}/reaction", json={"emoji": "👍"}, headers=world.bob.headers)
+    edit = {"note": "W-2 and 1099 are in, @bob please check", "important": True}
+    edited = await client.patch(f"/api/contact-notes/{main['_id']}", json=edit, headers=world.alice.headers)
+    assert edited.status_code == 200, edited.text
     await tether_note(client, world.alice, world.contact.oid, note="my own thoughts", private=True)
     gone = await tether_note(client, world.bob, world.contact.oid, note="typo")
     await client.delete(f"/api/contact-notes/{gone['_id']}", headers=world.bob.headers)
+    both = [world.other_contact.oid, world.contact.oid]
+    meeting = await tether_note(client, world.bob, world.other_contact.oid, note="met them both", contactIds=both)
     other = await tether_note(client, world.alice, world.other_contact.oid, note="about Priya only")
-    return {"main": main, "other": other, "file": pdf_bytes(3000), "key": uploaded["key"]}
+    return {"main": main, "meeting": meeting, "other": other, "file": pdf_bytes(3000), "key": uploaded["key"]}
 
 
 async def test_a_contacts_export_holds_its_notes_reactions_mentions_reminders_and_files(
@@ -68,8 +74,17 @@ async def test_a_contacts_export_holds_its_notes_reactions_mentions_reminders_an
     assert (manifest["format"], manifest["version"], manifest["scope"]) == ("contactnotes-export", 1, "contact")
     assert [c["oid"] for c in manifest["contacts"]] == [world.contact.oid]
     bodies = sorted(n["body"] for n in manifest["notes"])
-    assert bodies == ["W-2 is in, @bob please check", "my own thoughts", "typo"]  # the deleted one too
+    # The deleted one too, and the note about Priya that is linked to Jordan.
+    assert bodies == ["W-2 and 1099 are in, @bob please check", "met them both", "my own thoughts", "typo"]
     [main] = [n for n in manifest["notes"] if n["oid"] == made["main"]["_id"]]
+    [meeting] = [n for n in manifest["notes"] if n["oid"] == made["meeting"]["_id"]]
+    assert meeting["contact"] == world.other_contact.oid  # its primary contact, named by ObjectId only
+    assert manifest["linked_contacts"] == [{"note": meeting["oid"], "contact": world.contact.oid}]
+    [revision] = manifest["revisions"]
+    assert (revision["note"], revision["number"], revision["edited_by"]) == (main["oid"], 1, world.alice.oid)
+    assert (revision["body"], revision["important"]) == ("W-2 is in, @bob please check", False)
+    assert revision["edited_at"] and revision["note_date"] == main["note_date"]
+    assert "Priya" not in json.dumps(manifest["contacts"])
     assert main["mentions"][0]["user"] == world.bob.oid
     assert [(r["emoji"], r["user"]) for r in main["reactions"]] == [("👍", world.bob.oid)]
     assert [r["message"] for r in manifest["reminders"]] == ["Call back"]
@@ -103,7 +118,12 @@ async def test_an_organization_round_trips_through_its_archive(
         settings.database_url, settings.var_dir, "export", "org", "--org", "Acme", "-o", str(first)
     )
     assert code == 0, err
-    assert out.startswith("exported 2 contacts, 4 notes and 1 files")
+    assert out.startswith("exported 2 contacts, 5 notes and 1 files")
+    before = json.loads(zipfile.ZipFile(first).read("manifest.json"))
+    [revision] = before["revisions"]
+    assert revision["body"] == "W-2 is in, @bob please check" and revision["note"] == made["main"]["_id"]
+    linked = {"note": made["meeting"]["_id"], "contact": world.contact.oid}
+    assert before["linked_contacts"] == [linked]
 
     restored_var = tmp_path / "restored-var"
     code, out, err = await run(empty_database_url, restored_var, "import", "org", str(first))
@@ -113,7 +133,8 @@ async def test_an_organization_round_trips_through_its_archive(
 
     a, b = zipfile.ZipFile(first), zipfile.ZipFile(second)
     before, after = json.loads(a.read("manifest.json")), json.loads(b.read("manifest.json"))
-    for section in ("organization", "users", "note_types", "contacts", "notes", "reminders", "files"):
+    sections = ("organization", "users", "note_types", "contacts", "notes", "reminders", "files", "revisions")
+    for section in (*sections, "linked_contacts"):
         assert after[section] == before[section], section
     assert comparable(after) == comparable(before)
     assert sorted(a.namelist()) == sorted(b.namelist())
@@ -150,7 +171,7 @@ async def test_the_command_line_exports_then_erases_a_contact_after_asking(
         url, var, "export", "contact", str(world.contact.id), "--org", "Acme", "-o", str(tmp_path / "j.zip")
     )
     assert code == 0, err
-    assert out.strip() == f"exported 3 notes, 1 reminders and 1 files to {tmp_path / 'j.zip'}"
+    assert out.strip() == f"exported 4 notes, 1 reminders and 1 files to {tmp_path / 'j.zip'}"
 
     code, _, _ = await run(url, var, "erase", "contact", world.contact.oid, "--org", "Acme", stdin="n\n")
     assert code == 1  # not confirmed: nothing erased
@@ -162,8 +183,12 @@ async def test_the_command_line_exports_then_erases_a_contact_after_asking(
     assert code == 0, err
     assert f"erased contact {world.contact.oid}: 3 notes, 1 reminders, " in out
     assert (await client.get(f"/api/contacts/{world.contact.oid}", headers=world.ada.headers)).status_code == 404
+    assert out.rstrip().split(" (audit record")[0].endswith("1 unlinked notes")
     assert (
         await client.get(f"/api/contact-notes/{made['other']['_id']}", headers=world.ada.headers)
     ).status_code == 200
+    # The note about Priya that was linked to Jordan stays, without Jordan.
+    meeting = await client.get(f"/api/contact-notes/{made['meeting']['_id']}", headers=world.ada.headers)
+    assert meeting.status_code == 200 and meeting.json()["data"]["contactIds"] == [world.other_contact.oid]
     code, _, err = await run(url, var, "erase", "contact", world.contact.oid, "--org", "Acme", "--yes")
     assert code == 1 and "not found" in err.lower()

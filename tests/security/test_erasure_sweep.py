@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from contactnotes.attachments.files import Files
 from contactnotes.db.engine import Database
-from contactnotes.models import ErasureRecord, OutboxEvent, WebhookDelivery
+from contactnotes.models import ErasureRecord, NoteRevision, OutboxEvent, WebhookDelivery
 from contactnotes.settings import Settings
 from tests.attachments.helpers import as_attachment, upload
 from tests.events.conftest import subscribe, work
@@ -47,11 +47,17 @@ def mailbox() -> Iterator[tuple[Mailbox, int]]:
 
 
 async def stored_anywhere(database: Database, canary: str) -> list[str]:
-    """Rows of the outbox (what the stream replays) and of the delivery log that still name the canary."""
+    """Rows of the outbox (what the stream replays), of the delivery log and of notes' edit history that
+    still name the canary."""
     async with database.session() as session:
         outbox = (await session.execute(select(OutboxEvent.type, OutboxEvent.payload, OutboxEvent.snapshot))).all()
         bodies = (await session.scalars(select(WebhookDelivery.body))).all()
-    return [f"outbox {t}" for t, p, s in outbox if canary in f"{p}{s}"] + [b for b in bodies if canary in b]
+        revisions = (await session.scalars(select(NoteRevision.body))).all()
+    return (
+        [f"outbox {t}" for t, p, s in outbox if canary in f"{p}{s}"]
+        + [b for b in bodies if canary in b]
+        + [f"revision {b}" for b in revisions if canary in b]
+    )
 
 
 async def test_an_erased_contact_is_nowhere_afterwards(
@@ -79,6 +85,12 @@ async def test_an_erased_contact_is_nowhere_afterwards(
     assert logged and canary in receiver.wait_for(1)[0].body.decode()
     # A second note whose webhook and e-mail are still owed when the erasure comes.
     pending = await tether_note(client, world.bob, world.contact.oid, note=f"pending {canary} @alice")
+    # Reworded: the canary is left only in the note's history (an earlier revision).
+    reworded = await client.patch(
+        f"/api/contact-notes/{pending['_id']}", json={"note": "pending, reworded @alice"}, headers=world.bob.headers
+    )
+    assert reworded.status_code == 200, reworded.text
+    assert f"revision pending {canary} @alice" in await stored_anywhere(database, canary)
     react = await client.post(
         f"/api/contact-notes/{delivered['_id']}/reaction", json={"emoji": "👍"}, headers=world.bob.headers
     )
@@ -135,3 +147,48 @@ async def test_erasing_asks_an_admin_of_the_contacts_organization_and_a_confirma
     wrong = await client.post(url, json={"confirm": "yes"}, headers=world.ada.headers)
     assert wrong.status_code == 400 and wrong.json()["errors"][0]["field"] == "confirm"
     assert (await client.get(f"/api/contacts/{world.contact.oid}", headers=world.ada.headers)).status_code == 200
+
+
+async def timeline(client: httpx.AsyncClient, world: World, contact_oid: str) -> tuple[list[str], int]:
+    """The note ids on a contact's timeline as an admin sees it, and the total it announces (the counter)."""
+    response = await client.get(
+        "/api/contact-notes", params={"contactId": contact_oid, "limit": 50}, headers=world.ada.headers
+    )
+    assert response.status_code == 200, response.text
+    return [note["_id"] for note in response.json()["data"]], response.json()["pagination"]["total"]
+
+
+async def test_erasing_a_contact_takes_its_notes_history_and_unlinks_it_from_notes_about_others(
+    client: httpx.AsyncClient, database: Database, world: World
+) -> None:
+    canary = "canary" + secrets.token_hex(12)
+    jordan, priya = world.contact.oid, world.other_contact.oid
+    edited = await tether_note(client, world.alice, jordan, note=f"first {canary}")
+    reworded = await client.patch(
+        f"/api/contact-notes/{edited['_id']}", json={"note": "reworded"}, headers=world.alice.headers
+    )
+    assert reworded.status_code == 200, reworded.text
+    # Jordan's note linked to Priya goes; Priya's note linked to Jordan stays, for Priya.
+    about_jordan = await tether_note(client, world.bob, jordan, note="Jordan's", contactIds=[jordan, priya])
+    about_both = await tether_note(client, world.bob, priya, note="met them both", contactIds=[priya, jordan])
+    assert about_both["_id"] in (await timeline(client, world, jordan))[0]
+    assert about_jordan["_id"] in (await timeline(client, world, priya))[0]
+    assert f"revision first {canary}" in await stored_anywhere(database, canary)
+
+    erased = await client.post(
+        f"/api/admin/contacts/{jordan}/erase", json={"confirm": jordan}, headers=world.ada.headers
+    )
+    assert erased.status_code == 200, erased.text
+    counts = erased.json()["data"]["counts"]
+    assert (counts["notes"], counts["unlinked_notes"]) == (2, 1)
+
+    assert await stored_anywhere(database, canary) == []
+    async with database.session() as session:
+        assert (await session.scalars(select(NoteRevision.note_id))).all() == []
+    shared = await client.get(f"/api/contact-notes/{about_both['_id']}", headers=world.ada.headers)
+    assert shared.status_code == 200 and shared.json()["data"]["contactIds"] == [priya]
+    ids, total = await timeline(client, world, priya)
+    assert about_both["_id"] in ids and about_jordan["_id"] not in ids
+    assert total == len(ids)  # the counter followed the link and the note that went
+    gone = await client.get(f"/api/contact-notes/{about_jordan['_id']}", headers=world.ada.headers)
+    assert gone.status_code == 404

@@ -17,11 +17,13 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from sqlalchemy import select
 
 from contactnotes.app import job_context
 from contactnotes.db.engine import Database
 from contactnotes.db.uow import unit_of_work
 from contactnotes.jobs.worker import Worker
+from contactnotes.models import ErasureRecord, OutboxEvent
 from contactnotes.settings import Settings
 from contactnotes.users import service as users
 from contactnotes.wiring import default_registry
@@ -54,6 +56,24 @@ def run_worker(site: Site) -> int:
             await database.dispose()
 
     return in_thread(lambda: asyncio.run(once()))
+
+
+def erasure_of(site: Site, contact_oid: str) -> tuple[str, dict[str, int], bool] | None:
+    """The audit record of the contact's erasure (who, counts) and whether `contact.erased` was announced."""
+
+    async def read() -> tuple[str, dict[str, int], bool] | None:
+        database = Database(_settings(site))
+        try:
+            async with database.session() as session:
+                statement = select(ErasureRecord).where(ErasureRecord.contact_oid == contact_oid)
+                record = await session.scalar(statement)
+                events = await session.scalars(select(OutboxEvent.snapshot).where(OutboxEvent.type == "contact.erased"))
+                announced = any(contact_oid in str(snapshot) for snapshot in events)
+                return (record.erased_by, dict(record.counts), announced) if record else None
+        finally:
+            await database.dispose()
+
+    return in_thread(lambda: asyncio.run(read()))
 
 
 def new_person(site: Site, name: str, email: str, password: str) -> None:
@@ -385,6 +405,11 @@ def test_a_contact_is_edited_by_anyone_and_deleted_by_an_admin_with_its_notes_an
     expect(page.get_by_role("alert")).to_contain_text("1 file ")
     page.get_by_role("button", name="Delete contact and 2 notes").click()
     expect(page.get_by_role("heading", name="Contact deleted")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("with 2 notes and 1 file.")
+    # Deleting is the erasure: an audit record of who and how much, and contact.erased for webhooks.
+    erasure = erasure_of(site, contact)
+    assert erasure is not None and erasure[0] == "ada@acme.example.com" and erasure[2]
+    assert (erasure[1]["notes"], erasure[1]["files"]) == (2, 1)
     assert stored.exists()  # the request leaves the bytes to the worker
     run_worker(site)
     assert not stored.exists()

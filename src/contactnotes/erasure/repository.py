@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.db.core import table_of
@@ -20,6 +20,7 @@ from contactnotes.models import (
     ImportedNote,
     Note,
     NoteAttachment,
+    NoteContact,
     NoteMention,
     NoteReaction,
     Notification,
@@ -31,9 +32,30 @@ from contactnotes.models import (
 
 
 async def note_ids(session: AsyncSession, org_id: int, contact_id: int) -> list[tuple[int, str]]:
-    """(id, oid) of every note about the contact, deleted ones too (their rows still hold the content)."""
+    """(id, oid) of every note whose primary contact it is, deleted ones too (their rows still hold the
+    content). Their revisions go with them by the foreign key's ON DELETE CASCADE."""
     statement = select(Note.id, Note.oid).where(Note.org_id == org_id, Note.contact_id == contact_id).order_by(Note.id)
     return [(row.id, row.oid) for row in (await session.execute(statement)).all()]
+
+
+async def linked_note_ids(session: AsyncSession, org_id: int, contact_id: int) -> list[int]:
+    """Notes whose primary contact is another one but that are linked to this contact too: they stay, for
+    the others, and only the link goes."""
+    statement = select(NoteContact.note_id).where(
+        NoteContact.org_id == org_id, NoteContact.contact_id == contact_id, NoteContact.is_primary.is_(False)
+    )
+    return sorted(await session.scalars(statement))
+
+
+async def live_counts(session: AsyncSession, org_id: int, contact_id: int) -> tuple[int, int]:
+    """The live notes whose primary contact it is (anyone's, private ones too) and the files attached to
+    them: what a person deleting the contact is told goes with it."""
+    live = select(Note.id).where(Note.org_id == org_id, Note.contact_id == contact_id, Note.deleted_at.is_(None))
+    notes = await session.scalar(select(func.count()).select_from(live.subquery()))
+    files = await session.scalar(
+        select(func.count()).select_from(Upload).where(Upload.org_id == org_id, Upload.note_id.in_(live))
+    )
+    return int(notes or 0), int(files or 0)
 
 
 async def reminder_ids(session: AsyncSession, org_id: int, contact_id: int) -> list[int]:
@@ -116,6 +138,7 @@ async def delete_everything(
     contact_id: int,
     *,
     notes: Sequence[int],
+    unlinked: Sequence[int],
     reminders: Sequence[int],
     notifications: Sequence[int],
     uploads: Sequence[int],
@@ -136,6 +159,16 @@ async def delete_everything(
     for model in (NoteAttachment, NoteMention, NoteReaction, ImportedNote):
         await _delete_in(session, model, model.note_id, notes, None)
     await _delete_in(session, Note, Note.id, notes, org_id)
+    # The link rows of notes that stay; the note_contacts trigger takes them off the contact's counter.
+    for part in chunks(list(unlinked)):
+        await session.execute(
+            delete(NoteContact).where(
+                NoteContact.org_id == org_id,
+                NoteContact.contact_id == contact_id,
+                NoteContact.is_primary.is_(False),
+                NoteContact.note_id.in_(part),
+            )
+        )
     await session.execute(delete(ContactNoteCount).where(ContactNoteCount.contact_id == contact_id))
     await session.execute(
         delete(ContactExternalId).where(ContactExternalId.org_id == org_id, ContactExternalId.contact_id == contact_id)

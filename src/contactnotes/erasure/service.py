@@ -1,5 +1,7 @@
-"""Erasing a contact (GDPR art. 17): the contact, its notes (with their mentions, reactions and files), its
+"""Erasing a contact (GDPR art. 17): the contact, the notes whose primary contact it is (with their
+revisions, mentions, reactions and files), its links to other contacts' notes (those notes stay), its
 reminders and notifications, and every trace of them in the outbox, webhook deliveries and stored answers.
+The web app's "Delete contact" is this same erasure (web/contact_edit.py).
 
 One transaction removes the rows and writes the audit record (counts and ids, never content); the files
 leave storage after the commit, by the worker (an `erasure.files` job), and a `contact.erased` event tells
@@ -15,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.auth.principal import Principal
 from contactnotes.contacts import service as contacts
+from contactnotes.contacts.schemas import ContactView
 from contactnotes.erasure import repository
 from contactnotes.errors import Forbidden, Invalid
 from contactnotes.jobs.events import EventType
@@ -33,14 +36,37 @@ class ErasureSummary:
     counts: dict[str, int]
 
 
+@dataclass(frozen=True, slots=True)
+class ErasurePreview:
+    """What erasing the contact removes, as a person confirming it is told: live notes and their files."""
+
+    contact: ContactView
+    notes: int
+    files: int
+
+
+def _require_admin(principal: Principal) -> None:
+    if not principal.is_admin:
+        raise Forbidden("Only organization admins erase contacts")
+
+
+async def what_goes(session: AsyncSession, principal: Principal, ref: int | str) -> ErasurePreview:
+    """The confirmation's numbers, before an erasure."""
+    contact = await contacts.get_contact(session, principal.org_id, ref)  # another organization's: 404
+    _require_admin(principal)
+    notes, files = await repository.live_counts(session, principal.org_id, contact.id)
+    return ErasurePreview(contacts.contact_view(contact), notes, files)
+
+
 def _refers_to(payload: dict[str, Any], ids: dict[str, set[int]]) -> bool:
     """Whether an outbox payload names one of the erased rows (payloads carry ids only)."""
     return any(payload.get(name) in wanted for name, wanted in ids.items())
 
 
-# Each kind of row that concerns a contact is found by one function here, so that a new kind (a note's
-# revisions, a note linked to several contacts) is one more entry: found(session, org_id, contact_id, notes)
-# returning ids, and its deletion in repository.delete_everything.
+# Each kind of row that concerns a contact is found by one function of the repository, and deleted in
+# repository.delete_everything. A note's revisions need no entry: they go with the note (ON DELETE CASCADE,
+# checked on both databases by tests/security/test_erasure_sweep.py). A note about another contact that is
+# linked to this one stays: only the link goes.
 
 
 async def erase_contact(
@@ -56,11 +82,11 @@ async def erase_contact(
     `operator`. An admin repeats the contact's id in `confirm`."""
     contact = await contacts.get_contact(session, org_id, ref)  # first: another organization's contact is 404
     if principal is not None:
-        if not principal.is_admin:
-            raise Forbidden("Only organization admins erase contacts")
+        _require_admin(principal)
         check_confirmation(ref, confirm)
     note_rows = await repository.note_ids(session, org_id, contact.id)
     notes = [note_id for note_id, _ in note_rows]
+    unlinked = await repository.linked_note_ids(session, org_id, contact.id)
     reminders = await repository.reminder_ids(session, org_id, contact.id)
     notifications = await repository.notification_ids(session, org_id, contact.id, notes, reminders)
     uploads, keys = await repository.file_keys(session, org_id, notes)
@@ -83,7 +109,7 @@ async def erase_contact(
         if any(oid.encode() in body for oid in oids)
     ]
     await repository.delete_everything(
-        session, org_id, contact.id, notes=notes, reminders=reminders, notifications=notifications,
+        session, org_id, contact.id, notes=notes, unlinked=unlinked, reminders=reminders, notifications=notifications,
         uploads=uploads, keys=keys, outbox=sorted(outbox_ids), deliveries=deliveries, answers=answers,
     )  # fmt: skip
 
@@ -95,6 +121,7 @@ async def erase_contact(
         "files": len(keys),
         "events": len(outbox_ids),
         "webhook_deliveries": len(deliveries),
+        "unlinked_notes": len(unlinked),
     }
     erased_by = principal.email if principal is not None else (operator or "command line")
     record_oid = new_oid()
@@ -109,7 +136,13 @@ async def erase_contact(
             "erased_by": erased_by,
             "erased_at": now,
             "counts": counts,
-            "ids": {"notes": notes, "reminders": reminders, "notifications": notifications, "uploads": uploads},
+            "ids": {
+                "notes": notes,
+                "unlinked_notes": unlinked,
+                "reminders": reminders,
+                "notifications": notifications,
+                "uploads": uploads,
+            },
         },
     )
     summary = ErasureSummary(record_oid, contact.id, contact.oid, erased_by, now.isoformat(), counts)

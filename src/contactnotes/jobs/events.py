@@ -17,7 +17,6 @@ class EventType(enum.StrEnum):
     WEBHOOK_DELIVERY = "webhook.delivery"
     EMAIL_DIGEST = "email.digest"
     NOTE_EMAILED = "note.emailed"  # a note sent to an address on request (POST /api/ContactNote/Email)
-    FILES_REMOVED = "files.removed"  # stored objects whose rows are gone (a deleted contact's files): delete them
     ERASURE_FILES = "erasure.files"  # an erased contact's files, removed from storage after the commit
 
 

@@ -22,8 +22,10 @@ from contactnotes.models import (
     ImportedNote,
     Note,
     NoteAttachment,
+    NoteContact,
     NoteMention,
     NoteReaction,
+    NoteRevision,
     NoteType,
     Reminder,
     Upload,
@@ -168,7 +170,7 @@ async def _collect_notes(session: AsyncSession, scope: Scope) -> list[Row]:
         notes.append(
             {
                 "oid": row["oid"],
-                "contact": scope.contacts[row["contact_id"]],
+                "contact": row["contact_oid"],  # a linked note's primary contact may be outside a contact's export
                 "author": users[row["author_id"]],
                 "modified_by": users[row["modified_by_id"]],
                 "body": row["body"],
@@ -310,6 +312,60 @@ async def _restore_files(session: AsyncSession, into: Restoring, rows: list[Row]
     await repository.insert_rows(session, Upload, values)
 
 
+# ── revisions: each edit of a note, with the note as it was before it (docs/data.md "Note history") ──
+
+_REVISION_FIELDS = ("body", "type", "important", "is_private", "time_spent_minutes")
+
+
+async def _collect_revisions(session: AsyncSession, scope: Scope) -> list[Row]:
+    rows = await repository.revisions(session, scope.org_id, list(scope.notes))
+    rows.sort(key=lambda r: (r["note_id"], r["number"]))
+    return [
+        {
+            "oid": r["oid"],
+            "note": scope.notes[r["note_id"]],
+            "number": r["number"],
+            "edited_by": scope.users[r["edited_by_id"]],
+            "edited_at": to_json(r["edited_at"]),
+            **{name: r[name] for name in _REVISION_FIELDS},
+            "note_date": to_json(r["note_date"]),
+        }
+        for r in rows
+    ]
+
+
+async def _restore_revisions(session: AsyncSession, into: Restoring, rows: list[Row]) -> None:
+    values = [
+        {"oid": r["oid"], "org_id": into.org_id, "note_id": into.notes[r["note"]], "number": r["number"],
+         "edited_by_id": into.users[r["edited_by"]], "edited_at": from_json(r["edited_at"]),
+         **{name: r[name] for name in _REVISION_FIELDS}, "note_date": from_json(r["note_date"])}
+        for r in rows
+    ]  # fmt: skip
+    await repository.insert_rows(session, NoteRevision, values)
+
+
+# ── linked contacts: the contacts a note is about besides its primary one (`contact` on the note) ──
+
+
+async def _collect_linked_contacts(session: AsyncSession, scope: Scope) -> list[Row]:
+    rows = [
+        {"note": scope.notes[r["note_id"]], "contact": r["contact_oid"]}
+        for r in await repository.linked_contacts(session, scope.org_id, list(scope.notes))
+    ]
+    return sorted(rows, key=lambda r: (r["note"], r["contact"]))
+
+
+async def _restore_linked_contacts(session: AsyncSession, into: Restoring, rows: list[Row]) -> None:
+    """The primary links come back with the notes (a trigger writes them); these are the others, and the
+    note_contacts trigger counts them on each contact's timeline as it would for a new link."""
+    values = [
+        {"note_id": into.notes[r["note"]], "contact_id": into.contacts[r["contact"]], "org_id": into.org_id,
+         "is_primary": False}
+        for r in rows
+    ]  # fmt: skip
+    await repository.insert_rows(session, NoteContact, values)
+
+
 # In restore order: a section refers only to sections before it.
 SECTIONS: list[Section] = [
     Section("users", _collect_users, _restore_users),
@@ -318,4 +374,6 @@ SECTIONS: list[Section] = [
     Section("notes", _collect_notes, _restore_notes),
     Section("reminders", _collect_reminders, _restore_reminders),
     Section("files", _collect_files, _restore_files),
+    Section("revisions", _collect_revisions, _restore_revisions),  # added within version 1 (docs/data.md "Versions")
+    Section("linked_contacts", _collect_linked_contacts, _restore_linked_contacts),  # added within version 1
 ]

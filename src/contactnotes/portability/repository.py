@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.db.core import table_of
@@ -17,8 +17,10 @@ from contactnotes.models import (
     ImportedNote,
     Note,
     NoteAttachment,
+    NoteContact,
     NoteMention,
     NoteReaction,
+    NoteRevision,
     NoteType,
     Reminder,
     Upload,
@@ -60,12 +62,20 @@ async def contact_external_ids(session: AsyncSession, org_id: int, contact_ids: 
 
 
 async def notes(session: AsyncSession, org_id: int, contact_id: int | None) -> list[Row]:
-    """Every note, deleted ones too: their authors may still ask what was kept."""
+    """Every note, deleted ones too: their authors may still ask what was kept. A contact's are the notes
+    whose primary contact it is and those linked to it besides; `contact_oid` names the primary contact,
+    which for a linked note is another contact outside the export's `contacts`."""
     notes_table = table_of(Note)
     columns = [c for c in notes_table.c if c.name != "search_vector"]
-    statement = select(*columns).where(Note.org_id == org_id).order_by(Note.id)
+    statement = (
+        select(*columns, Contact.oid.label("contact_oid"))
+        .join(Contact, Contact.id == Note.contact_id)
+        .where(Note.org_id == org_id)
+        .order_by(Note.id)
+    )
     if contact_id is not None:
-        statement = statement.where(Note.contact_id == contact_id)
+        linked = select(NoteContact.note_id).where(NoteContact.org_id == org_id, NoteContact.contact_id == contact_id)
+        statement = statement.where(or_(Note.contact_id == contact_id, Note.id.in_(linked)))
     return _rows(await session.execute(statement))
 
 
@@ -93,6 +103,27 @@ async def reactions(session: AsyncSession, org_id: int, note_ids: Sequence[int])
 
 async def imported_ids(session: AsyncSession, org_id: int, note_ids: Sequence[int]) -> list[Row]:
     return await _of_notes(session, org_id, table_of(ImportedNote), note_ids)
+
+
+async def revisions(session: AsyncSession, org_id: int, note_ids: Sequence[int]) -> list[Row]:
+    found: list[Row] = []
+    for part in chunks(list(note_ids)):
+        statement = select(table_of(NoteRevision)).where(NoteRevision.org_id == org_id, NoteRevision.note_id.in_(part))
+        found += _rows(await session.execute(statement))
+    return found
+
+
+async def linked_contacts(session: AsyncSession, org_id: int, note_ids: Sequence[int]) -> list[Row]:
+    """The contacts the notes are linked to besides their primary one, with those contacts' ObjectIds."""
+    found: list[Row] = []
+    for part in chunks(list(note_ids)):
+        statement = (
+            select(NoteContact.note_id, Contact.oid.label("contact_oid"))
+            .join(Contact, Contact.id == NoteContact.contact_id)
+            .where(NoteContact.org_id == org_id, NoteContact.is_primary.is_(False), NoteContact.note_id.in_(part))
+        )
+        found += _rows(await session.execute(statement))
+    return found
 
 
 async def reminders(session: AsyncSession, org_id: int, contact_id: int | None) -> list[Row]:

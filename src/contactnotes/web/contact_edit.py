@@ -1,4 +1,8 @@
-"""A contact's name and email, and deleting a contact with its notes after a confirmation that counts them."""
+"""A contact's name and email, and deleting a contact with its notes after a confirmation that counts them.
+
+Deleting is the GDPR erasure (erasure/service.py), so that a contact deleted from the browser leaves no
+more behind than one erased through the API: revisions, links, outbox rows and webhook deliveries included,
+with the audit record and the `contact.erased` event."""
 
 from __future__ import annotations
 
@@ -10,9 +14,9 @@ from fastapi.responses import RedirectResponse
 from contactnotes.auth.sessions import SignedIn
 from contactnotes.contacts import service as contacts
 from contactnotes.contacts.schemas import ContactView
+from contactnotes.erasure import service as erasure
 from contactnotes.errors import DomainError, NotFound
 from contactnotes.http.deps import SessionDep
-from contactnotes.notes import contact_removal
 
 from .admin_access import text_of
 from .forms import errors_of
@@ -54,11 +58,15 @@ async def save(request: Request, contact_oid: str, session: SessionDep, me: Me) 
 @router.get("/contacts/{contact_oid}/delete")
 async def confirm_delete(request: Request, contact_oid: str, session: SessionDep, me: Me) -> Response:
     """The confirmation: how many notes and files go with the contact."""
-    removal = await contact_removal.what_goes(session, me.principal, contact_oid.lower())
+    removal = await erasure.what_goes(session, me.principal, contact_oid.lower())
     return page(request, "contact_delete.html", {"me": me, "active": "contacts", "removal": removal})
 
 
 @router.post("/contacts/{contact_oid}/delete")
 async def delete(request: Request, contact_oid: str, session: SessionDep, me: Me) -> Response:
-    removed = await contact_removal.delete_contact(session, me.principal, contact_oid.lower())
-    return page(request, "contact_deleted.html", {"me": me, "active": "contacts", "removal": removed})
+    """The confirmation page was the confirmation the erasure asks for: the form posts back to this contact's
+    own address (and carries the CSRF token), so the contact's id is repeated by the page, not typed."""
+    oid = contact_oid.lower()
+    removal = await erasure.what_goes(session, me.principal, oid)  # the numbers the confirmation showed
+    await erasure.erase_contact(session, me.principal, me.principal.org_id, oid, confirm=oid)
+    return page(request, "contact_deleted.html", {"me": me, "active": "contacts", "removal": removal})
