@@ -78,7 +78,7 @@ class TestStreamReplay:
         assert all(SECRET not in str(event.data) for event in bob_sees), bob_sees
         # Bob learns that the note he once saw is gone, and nothing else about it.
         [gone] = [e for e in bob_sees if e.event == "note_deleted"]
-        assert gone.data == {"_id": deleted["_id"], "contactId": world.contact.oid}
+        assert gone.data == {"_id": deleted["_id"], "contactId": world.contact.oid, "contactIds": [world.contact.oid]}
         assert hidden["_id"] not in str([e.data for e in bob_sees])
         # The author still sees her own private note's events; the deleted one is gone for her too.
         assert [e.data["note"] for e in alice_sees if e.data.get("_id") == hidden["_id"]] == [

@@ -28,22 +28,27 @@ from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
+    BindParameter,
     Boolean,
     ColumnElement,
     Select,
+    Subquery,
     any_,
     bindparam,
+    exists,
     func,
     literal_column,
     or_,
     select,
     text,
     tuple_,
+    union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.auth.principal import Principal
+from contactnotes.notes.view_rows import note_contacts
 from contactnotes.search import common_words, repository
 from contactnotes.search.query import ParsedQuery, Term
 from contactnotes.search.repository import notes
@@ -81,20 +86,27 @@ def _match(compiled: str) -> ColumnElement[bool]:
     return cast(ColumnElement[bool], _MATCHES.bindparams(bindparam("tsquery", compiled)))
 
 
+def _matched() -> ColumnElement[bool]:
+    query = func.to_tsquery(literal_column("'contactnotes_search'"), bindparam("tsquery"))
+    return _VECTOR.op("@@", return_type=Boolean)(query).label("matched")
+
+
 def _recent(statement: Select[Any]) -> Select[Any]:
     """Step 1: the matches among the notes `statement` lists (the newest :window of them), newest first, and
     the :window-th note whether it matches or not: its presence says that there are more notes than the
     window (so a short answer may not be all). Rows stream in date order: a page of common words reads about
     two pages' worth of notes, not the window. Parameters: tsquery, window, limit (the page and one more)."""
-    query = func.to_tsquery(literal_column("'contactnotes_search'"), bindparam("tsquery"))
-    matched = _VECTOR.op("@@", return_type=Boolean)(query).label("matched")
-    recent = statement.add_columns(matched).subquery("recent")
+    return _numbered(statement.add_columns(_matched()).subquery("recent"))
+
+
+def _numbered(recent: Subquery) -> Select[Any]:
     order = (recent.c.note_date.desc(), recent.c.id.desc())
     position = func.row_number().over(order_by=order).label("position")
     numbered = select(recent.c.id, recent.c.note_date, recent.c.matched, position).subquery("numbered")
+    window = bindparam("window", type_=BigInteger)
     return (
         select(numbered.c.id, numbered.c.note_date, numbered.c.matched, numbered.c.position)
-        .where(or_(numbered.c.matched, numbered.c.position == bindparam("window", type_=BigInteger)))
+        .where(numbered.c.position <= window, or_(numbered.c.matched, numbered.c.position == window))
         .order_by(numbered.c.note_date.desc(), numbered.c.id.desc())
         .limit(bindparam("limit", type_=BigInteger))
     )
@@ -108,15 +120,22 @@ def _recent_unfiltered(in_contact: bool, keyset: bool) -> Select[Any]:
     """Step 1 without filters (but a contact's scope), built once: most searches. Parameters: org_id,
     user_id, [contact_id], [after_date, after_id], window, tsquery, limit."""
     statement = select(notes.c.id, notes.c.note_date).where(visible(bindparam("org_id"), bindparam("user_id")))
-    if in_contact:
-        statement = statement.where(notes.c.contact_id == bindparam("contact_id"))
     if keyset:
         after = tuple_(bindparam("after_date", type_=notes.c.note_date.type), bindparam("after_id"))
         statement = statement.where(tuple_(notes.c.note_date, notes.c.id) < after)
-    window = statement.order_by(notes.c.note_date.desc(), notes.c.id.desc()).limit(
-        bindparam("window", type_=BigInteger)
+    newest = (notes.c.note_date.desc(), notes.c.id.desc())
+    window = bindparam("window", type_=BigInteger)
+    if not in_contact:
+        return _recent(statement.order_by(*newest).limit(window))
+    # A contact's notes are those it is the primary contact of (walked in date order by the timeline index)
+    # and those linked to it besides: each branch its newest window, then the window of both.
+    contact: BindParameter[int] = bindparam("contact_id")
+    linked = exists().where(
+        note_contacts.c.note_id == notes.c.id, note_contacts.c.contact_id == contact, ~note_contacts.c.is_primary
     )
-    return _recent(window)
+    branches = [statement.where(notes.c.contact_id == contact), statement.where(linked)]
+    recent = union_all(*(b.add_columns(_matched()).order_by(*newest).limit(window) for b in branches))
+    return _numbered(recent.subquery("recent"))
 
 
 def _step_one(
