@@ -107,7 +107,7 @@ def _last_id(*values: str | None) -> int | None:
     response_class=StreamingResponse,
     responses={
         200: {"content": {"text/event-stream": {}}, "description": "Server-sent events, until the client leaves"},
-        **errors(always=(401, 503)),
+        **errors(400, always=(401, 503), described={400: "A query parameter holds a NUL character"}),
     },
 )
 async def stream(
