@@ -6,11 +6,8 @@ emails and storage are searched for it, by every persona and both dialects."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 
 import httpx
-import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from contactnotes.attachments.files import Files
@@ -19,31 +16,13 @@ from contactnotes.models import ErasureRecord, NoteRevision, OutboxEvent, Webhoo
 from contactnotes.settings import Settings
 from tests.attachments.helpers import as_attachment, upload
 from tests.events.conftest import subscribe, work
-from tests.events.processes import free_port
-from tests.events.receiver import Receiver, running_receiver
+from tests.events.receiver import Receiver
 from tests.events.test_email import Mailbox, parts
 from tests.factories import World
 from tests.files import pdf_bytes
 
 from .objects import numeric_ids, tether_note
 from .test_leak_sweep import views
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with running_receiver() as running:
-        yield running
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield box, controller.port
-    finally:
-        controller.stop()
 
 
 async def stored_anywhere(database: Database, canary: str) -> list[str]:

@@ -5,42 +5,22 @@ searched for it; where Alice herself looks, it must be found (so the sweep can f
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
-from aiosmtpd.controller import Controller
 
 from contactnotes.db.engine import Database
 from contactnotes.settings import Settings
 from tests.attachments.helpers import as_attachment, upload
 from tests.events.conftest import subscribe, work
-from tests.events.processes import free_port, server
-from tests.events.receiver import Receiver, running_receiver
+from tests.events.processes import server
+from tests.events.receiver import Receiver
 from tests.events.test_email import Mailbox, parts
 from tests.events.test_stream import next_event, sse_events
 from tests.factories import Persona, World
 from tests.files import pdf_bytes
 
 from .objects import numeric_ids, tether_note
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with running_receiver() as running:
-        yield running
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield box, controller.port
-    finally:
-        controller.stop()
 
 
 async def views(client: httpx.AsyncClient, world: World, persona: Persona, canary: str, ids: dict[str, Any]) -> dict:  # type: ignore[type-arg]

@@ -17,6 +17,7 @@ from contactnotes.users import service as users
 
 from . import team
 from .admin_access import number_of, text_of
+from .forms import errors_by_field
 from .route import Me, WebRoute, form_of, page
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -27,13 +28,6 @@ DONE = {
     "password": "Your password is changed. Your other browsers are signed out; this one stays signed in.",
     "revoked": "The token is revoked: it is refused from now on.",
 }
-
-
-def _errors(exc: DomainError) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for problem in exc.problems:
-        found.setdefault(problem.field, problem.message)
-    return found or {"form": exc.message}
 
 
 async def _page(
@@ -75,7 +69,7 @@ async def save_profile(request: Request, session: SessionDep, me: Me) -> Respons
             session, me.principal, full_name=typed["name"], handle=typed["handle"], avatar_url=typed["avatar_url"]
         )
     except DomainError as exc:
-        return await _page(request, session, me, status_code=422, profile=typed, errors=_errors(exc))
+        return await _page(request, session, me, status_code=422, profile=typed, errors=errors_by_field(exc))
     team.forget()  # pickers show the new name and handle at once in this process
     return RedirectResponse("/account?done=profile", status_code=303)
 
@@ -90,7 +84,7 @@ async def change_password(request: Request, session: SessionDep, me: Me) -> Resp
     try:
         await account.change_password(session, me.principal, current=current, new=new, keep_session_id=me.session_id)
     except DomainError as exc:
-        return await _page(request, session, me, status_code=422, errors=_errors(exc))
+        return await _page(request, session, me, status_code=422, errors=errors_by_field(exc))
     return RedirectResponse("/account?done=password", status_code=303)
 
 
@@ -101,7 +95,7 @@ async def create_token(request: Request, session: SessionDep, me: Me) -> Respons
     try:
         created = await personal_tokens.create(session, me.principal, text_of(form, "token_name"))
     except DomainError as exc:
-        return await _page(request, session, me, status_code=422, errors=_errors(exc))
+        return await _page(request, session, me, status_code=422, errors=errors_by_field(exc))
     return await _page(request, session, me, status_code=201, new_token=created)
 
 

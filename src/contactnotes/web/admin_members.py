@@ -14,6 +14,7 @@ from contactnotes.users import members
 
 from . import team
 from .admin_access import Admin, text_of
+from .forms import errors_by_field
 from .route import WebRoute, form_of, page
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -23,13 +24,6 @@ DONE = {
     "deactivated": "The member is deactivated: signed out everywhere, their API tokens revoked. Their notes stay.",
     "reactivated": "The member can sign in again (their old API tokens stay revoked).",
 }
-
-
-def _errors(exc: DomainError) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for problem in exc.problems:
-        found.setdefault("name" if problem.field == "name" else problem.field, problem.message)
-    return found or {"form": exc.message}
 
 
 async def _page(
@@ -73,7 +67,7 @@ async def add_member(request: Request, session: SessionDep, me: Admin) -> Respon
             password=text_of(form, "password") or None,
         )
     except DomainError as exc:
-        return await _page(request, session, me, status_code=422, form=typed, errors=_errors(exc))
+        return await _page(request, session, me, status_code=422, form=typed, errors=errors_by_field(exc))
     team.forget()
     return await _page(request, session, me, status_code=201, added=added)
 

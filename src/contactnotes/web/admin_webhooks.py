@@ -15,6 +15,7 @@ from contactnotes.webhooks import service as webhooks
 from contactnotes.webhooks.schemas import Format, WebhookCreate, WebhookUpdate
 
 from .admin_access import Admin, text_of
+from .forms import errors_by_field
 from .route import WebRoute, form_of, page
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -34,13 +35,6 @@ DONE = {
     "redelivered": "Queued for redelivery: the attempt appears in the log once it is made.",
 }
 FIELDS = {"url", "events", "secret", "format"}
-
-
-def _errors(exc: DomainError) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for problem in exc.problems:
-        found.setdefault(problem.field if problem.field in FIELDS else "form", problem.message)
-    return found or {"form": exc.message}
 
 
 async def _list(
@@ -91,7 +85,7 @@ async def create_webhook(request: Request, session: SessionDep, settings: Settin
             allow_private=settings.webhooks_allow_private_urls,
         )
     except DomainError as exc:
-        return await _list(request, session, me, status_code=422, form=typed, errors=_errors(exc))
+        return await _list(request, session, me, status_code=422, form=typed, errors=errors_by_field(exc, FIELDS))
     return await _detail(request, session, me, created.oid, status_code=201, created=created)
 
 

@@ -6,6 +6,7 @@ A form that fails comes back filled with what was typed, each error next to its 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -55,6 +56,16 @@ def errors_of(exc: DomainError) -> dict[str, str]:
     if not found:
         found["form"] = exc.message
     return found
+
+
+def errors_by_field(exc: DomainError, fields: Collection[str] | None = None) -> dict[str, str]:
+    """Each core field's first problem, for a form whose fields carry the core's names; a field the form
+    does not have (when `fields` lists them) shows at the top of the form."""
+    found: dict[str, str] = {}
+    for problem in exc.problems:
+        name = problem.field if fields is None or problem.field in fields else "form"
+        found.setdefault(name, problem.message)
+    return found or {"form": exc.message}
 
 
 class FormErrors(Exception):
