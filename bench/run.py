@@ -26,7 +26,6 @@ from typing import Annotated
 import asyncpg
 import httpx
 import typer
-from alembic.script import ScriptDirectory
 from rich.console import Console
 
 from bench import sqlite_creates
@@ -188,13 +187,18 @@ async def index_sizes(dsn: str) -> dict[str, int]:
         await connection.close()
 
 
-def before_search_revision() -> str:
-    """The migration before the one that added full-text search: the schema a create ran on before search."""
-    scripts = ScriptDirectory.from_config(migrate.alembic_config("sqlite://"))
-    search = next(r for r in scripts.walk_revisions() if (r.doc or "").startswith("full-text search"))
-    down = search.down_revision
-    assert isinstance(down, str)
-    return down
+async def without_search_writes(dsn: str) -> None:
+    """The schema as a create met it before search: today's schema (the app reads it) without what search
+    makes every insert do, the trigger that builds a note's search vector and the two GIN indexes it and
+    Virtuous's substring conditions use."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(
+            "DROP TRIGGER IF EXISTS notes_search ON notes; DROP INDEX IF EXISTS ix_notes_search; "
+            "DROP INDEX IF EXISTS ix_notes_body_trgm"
+        )
+    finally:
+        await connection.close()
 
 
 async def prepare(
@@ -382,8 +386,9 @@ def main(
     before: tuple[str, BenchData] | None = None
     if compare_before_search and "create" in groups:
         base_url, base_data, _, _ = asyncio.run(
-            prepare(admin_dsn, size, prefix=database_prefix, suffix="_before_search", revision=before_search_revision())
+            prepare(admin_dsn, size, prefix=database_prefix, suffix="_before_search")
         )
+        asyncio.run(without_search_writes(base_url.replace("+asyncpg", "")))
         before = (base_url, base_data)
     cookie = asyncio.run(web_session(url, data.user_id))
     app_port, ceiling_port = free_port(), free_port()
@@ -414,8 +419,7 @@ def main(
         before_port = free_port()
         before_env = {**env, "CONTACTNOTES_DATABASE_URL": before[0]}
         before_cmd = [*app_cmd[:-5], "--port", str(before_port), "--no-access-log", "--log-level", "warning"]
-        # /livez: /readyz refuses a database behind the code's migrations, which this one is on purpose.
-        processes.append(start(before_cmd, before_env, f"http://127.0.0.1:{before_port}/livez"))
+        processes.append(start(before_cmd, before_env, f"http://127.0.0.1:{before_port}/readyz"))
         pids["before"] = processes[-1].pid
         before_app = (f"http://127.0.0.1:{before_port}", before[1])
     results = Results(index=asyncio.run(index_sizes(url.replace("+asyncpg", ""))) if "search" in groups else {})

@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, Route, expect
@@ -48,28 +49,39 @@ def _unread(page: Page) -> int:
     return int(found.group()) if found else 0
 
 
-@contextmanager
-def own_server(site: Site, var_dir: Path) -> Iterator[tuple[Server, dict[str, str], int]]:
+@dataclass
+class OwnServer:
     """A second server on the site's database, which the test may stop and start again on the same port."""
+
+    server: Server
+    env: dict[str, str]
+    port: int
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def restart(self) -> None:
+        """Stop the server (SIGTERM, as a supervisor does; killed if it lingers) and start it again on the same
+        address."""
+        self.server.process.terminate()
+        try:
+            self.server.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.server.process.kill()
+            self.server.process.wait()
+        self.server = start_server(self.env, self.port)
+
+
+@contextmanager
+def own_server(site: Site, var_dir: Path) -> Iterator[OwnServer]:
     port = free_port()
     env = server_env(site.database_url, var_dir, port)
-    server = start_server(env, port)
+    running = OwnServer(start_server(env, port), env, port)
     try:
-        yield server, env, port
+        yield running
     finally:
-        stop_server(server)
-
-
-def _restart(server: Server, env: dict[str, str], port: int) -> Server:
-    """Stop the server (SIGTERM, as a supervisor does; killed if it lingers) and start it again on the same
-    address."""
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=2)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
-    return start_server(env, port)
+        stop_server(running.server)  # the one running now, after any restart
 
 
 def _mention(page: Page, text: str) -> None:
@@ -90,7 +102,7 @@ def test_a_mention_rings_the_bell_and_the_timeline_follows_the_note_through_a_re
     contact = site.contact("alice", "Robin Liveley")
     for index in range(30):  # a long timeline: Bob reads down in it while Alice writes
         site.note("alice", contact, note=f"Earlier call {index:02d}")
-    with own_server(site, tmp_path) as (server, env, port):
+    with own_server(site, tmp_path) as server:
         alice = browser.new_context(viewport=DESKTOP)
         a_page = sign_in(alice, site, "alice", server.url)
         a_page.goto(f"{server.url}/contacts/{contact}")
@@ -149,7 +161,7 @@ def test_a_mention_rings_the_bell_and_the_timeline_follows_the_note_through_a_re
         expect(_article(b_page, "private aside")).to_have_count(0)
 
         # The server restarts. Bob's page reconnects by itself and the next mention arrives exactly once.
-        server = _restart(server, env, port)
+        server.restart()
         a_page.reload()
         _mention(a_page, " the restart is done")
         expect(_bell(b_page, 1)).to_be_visible(timeout=RECOVERY)
@@ -164,7 +176,7 @@ def test_a_mention_rings_the_bell_and_the_timeline_follows_the_note_through_a_re
             route.abort("internetdisconnected")
 
         b_page.route(re.compile(r"/live\b"), refuse)
-        server = _restart(server, env, port)  # drops the open stream; reconnections are refused meanwhile
+        server.restart()  # drops the open stream; reconnections are refused meanwhile
         a_page.reload()
         _mention(a_page, " written while Bob was offline")
         deadline = time.monotonic() + 10
