@@ -27,8 +27,8 @@ class RowProblem(ValueError):
 class NoteRow:
     line: int
     external_id: str
-    # As the file has it (HTML or text): converted by finish_body in the import's batches, in a thread that
-    # works while the database writes the batch before.
+    # As the file has it (HTML or text): converted by finish_body (importing/bodies.py), in worker processes
+    # for a large file, while the database writes the batches already converted.
     raw_body: str
     title: str | None
     note_date: datetime
@@ -64,9 +64,14 @@ def parse_date(text: str) -> datetime:
 _CONVERTER = MarkdownConverter(heading_style="ATX", bullets="-", escape_misc=False)
 
 
+def has_markup(body: str) -> bool:
+    """Whether the body holds a tag or an entity: only those need markdownify (the costly part)."""
+    return _HTML.search(body) is not None
+
+
 def to_markdown(body: str) -> str:
     """HTML bodies (HubSpot, Pipedrive and Salesforce's enhanced notes) become markdown; plain text stays."""
-    if not _HTML.search(body):
+    if not has_markup(body):
         return body.strip()
     return str(_CONVERTER.convert(body)).strip()
 
