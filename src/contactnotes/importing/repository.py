@@ -4,6 +4,7 @@ SQLite). Every read is scoped to the importing organization."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, func, insert, select, text
@@ -122,21 +123,21 @@ async def insert_notes(session: AsyncSession, rows: list[dict[str, Any]]) -> lis
     # vector, counters, the note_contacts primary link) fire for COPY as for INSERT.
     sequence = text(f"SELECT nextval(pg_get_serial_sequence('{_notes.name}', 'id')) FROM generate_series(1, :n)")  # noqa: S608
     ids = sorted((await session.scalars(sequence, {"n": len(rows)})).all())
-    await _copy(session, _notes, [{"id": new_id, **row} for new_id, row in zip(ids, rows, strict=True)])
+    columns = list(rows[0])
+    values = itemgetter(*columns)
+    records = [(new_id, *values(row)) for new_id, row in zip(ids, rows, strict=True)]
+    await _copy(session, _notes, ["id", *columns], records)
     return ids
 
 
-async def _copy(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> None:
-    """COPY the rows into the table on the session's own connection, so inside its transaction: they land
+async def _copy(session: AsyncSession, table: Table, columns: list[str], records: list[tuple[Any, ...]]) -> None:
+    """COPY the records into the table on the session's own connection, so inside its transaction: they land
     or roll back with the rest of the file."""
-    columns = list(rows[0])
     connection = await session.connection()
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection
     assert driver is not None
-    await driver.copy_records_to_table(
-        table.name, columns=columns, records=[tuple(row[name] for name in columns) for row in rows]
-    )
+    await driver.copy_records_to_table(table.name, columns=columns, records=records)
 
 
 async def insert_contact_external_ids(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
@@ -145,6 +146,8 @@ async def insert_contact_external_ids(session: AsyncSession, rows: list[dict[str
 
 async def insert_imported(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     if rows and session.get_bind().dialect.name == "postgresql":
-        await _copy(session, _imported, rows)
+        columns = list(rows[0])
+        values = itemgetter(*columns)
+        await _copy(session, _imported, columns, [values(row) for row in rows])
     else:
         await bulk_insert(session, _imported, rows, oids=False)
