@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from contactnotes.cli import app as cli
 from contactnotes.db.engine import Database
 from contactnotes.importing import bodies
+from contactnotes.importing.rows import to_markdown
 from contactnotes.models import Contact, ContactNoteCount, Note, NoteContact, User
 from contactnotes.notes import service as notes
 from contactnotes.settings import Settings, get_settings
@@ -209,3 +210,17 @@ async def test_imported_notes_are_on_their_contacts_timelines_counted_and_found_
     assert counted == 60
     page = await find(database, world.ada.principal, "zephyrine", limit=100)
     assert len(page.items) == 60
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        ("<p>Ask about snake_case and 2*3</p>", "Ask about snake\\_case and 2\\*3"),  # literal, not emphasis
+        ("<h2>Recap</h2><ol><li>budget<ul><li>approved</li></ul></li></ol>", "## Recap\n\n1. budget\n   - approved"),
+        ('<a href="https://example.com/a_b">the deck</a> &amp; notes', "[the deck](https://example.com/a_b) & notes"),
+        ("line<br>next", "line  \nnext"),
+        ("Plain text, no markup.  ", "Plain text, no markup."),
+    ],
+)
+def test_html_bodies_become_markdown_as_written(html: str, markdown: str) -> None:
+    assert to_markdown(html) == markdown
