@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from operator import itemgetter
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import String, Table, any_, bindparam, func, insert, select, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,11 +29,22 @@ def chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
         yield values[start : start + size]
 
 
+def _among(session: AsyncSession, column: Any, values: Sequence[str]) -> Iterator[Any]:
+    """Conditions `column` in `values`: on PostgreSQL one `= ANY(array)` (one parameter, one round trip for
+    50,000 values); elsewhere IN lists of CHUNK parameters."""
+    if session.get_bind().dialect.name == "postgresql":
+        if values:
+            yield column == any_(bindparam("values", list(values), type_=postgresql.ARRAY(String)))
+        return
+    for part in chunks(values):
+        yield column.in_(part)
+
+
 async def imported_external_ids(session: AsyncSession, org_id: int, source: str, ids: Iterable[str]) -> set[str]:
     found: set[str] = set()
-    for part in chunks(sorted(set(ids))):
+    for among in _among(session, _imported.c.external_id, sorted(set(ids))):
         statement = select(_imported.c.external_id).where(
-            _imported.c.org_id == org_id, _imported.c.source == source, _imported.c.external_id.in_(part)
+            _imported.c.org_id == org_id, _imported.c.source == source, among
         )
         found.update(await session.scalars(statement))
     return found
@@ -43,9 +54,9 @@ async def contacts_by_external_id(
     session: AsyncSession, org_id: int, source: str, ids: Iterable[str]
 ) -> dict[str, int]:
     found: dict[str, int] = {}
-    for part in chunks(sorted(set(ids))):
+    for among in _among(session, _contact_ids.c.external_id, sorted(set(ids))):
         statement = select(_contact_ids.c.external_id, _contact_ids.c.contact_id).where(
-            _contact_ids.c.org_id == org_id, _contact_ids.c.source == source, _contact_ids.c.external_id.in_(part)
+            _contact_ids.c.org_id == org_id, _contact_ids.c.source == source, among
         )
         found.update({external: contact for external, contact in (await session.execute(statement)).all()})
     return found
@@ -54,10 +65,10 @@ async def contacts_by_external_id(
 async def contacts_by_email(session: AsyncSession, org_id: int, emails: Iterable[str]) -> dict[str, int]:
     """Lower-cased e-mail -> the oldest contact with it (contacts' e-mails are not unique)."""
     found: dict[str, int] = {}
-    for part in chunks(sorted(set(emails))):
+    for among in _among(session, func.lower(_contacts.c.email), sorted(set(emails))):
         statement = (
             select(func.lower(_contacts.c.email), _contacts.c.id)
-            .where(_contacts.c.org_id == org_id, func.lower(_contacts.c.email).in_(part))
+            .where(_contacts.c.org_id == org_id, among)
             .order_by(_contacts.c.id.desc())
         )
         found.update({email: contact for email, contact in (await session.execute(statement)).all()})
