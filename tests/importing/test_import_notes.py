@@ -192,9 +192,12 @@ async def test_imported_notes_are_on_their_contacts_timelines_counted_and_found_
             writer.writerow(
                 [f"x-{n}", email, f"Person {n % 3}", "ada@acme.example.com", f"2024-01-{1 + n % 28:02d}", body]
             )
+        # Empty once converted: rejected by a worker, with its line.
+        writer.writerow(["x-empty", "j@example.net", "", "ada@acme.example.com", "2024-02-01", "<p></p>"])
     code, out, err = await run(settings, "import", "notes", str(file), "--org", "Acme", "--from", "csv")
     assert code == 0, err
-    assert out.strip() == "imported 60 notes (2 new contacts); 0 already imported; 0 rejected"
+    assert out.strip() == "imported 60 notes (2 new contacts); 0 already imported; 1 rejected"
+    assert rejects(tmp_path / "notes.csv.rejects.csv") == [["62", "empty body"]]
     assert "Call 1 about the **zephyrine** filing." in [note[3] for note in await notes_of(database, world.acme.id)]
 
     async with database.session() as session:
@@ -210,6 +213,10 @@ async def test_imported_notes_are_on_their_contacts_timelines_counted_and_found_
     assert counted == 60
     page = await find(database, world.ada.principal, "zephyrine", limit=100)
     assert len(page.items) == 60
+
+    _, out, _ = await run(settings, "import", "notes", str(file), "--org", "Acme", "--from", "csv")
+    assert out.strip() == "imported 0 notes (0 new contacts); 60 already imported; 1 rejected"
+    assert len(await notes_of(database, world.acme.id)) == 60
 
 
 @pytest.mark.parametrize(
