@@ -128,6 +128,7 @@ SCOPED_BY_CALLER = {
     "search.note_id_range": "`contactnotes search reindex`, run by the operator",
     "search.reindex_notes": "`contactnotes search reindex`, run by the operator",
     "importing.bulk_insert": "a write (INSERT ... SELECT FROM unnest of the caller's rows), not a read",
+    "importing.insert_notes": "a write (COPY); its only SELECT takes new ids from the notes' sequence",
     "portability.org_is_empty": "`contactnotes import org`, run by the operator: is the whole database empty",
     "webhooks.delivery_with_subscription": "delivery job: the id comes from an outbox row",
     "webhooks.get_delivery": "the subscription was loaded by a scoped get",

@@ -13,9 +13,13 @@ from typer.testing import CliRunner
 
 from contactnotes.cli import app as cli
 from contactnotes.db.engine import Database
-from contactnotes.models import Contact, Note, User
+from contactnotes.importing import bodies
+from contactnotes.importing.rows import to_markdown
+from contactnotes.models import Contact, ContactNoteCount, Note, NoteContact, User
+from contactnotes.notes import service as notes
 from contactnotes.settings import Settings, get_settings
 from tests.factories import World
+from tests.search.helpers import find
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -170,3 +174,60 @@ async def test_a_file_that_cannot_be_imported_is_refused_whole(
     assert code == 1
     assert err.strip().startswith("error:")
     assert await notes_of(database, world.acme.id) == []
+
+
+async def test_imported_notes_are_on_their_contacts_timelines_counted_and_found_by_search(
+    settings: Settings, database: Database, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Few enough rows for a test, yet converted in worker processes as a large file's are.
+    monkeypatch.setattr(bodies, "POOL_FROM", 1)
+    monkeypatch.setattr(bodies, "CHUNK", 7)
+    file = tmp_path / "notes.csv"
+    with file.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["external_id", "contact_email", "contact_name", "author_email", "date", "body"])
+        for n in range(60):
+            email = "j@example.net" if n % 3 == 0 else f"person{n % 3}@example.com"
+            body = f"<p>Call {n} about the <b>zephyrine</b> filing.</p>" if n % 2 else f"Plain call {n}, zephyrine."
+            writer.writerow(
+                [f"x-{n}", email, f"Person {n % 3}", "ada@acme.example.com", f"2024-01-{1 + n % 28:02d}", body]
+            )
+        # Empty once converted: rejected by a worker, with its line.
+        writer.writerow(["x-empty", "j@example.net", "", "ada@acme.example.com", "2024-02-01", "<p></p>"])
+    code, out, err = await run(settings, "import", "notes", str(file), "--org", "Acme", "--from", "csv")
+    assert code == 0, err
+    assert out.strip() == "imported 60 notes (2 new contacts); 0 already imported; 1 rejected"
+    assert rejects(tmp_path / "notes.csv.rejects.csv") == [["62", "empty body"]]
+    assert "Call 1 about the **zephyrine** filing." in [note[3] for note in await notes_of(database, world.acme.id)]
+
+    async with database.session() as session:
+        links = (await session.execute(select(NoteContact.contact_id, Note.contact_id).join(Note))).all()
+        assert len(links) == 60 and all(linked == primary for linked, primary in links)
+        contact_ids = await session.scalars(select(Contact.id).where(Contact.org_id == world.acme.id))
+        totals = [
+            (await notes.list_notes(session, world.ada.principal, contact_id, limit=1)).total
+            for contact_id in contact_ids
+        ]
+        counted = await session.scalar(select(func.sum(ContactNoteCount.public_notes)))
+    assert sorted(totals) == [0, 20, 20, 20]  # Priya has none; Jordan and the two new contacts 20 each
+    assert counted == 60
+    page = await find(database, world.ada.principal, "zephyrine", limit=100)
+    assert len(page.items) == 60
+
+    _, out, _ = await run(settings, "import", "notes", str(file), "--org", "Acme", "--from", "csv")
+    assert out.strip() == "imported 0 notes (0 new contacts); 60 already imported; 1 rejected"
+    assert len(await notes_of(database, world.acme.id)) == 60
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        ("<p>Ask about snake_case and 2*3</p>", "Ask about snake\\_case and 2\\*3"),  # literal, not emphasis
+        ("<h2>Recap</h2><ol><li>budget<ul><li>approved</li></ul></li></ol>", "## Recap\n\n1. budget\n   - approved"),
+        ('<a href="https://example.com/a_b">the deck</a> &amp; notes', "[the deck](https://example.com/a_b) & notes"),
+        ("line<br>next", "line  \nnext"),
+        ("Plain text, no markup.  ", "Plain text, no markup."),
+    ],
+)
+def test_html_bodies_become_markdown_as_written(html: str, markdown: str) -> None:
+    assert to_markdown(html) == markdown

@@ -8,17 +8,17 @@ never stop the file: they are reported with their line numbers. No event is anno
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.errors import Invalid
-from contactnotes.importing import repository
+from contactnotes.importing import bodies, repository
 from contactnotes.importing.reader import Rejected
-from contactnotes.importing.rows import NoteRow, RowProblem, finish_body
+from contactnotes.importing.rows import NoteRow
 from contactnotes.kit.clock import utc_now
 from contactnotes.kit.ids import new_oid
 from contactnotes.models import Organization
@@ -101,70 +101,72 @@ async def import_notes(
         else:
             kept.append((row, author, note_type))
 
-    contacts = await _contacts_for(session, org.id, source, [row for row, _, _ in kept], report)
     now = utc_now()
     batches = [kept[start : start + BATCH] for start in range(0, len(kept), BATCH)]
-    # Bodies are converted one batch ahead, in a thread, while the database writes the batch before.
-    converting = asyncio.create_task(asyncio.to_thread(_bodies, batches[0])) if batches else None
-    done_rows = 0
-    for index, batch in enumerate(batches):
-        assert converting is not None
-        bodies = await converting
-        if index + 1 < len(batches):
-            converting = asyncio.create_task(asyncio.to_thread(_bodies, batches[index + 1]))
-        done_rows += len(batch)
-        good = [(item, body) for item, body in zip(batch, bodies, strict=True) if isinstance(body, str)]
-        report.rejected.extend(body for body in bodies if isinstance(body, Rejected))
-        notes: list[dict[str, Any]] = [
-            {
-                "oid": new_oid(),
-                "org_id": org.id,
-                "contact_id": contacts[_contact_key(row)],
-                "author_id": author,
-                "modified_by_id": author,
-                "body": body,
-                "type": note_type,
-                "important": False,
-                "is_private": row.is_private,
-                "time_spent_minutes": None,
-                "note_date": row.note_date,
-                # The original date is the note's: created_at too, so "latest notes" sort as they happened.
-                "created_at": row.note_date,
-                "updated_at": now,
-                "is_edited": False,
-                "deleted_at": None,
-            }
-            for (row, author, note_type), body in good
-        ]
-        ids = await repository.insert_notes(session, notes)
-        await repository.insert_imported(
-            session,
-            [
-                {
-                    "org_id": org.id,
-                    "source": source,
-                    "external_id": row.external_id,
-                    "note_id": note_id,
-                    "created_at": now,
-                }
-                for ((row, _, _), _), note_id in zip(good, ids, strict=True)
-            ],
-        )
-        report.imported += len(good)
-        if progress:
-            progress(done_rows)
+    converter = bodies.Converter()
+    try:
+        # Every body is handed to the converter before the first write, so that the workers convert while
+        # this process matches contacts and the database writes the batches already converted.
+        converter.submit_all([[(row.line, row.raw_body, row.title) for row, _, _ in batch] for batch in batches])
+        contacts = await _contacts_for(session, org.id, source, [row for row, _, _ in kept], report)
+        for index, batch in enumerate(batches):
+            await _write_batch(session, org, source, batch, await converter.result(index), contacts, now, report)
+            if progress:
+                progress(sum(len(done) for done in batches[: index + 1]))
+    finally:
+        converter.close()
     report.rejected.sort(key=lambda r: r.line)
     return report
 
 
-def _bodies(batch: list[tuple[NoteRow, int, str]]) -> list[str | Rejected]:
-    converted: list[str | Rejected] = []
-    for row, _, _ in batch:
-        try:
-            converted.append(finish_body(row.raw_body, row.title))
-        except RowProblem as problem:
-            converted.append(Rejected(row.line, str(problem)))
-    return converted
+async def _write_batch(
+    session: AsyncSession,
+    org: Organization,
+    source: str,
+    batch: list[tuple[NoteRow, int, str]],
+    converted: list[bodies.Body],
+    contacts: dict[tuple[str, str], int],
+    now: datetime,
+    report: ImportReport,
+) -> None:
+    good = [(item, body) for item, body in zip(batch, converted, strict=True) if isinstance(body, str)]
+    report.rejected.extend(body for body in converted if isinstance(body, Rejected))
+    notes: list[dict[str, Any]] = [
+        {
+            "oid": new_oid(),
+            "org_id": org.id,
+            "contact_id": contacts[_contact_key(row)],
+            "author_id": author,
+            "modified_by_id": author,
+            "body": body,
+            "type": note_type,
+            "important": False,
+            "is_private": row.is_private,
+            "time_spent_minutes": None,
+            "note_date": row.note_date,
+            # The original date is the note's: created_at too, so "latest notes" sort as they happened.
+            "created_at": row.note_date,
+            "updated_at": now,
+            "is_edited": False,
+            "deleted_at": None,
+        }
+        for (row, author, note_type), body in good
+    ]
+    ids = await repository.insert_notes(session, notes)
+    await repository.insert_imported(
+        session,
+        [
+            {
+                "org_id": org.id,
+                "source": source,
+                "external_id": row.external_id,
+                "note_id": note_id,
+                "created_at": now,
+            }
+            for ((row, _, _), _), note_id in zip(good, ids, strict=True)
+        ],
+    )
+    report.imported += len(good)
 
 
 async def _contacts_for(
