@@ -527,7 +527,7 @@ def write_report(
         )
     lines += ["", f"App resident memory: {r.rss_rest_mb:.0f} MB at rest, {r.rss_peak_mb:.0f} MB peak under load.", ""]
     lines += index_lines(r.index)
-    lines += targets(r, names, ceiling, minimal)
+    lines += _target_lines(targets(r, names, ceiling, minimal))
     out = HERE / "results" / (output or f"{datetime.now(UTC):%Y-%m-%d}-{size}.md")
     out.write_text("\n".join(lines) + "\n")
     return out
