@@ -6,12 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from contactnotes.settings import Settings
-from tests.events.processes import free_port
 from tests.events.receiver import Receiver, running_receiver
-from tests.events.test_email import Mailbox
+from tests.events.test_email import mailbox  # noqa: F401 (the email tests' SMTP server, a fixture here too)
 
 
 @pytest.fixture
@@ -29,14 +27,3 @@ def settings(database_url: str, tmp_path) -> Settings:  # type: ignore[no-untype
 def receiver() -> Iterator[Receiver]:
     with running_receiver() as running:
         yield running
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield box, controller.port
-    finally:
-        controller.stop()
