@@ -1,11 +1,14 @@
 """CPU time per create, in the application's process, for an ASGI app driven in-process (no HTTP server).
 
     python -m bench.cpu_per_create APP DSN TOKEN CONTACT MENTION [--creates N] [--concurrency C] [--profile FILE]
+                                   [--get PATH]
 
 APP is `contactnotes` (the real app, on the database of DSN) or an ASGI app path such as
 `bench.ceiling:app`. Throughput on a shared 2-core machine moves with everyone else's load; the CPU one
 create costs the process moves far less, so it is what this measures: process time (user + system) over N
-creates sent C at a time, after a warm-up. With --profile, cProfile's statistics are written to FILE.
+creates sent C at a time, after a warm-up. With --profile, cProfile's statistics are written to FILE. With
+--get PATH (a path and query string, such as `/api/contact-notes/search?q=tax+review`), N reads of PATH are
+measured instead of creates.
 
 The HTTP server's share (uvicorn parsing the request and writing the answer, about 0.1 ms, the same for every
 app) is not included: the requests are ASGI calls.
@@ -44,12 +47,14 @@ def load_app(name: str, dsn: str) -> tuple[App, str]:
     return getattr(importlib.import_module(module), attribute), "/create"
 
 
-async def call(app: App, path: str, token: str, body: bytes) -> int:
+async def call(app: App, path: str, token: str, body: bytes | None) -> int:
+    """POST `body` to `path`, or GET `path` (with its query string) when body is None."""
+    path, _, query = path.partition("?")
     scope: Scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-        "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST" if body else "GET",
+        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": query.encode(), "root_path": "",
         "headers": [(b"host", b"bench"), (b"content-type", b"application/json"),
-                    (b"authorization", f"Bearer {token}".encode()), (b"content-length", str(len(body)).encode())],
+                    (b"authorization", f"Bearer {token}".encode()), (b"content-length", str(len(body or b"")).encode())],
         "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80), "state": {},
     }  # fmt: skip
     sent = False
@@ -60,7 +65,7 @@ async def call(app: App, path: str, token: str, body: bytes) -> int:
         if sent:
             await asyncio.sleep(3600)
         sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.request", "body": body or b"", "more_body": False}
 
     async def send(message: dict[str, Any]) -> None:
         nonlocal status
@@ -72,11 +77,21 @@ async def call(app: App, path: str, token: str, body: bytes) -> int:
 
 
 async def run(
-    app: App, path: str, token: str, contact: str, mention: str, creates: int, concurrency: int, profile: str | None
+    app: App,
+    path: str,
+    token: str,
+    contact: str,
+    mention: str,
+    creates: int,
+    concurrency: int,
+    profile: str | None,
+    get: str | None = None,
 ) -> dict[str, float]:
     rng = random.Random(1)
 
-    def body() -> bytes:
+    def body() -> bytes | None:
+        if get:
+            return None
         words = " ".join(rng.choices(WORDS, k=rng.randrange(8, 40)))
         return json.dumps({"contactId": contact, "note": f"@u1 {words}", "mentions": [mention]}).encode()
 
@@ -87,7 +102,7 @@ async def run(
         async def worker() -> None:
             while queue:
                 queue.pop()
-                statuses.append(await call(app, path, token, body()))
+                statuses.append(await call(app, get or path, token, body()))
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         return statuses
@@ -130,9 +145,10 @@ def main(
     creates: Annotated[int, typer.Option()] = 2000,
     concurrency: Annotated[int, typer.Option()] = 8,
     profile: Annotated[str | None, typer.Option()] = None,
+    get: Annotated[str | None, typer.Option(help="Measure GETs of this path (and query) instead of creates")] = None,
 ) -> None:
     asgi, path = load_app(app, dsn)
-    result = asyncio.run(run(asgi, path, token, contact, mention, creates, concurrency, profile))
+    result = asyncio.run(run(asgi, path, token, contact, mention, creates, concurrency, profile, get))
     print(json.dumps(result))
 
 

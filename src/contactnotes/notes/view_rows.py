@@ -18,6 +18,7 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     CompoundSelect,
+    Row,
     Select,
     bindparam,
     case,
@@ -288,32 +289,35 @@ def by_ids(dialect: str) -> Select[Any]:
     return _views(dialect).where(notes.c.id.in_(bindparam("ids", expanding=True)))
 
 
-def view_of(row: Any, reminder: ReminderView | None) -> NoteView:
+def view_of(row: Row[Any], reminder: ReminderView | None) -> NoteView:
     """A NoteView from a row of `timeline` or `by_ids` (and the note's reminder, read separately)."""
+    # A Row's attribute access costs about 0.7 us by name; a view reads 40 of them, and a page 25 views. One
+    # dict of the row is a tenth of that.
+    r = dict(zip(row._fields, row, strict=True))
     grouped: dict[str, list[str]] = {}  # emoji by first reaction, users in the order they reacted
-    for emoji, user_oid in row.reactions_json or ():
+    for emoji, user_oid in r["reactions_json"] or ():
         grouped.setdefault(emoji, []).append(user_oid)
-    primary = ContactSummary(row.contact_id, row.contact_oid, row.contact_name, row.contact_avatar)
-    author = UserSummary(row.author_id, row.author_oid, row.author_name, row.author_email, row.author_avatar)
-    editor = UserSummary(row.modified_by_id, row.editor_oid, row.editor_name, row.editor_email, row.editor_avatar)
+    primary = ContactSummary(r["contact_id"], r["contact_oid"], r["contact_name"], r["contact_avatar"])
+    author = UserSummary(r["author_id"], r["author_oid"], r["author_name"], r["author_email"], r["author_avatar"])
+    editor = UserSummary(r["modified_by_id"], r["editor_oid"], r["editor_name"], r["editor_email"], r["editor_avatar"])
     return NoteView(
-        id=row.id,
-        oid=row.oid,
+        id=r["id"],
+        oid=r["oid"],
         contact=primary,
         author=author,
         modified_by=editor,
-        body=row.body,
-        type=row.type,
-        important=row.important,
-        is_private=row.is_private,
-        time_spent_minutes=row.time_spent_minutes,
-        note_date=row.note_date,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        is_edited=row.is_edited,
-        mentions=[UserSummary(*item) for item in row.mentions_json or ()],
-        attachments=[AttachmentView(*item) for item in row.attachments_json or ()],
+        body=r["body"],
+        type=r["type"],
+        important=r["important"],
+        is_private=r["is_private"],
+        time_spent_minutes=r["time_spent_minutes"],
+        note_date=r["note_date"],
+        created_at=r["created_at"],
+        updated_at=r["updated_at"],
+        is_edited=r["is_edited"],
+        mentions=[UserSummary(*item) for item in r["mentions_json"] or ()],
+        attachments=[AttachmentView(*item) for item in r["attachments_json"] or ()],
         reactions=[ReactionGroup(emoji, users) for emoji, users in grouped.items()],
         reminder=reminder,
-        contacts=[ContactSummary(*item) for item in row.contacts_json or ()] or [primary],
+        contacts=[ContactSummary(*item) for item in r["contacts_json"] or ()] or [primary],
     )

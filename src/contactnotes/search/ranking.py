@@ -10,7 +10,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from contactnotes.search.schemas import IndexHit
-from contactnotes.search.text import Needle, find_spans, indexed_words
+from contactnotes.search.text import Needle, spans_in, word_count
 
 RANKED_CANDIDATES = 500
 _K1, _B = 1.2, 0.75
@@ -24,9 +24,9 @@ def rank(candidates: Sequence[IndexHit], texts: Mapping[int, str], needles: Sequ
     counts: dict[int, list[int]] = {}
     lengths: dict[int, int] = {}
     for hit in candidates:
-        words = indexed_words(texts.get(hit.note_id, ""))
-        lengths[hit.note_id] = len(words)
-        counts[hit.note_id] = [len(find_spans(words, [needle])) for needle in needles]
+        text = texts.get(hit.note_id, "")
+        lengths[hit.note_id] = word_count(text)
+        counts[hit.note_id] = [len(spans_in(text, [needle])) for needle in needles]
     total = max(len(candidates), 1)
     average = max(sum(lengths.values()) / total, 1.0)
     frequency = [sum(1 for c in counts.values() if c[i]) for i in range(len(needles))]

@@ -33,7 +33,7 @@ from contactnotes.search.schemas import (
     SearchOrder,
     SearchPage,
 )
-from contactnotes.search.text import Needle, find_spans, fold, indexed_words, snippet
+from contactnotes.search.text import Needle, fold, snippet, spans_in
 from contactnotes.users import repository as users_repository
 
 DEFAULT_LIMIT = 25
@@ -152,7 +152,7 @@ def _needles(terms: list[Term]) -> list[Needle]:
 
 async def _hits(session: AsyncSession, parsed: ParsedQuery, views: list[NoteView]) -> list[SearchHit]:
     needles = _needles(parsed.positive_terms)
-    spans = {view.id: find_spans(indexed_words(view.body), needles) for view in views}
+    spans = {view.id: spans_in(view.body, needles) for view in views}
     # Only a note whose body shows none of the words matched through a file: read its files' text.
     need_files = [v.id for v in views if needles and not spans[v.id] and v.attachments]
     files = await repository.files_of(session, need_files)
@@ -160,8 +160,8 @@ async def _hits(session: AsyncSession, parsed: ParsedQuery, views: list[NoteView
     for view in views:
         hit = None
         for name, key, content in files.get(view.id, ()):
-            in_name = find_spans(indexed_words(name), needles)
-            in_text = find_spans(indexed_words(content), needles)
+            in_name = spans_in(name, needles)
+            in_text = spans_in(content, needles)
             if in_name or in_text:
                 shown = snippet(content, in_text) if in_text else snippet(name, in_name)
                 hit = SearchHit(view, shown, MatchedIn("file", name, key))

@@ -96,6 +96,48 @@ def find_spans(text_words: Sequence[Word], needles: Sequence[Needle]) -> list[tu
     return merged
 
 
+# In ASCII text a word is [a-z0-9]+ once lowered, and lowering moves no position: the needles can be one regular
+# expression run over the whole text in C, instead of a Python loop over its words (most notes are ASCII; a
+# page of 25 hits spent most of its time there). Each alternative is tried, in the needles' order, at every
+# start of a word (the lookahead lets matches overlap, as the loop's do), and merged the same way.
+_ASCII_WORD = "[a-z0-9]"
+
+
+@lru_cache(maxsize=256)
+def _ascii_pattern(needles: tuple[Needle, ...]) -> re.Pattern[str] | None:
+    alternatives = []
+    for needle in needles:
+        if not needle.words or not all(w.isascii() and w.isalnum() for w in needle.words):
+            continue  # a word with letters outside ASCII cannot match ASCII text
+        body = "(?:[^a-z0-9]+)".join(re.escape(w) for w in needle.words)
+        body += f"{_ASCII_WORD}*" if needle.prefix else f"(?!{_ASCII_WORD})"
+        alternatives.append(body)
+    if not alternatives:
+        return None
+    return re.compile(f"(?<!{_ASCII_WORD})(?=({'|'.join(alternatives)}))")
+
+
+def spans_in(text: str, needles: Sequence[Needle]) -> list[tuple[int, int]]:
+    """Spans of `text` where any needle matches, in order, not overlapping: find_spans over its indexed words."""
+    if not text.isascii():
+        return find_spans(indexed_words(text), needles)
+    pattern = _ascii_pattern(tuple(needles))
+    if pattern is None:
+        return []
+    merged: list[tuple[int, int]] = []
+    for match in pattern.finditer(text.lower()):
+        start, end = match.span(1)
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text.lower())) if text.isascii() else len(indexed_words(text))
+
+
 def snippet(text: str, spans: Sequence[tuple[int, int]], *, width: int = 200) -> str:
     """About `width` characters of `text` around its first match, the matches in <mark>, everything else
     escaped; an ellipsis where the text was cut. Without matches, the start of the text."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from contactnotes.attachments.schemas import AttachmentIn as CoreAttachment
 from contactnotes.auth.principal import Principal
@@ -103,7 +104,12 @@ def author_out(user: UserSummary) -> AuthorOut:
 
 
 def note_out(view: NoteView) -> NoteOut:
-    return NoteOut(
+    return NoteOut(**_note_fields(view))
+
+
+def _note_fields(view: NoteView) -> dict[str, Any]:
+    """NoteOut's fields, by name: also the first fields of a search hit, which are built without a NoteOut."""
+    return dict(
         id=view.oid,
         contact_id=view.contact.oid,
         contact_ids=[c.oid for c in view.all_contacts],
@@ -182,16 +188,12 @@ def note_page_out(page: NotePage, *, limit: int, offset: int) -> NoteListEnvelop
     )
 
 
-def _fields(out: NoteOut) -> dict[str, object]:
-    return {name: getattr(out, name) for name in NoteOut.model_fields}
-
-
 def search_page_out(page: SearchPage, *, limit: int) -> SearchEnvelope:
     return SearchEnvelope(
         message="Contact notes found",
         data=[
             SearchHitOut(
-                **_fields(note_out(hit.note)),
+                **_note_fields(hit.note),
                 snippet=hit.snippet,
                 matched_in=MatchedInOut(field=hit.matched_in.field, file_name=hit.matched_in.file_name),
             )

@@ -25,6 +25,8 @@ class Presenter:
     files: Files
 
     def signed(self, view: NoteView) -> NoteView:
+        if not view.attachments:  # most notes: nothing to sign, and a copy of the view costs a page of them
+            return view
         return dataclasses.replace(view, attachments=attachments.sign_links(self.files, view.attachments))
 
     def note(self, view: NoteView) -> NoteOut:

@@ -70,7 +70,7 @@ async def search_contact_notes(
     page = await search.search(
         session, principal, q, contact_id=contact_id, limit=limit, cursor=cursor or None, order=sort
     )
-    signed = [replace(hit, note=present.signed(hit.note)) for hit in page.items]
+    signed = [hit if not hit.note.attachments else replace(hit, note=present.signed(hit.note)) for hit in page.items]
     return search_page_out(replace(page, items=signed), limit=limit)
 
 
