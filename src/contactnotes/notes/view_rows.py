@@ -20,6 +20,7 @@ from sqlalchemy import (
     CompoundSelect,
     Row,
     Select,
+    any_,
     bindparam,
     case,
     cast,
@@ -31,7 +32,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 
 from contactnotes.attachments.schemas import AttachmentView
 from contactnotes.contacts.schemas import ContactSummary
@@ -286,6 +287,10 @@ def timeline_count(important_only: bool) -> Select[Any]:
 @lru_cache(maxsize=4)
 def by_ids(dialect: str) -> Select[Any]:
     """Views of the given notes (parameter: ids), whatever their visibility: callers have checked it."""
+    if dialect == "postgresql":
+        # One array parameter: the same SQL for any number of ids, so one prepared statement, where an
+        # expanding IN renders a placeholder per id on every call and prepares a statement per page size.
+        return _views(dialect).where(notes.c.id == any_(bindparam("ids", type_=ARRAY(BigInteger))))
     return _views(dialect).where(notes.c.id.in_(bindparam("ids", expanding=True)))
 
 

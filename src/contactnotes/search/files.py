@@ -87,6 +87,11 @@ async def extract_attached(context: JobContext, item: OutboxItem) -> None:
     note_id = item.payload.get("note_id")
     if not isinstance(note_id, int):
         return
+    # The event's snapshot is the note as this change left it: without files there is nothing to read, and
+    # most notes have none (a create on the embedded database paid a transaction for this question).
+    note = (item.snapshot or {}).get("note")
+    if isinstance(note, dict) and note.get("attachments") == []:
+        return
     async with unit_of_work(context.database) as session:
         pending = await repository.attachments_without_text(session, note_id)
     await extract_pending(context, pending, text_of)
