@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from contactnotes.app import job_context
 from contactnotes.db.engine import Database
@@ -71,3 +72,55 @@ async def test_an_event_claimed_by_a_live_worker_is_not_taken_by_another(
             session, "worker-b", utc_now() + timedelta(minutes=6), timedelta(minutes=5), 10
         )
     assert again.event_id == held.event_id
+
+
+async def test_claims_take_the_earliest_due_events_first(database: Database, world: World) -> None:
+    async with unit_of_work(database) as session:
+        later = await enqueue(session, world.acme.id, EventType.NOTE_CREATED, note_id=1)
+        sooner = await enqueue(session, world.acme.id, EventType.NOTE_CREATED, note_id=2)
+    async with unit_of_work(database) as session:  # the first one written was put off (a retry, say)
+        await session.execute(
+            update(OutboxEvent)
+            .where(OutboxEvent.event_id == later)
+            .values(available_at=utc_now() - timedelta(minutes=1))
+        )
+        await session.execute(
+            update(OutboxEvent)
+            .where(OutboxEvent.event_id == sooner)
+            .values(available_at=utc_now() - timedelta(minutes=2))
+        )
+    async with unit_of_work(database) as session:
+        [first] = await repository.claim(session, "worker-a", utc_now(), timedelta(minutes=5), 1)
+        [second] = await repository.claim(session, "worker-a", utc_now(), timedelta(minutes=5), 1)
+    assert (first.event_id, second.event_id) == (sooner, later)
+
+
+async def test_a_running_worker_marks_handled_events_done_without_further_events(
+    database: Database, settings: Settings, world: World
+) -> None:
+    """Handled events are marked done by the worker's next claim, which a quiet worker still makes within
+    its poll interval."""
+    handled = asyncio.Event()
+
+    async def quick(_context: JobContext, _item: OutboxItem) -> None:
+        handled.set()
+
+    registry = Registry()
+    registry.add([EventType.NOTE_CREATED], quick)
+    async with unit_of_work(database) as session:
+        await enqueue(session, world.acme.id, EventType.NOTE_CREATED, note_id=1)
+    fast = settings.model_copy(update={"worker_poll_seconds": 0.05})
+    stop = asyncio.Event()
+    running = asyncio.create_task(Worker(job_context(fast, database), registry).run(stop))
+    try:
+        await asyncio.wait_for(handled.wait(), 10)
+        for _ in range(200):
+            async with unit_of_work(database) as session:
+                row = (await session.scalars(select(OutboxEvent))).one()
+            if row.processed_at is not None:
+                break
+            await asyncio.sleep(0.05)
+        assert row.processed_at is not None and row.claimed_by is None
+    finally:
+        stop.set()
+        await running

@@ -39,11 +39,15 @@ def _claim_statement(dialect: str) -> Any:
         .order_by(outbox.c.available_at, outbox.c.id)
         .limit(bindparam("limit", type_=Integer))
     )
+    ids: Any = candidates.scalar_subquery()
     if dialect == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
+        # Materialized: run once. As a subquery the planner may rescan it for each row of a nested loop, and
+        # each rescan skips the rows the last one locked and hands over the next ones: more than `limit`.
+        picked = candidates.with_for_update(skip_locked=True).cte("candidates").prefix_with("MATERIALIZED")
+        ids = select(picked.c.id).scalar_subquery()
     return (
         update(outbox)
-        .where(outbox.c.id.in_(candidates.scalar_subquery()), _claimable(now))
+        .where(outbox.c.id.in_(ids), _claimable(now))
         .values(claimed_by=bindparam("worker"), claimed_until=bindparam("until", type_=outbox.c.claimed_until.type))
         .returning(*(outbox.c[name] for name in OutboxItem.__dataclass_fields__))
     )
@@ -85,14 +89,23 @@ async def finish(session: AsyncSession, worker: str, item_id: int, now: datetime
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+@lru_cache(maxsize=1)
+def _finish_statement() -> Any:
+    return (
+        update(outbox)
+        .where(outbox.c.id.in_(bindparam("ids", expanding=True)), outbox.c.claimed_by == bindparam("worker"))
+        .values(
+            processed_at=bindparam("now", type_=outbox.c.processed_at.type),
+            claimed_by=None,
+            claimed_until=None,
+            last_error=None,
+        )
+    )
+
+
 async def finish_many(session: AsyncSession, worker: str, ids: Sequence[int], now: datetime) -> int:
     """Mark handled events done; returns how many were still this worker's to mark."""
-    result = await session.execute(
-        update(OutboxEvent)
-        .where(_held_by(worker, ids))
-        .values(processed_at=now, claimed_by=None, claimed_until=None, last_error=None)
-        .execution_options(synchronize_session=False)
-    )
+    result = await session.execute(_finish_statement(), {"ids": list(ids), "worker": worker, "now": now})
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 

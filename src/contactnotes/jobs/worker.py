@@ -51,8 +51,8 @@ class Worker:
         self._in_flight: dict[int, asyncio.Task[None]] = {}
         self._wake = asyncio.Event()
         self._started_at = utc_now()
-        self._handled: list[OutboxItem] = []  # handled, not yet marked done (see _mark_done)
-        self._marking = asyncio.Lock()
+        self._handled: list[OutboxItem] = []  # handled, to be marked done by the next claim
+        self._marked_at = time.monotonic()
 
     @property
     def database(self) -> Database:
@@ -92,9 +92,17 @@ class Worker:
             )
         stopping = asyncio.create_task(stop.wait())
         try:
+            waited = False
+            poll = self.settings.worker_poll_seconds
             while not stop.is_set():
                 free = self.settings.worker_concurrency - len(self._in_flight)
-                items = await self._claim(free) if free > 0 else []
+                # A claim is a write transaction: after a handler finishes, wait until half the slots are
+                # free (or a poll interval has passed) and claim several at once, rather than one claim per
+                # event (on the embedded database a claim costs as much CPU as the event's handlers).
+                batch = max(1, self.settings.worker_concurrency // 2)
+                overdue = bool(self._handled) and time.monotonic() - self._marked_at >= poll
+                worth_claiming = free >= batch or not self._in_flight or waited or overdue
+                items = await self._claim(max(free, 0)) if worth_claiming else []
                 for item in items:
                     task = asyncio.create_task(self._handle(item))
                     self._in_flight[item.id] = task
@@ -103,10 +111,9 @@ class Worker:
                     continue  # there may be more waiting
                 self._wake.clear()
                 waiting = asyncio.create_task(self._wake.wait())
-                await asyncio.wait(
-                    [waiting, stopping], timeout=self.settings.worker_poll_seconds, return_when=asyncio.FIRST_COMPLETED
-                )
+                done, _ = await asyncio.wait([waiting, stopping], timeout=poll, return_when=asyncio.FIRST_COMPLETED)
                 waiting.cancel()
+                waited = not done  # the poll interval passed: claim whatever is free
         finally:
             await self._shutdown()
             stopping.cancel()
@@ -132,6 +139,7 @@ class Worker:
             if held:
                 async with unit_of_work(self.database) as session:
                     await repository.release(session, self.name, held)
+        await self._claim(0)  # mark what was handled
 
     async def _beat(self) -> None:
         """Leave a heartbeat for /readyz; a missed one is only a late one."""
@@ -184,10 +192,21 @@ class Worker:
     # ---- claiming and handling --------------------------------------------------------------------------
 
     async def _claim(self, limit: int) -> list[OutboxItem]:
+        """Mark the events handled since the last claim done, and claim up to `limit` more, in one write
+        transaction: a create's events cost one or two writes of the outbox instead of two each. If the
+        write fails, the handled events stay claimed: their lease runs out and they are handled again, as
+        after a crash (delivery is at least once)."""
         lease = timedelta(seconds=self.settings.worker_lease_seconds)
+        handled, self._handled = self._handled, []
+        self._marked_at = time.monotonic()
         try:
             async with unit_of_work(self.database) as session:
-                return await repository.claim(session, self.name, utc_now(), lease, limit)
+                now = utc_now()
+                if handled:
+                    marked = await repository.finish_many(session, self.name, [i.id for i in handled], now)
+                    if marked < len(handled):
+                        log.warning("%d events: claim lost before they were marked done", len(handled) - marked)
+                return await repository.claim(session, self.name, now, lease, limit) if limit > 0 else []
         except Exception:  # database briefly unavailable: try again on the next poll
             log.warning("claim failed", exc_info=True)
             return []
@@ -243,19 +262,8 @@ class Worker:
         return "done"
 
     async def _mark_done(self, item: OutboxItem) -> None:
-        """Mark a handled event done; returns once that is committed. Events handled while another's mark is
-        being written wait for it, then are marked together in one transaction: a create's two or three
-        events cost one write, not one each (on the embedded database, as much as the create itself).
-        A failed write leaves them claimed: their lease runs out and they are handled again, as after a crash."""
+        """Remember a handled event; the next claim marks it done in its own transaction (see _claim)."""
         self._handled.append(item)
-        async with self._marking:
-            batch, self._handled = self._handled, []
-            if not batch:
-                return  # marked by the write this one waited for
-            async with unit_of_work(self.database) as session:
-                marked = await repository.finish_many(session, self.name, [i.id for i in batch], utc_now())
-            if marked < len(batch):
-                log.warning("%d of %d events: claim lost before they were marked done", len(batch) - marked, len(batch))
 
     async def _finish(self, item: OutboxItem, error: str | None = None) -> None:
         async with unit_of_work(self.database) as session:

@@ -93,6 +93,9 @@ def _webhook_event(loaded: LoadedEvent) -> WebhookEvent | None:
 
 
 async def fan_out(context: JobContext, item: OutboxItem) -> None:
+    async with context.database.read_session() as session:
+        if not await repository.any_active_for(session, item.org_id, item.type):
+            return
     renderers: PayloadRenderers = context.service(RENDERERS)
     async with unit_of_work(context.database) as session:
         subscriptions = await repository.active_for(session, item.org_id, item.type)
