@@ -364,17 +364,18 @@ def main(
     ] = "redis://127.0.0.1:6379/0",
 ) -> None:
     """Run the benchmark and write bench/results/<date>-<size>.md (or --output); the sqlite group writes its own
-    report, <date>-sqlite-run.md (bench/sqlite_creates.py)."""
+    report, <date>-sqlite-run.md (bench/sqlite_creates.py; --output names it when sqlite is the only group)."""
     if size not in SIZES:
         raise typer.BadParameter(f"size must be one of {', '.join(SIZES)}")
     groups = {g.strip() for g in only.split(",") if g.strip()}
     if not groups or groups - set(GROUPS):
         raise typer.BadParameter(f"--only takes groups among {', '.join(GROUPS)}")
     if "sqlite" in groups:  # the embedded database: its own ceiling, 1 and 2 workers, and report
-        console.print(
-            f"report: {sqlite_creates.run(rounds, seconds, connections, redis_url, HERE / 'results' / '.sqlite')}"
-        )
         groups.discard("sqlite")
+        own = output if not groups else None  # --output names the SQLite report when it is the only one
+        console.print(
+            f"report: {sqlite_creates.run(rounds, seconds, connections, redis_url, HERE / 'results' / '.sqlite', own)}"
+        )
         if not groups:
             return
     url, data, cursor, depth = asyncio.run(prepare(admin_dsn, size, prefix=database_prefix))

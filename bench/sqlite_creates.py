@@ -267,8 +267,11 @@ class SqliteResults:
     load: list[str] = field(default_factory=list)  # /proc/loadavg before each round, and at the end
 
 
-def run(rounds: int, seconds: int, connections: int, redis_url: str, directory: Path) -> Path:
-    """Alternating rounds (ceiling, then each app configuration) on one fresh embedded database; a report."""
+def run(
+    rounds: int, seconds: int, connections: int, redis_url: str, directory: Path, output: str | None = None
+) -> Path:
+    """Alternating rounds (ceiling, then each app configuration) on one fresh embedded database; a report
+    (bench/results/<date>-sqlite-run.md, or `output` there)."""
     from bench.run import free_port, prepare_sqlite
 
     url, demo = asyncio.run(prepare_sqlite(directory))
@@ -290,10 +293,12 @@ def run(rounds: int, seconds: int, connections: int, redis_url: str, directory: 
                                   database, seconds=seconds, connections=connections)  # fmt: skip
             results.apps.setdefault(label, []).append(measure)
     results.load.append(load_average())
-    return write_report(results, rounds, seconds, connections, results.ceiling[0].statements)
+    return write_report(results, rounds, seconds, connections, results.ceiling[0].statements, output)
 
 
-def write_report(r: SqliteResults, rounds: int, seconds: int, connections: int, statements: int) -> Path:
+def write_report(
+    r: SqliteResults, rounds: int, seconds: int, connections: int, statements: int, output: str | None = None
+) -> Path:
     from bench.run import machine
 
     def rps(label: str) -> float:
@@ -346,6 +351,6 @@ def write_report(r: SqliteResults, rounds: int, seconds: int, connections: int, 
     ]  # fmt: skip
     lines += ["", "## Targets", "", "| Target | Measured | Met |", "| --- | ---: | --- |"]
     lines += [f"| {label} | {value:.2f} | {'yes' if met else 'NO'} |" for label, value, met in rows]
-    out = Path(__file__).parent / "results" / f"{datetime.now(UTC):%Y-%m-%d}-sqlite-run.md"
+    out = Path(__file__).parent / "results" / (output or f"{datetime.now(UTC):%Y-%m-%d}-sqlite-run.md")
     out.write_text("\n".join(lines) + "\n")
     return out

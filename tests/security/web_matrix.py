@@ -30,6 +30,7 @@ WEB_MATRIX: dict[str, Row | Public | Elsewhere] = {
     "GET /contacts/{contact_oid}": ON_CONTACTS,
     "GET /contacts/{contact_oid}/notes": ON_CONTACTS,
     "GET /contacts/{contact_oid}/important": ON_CONTACTS,
+    "GET /contacts/{contact_oid}/choices": ON_CONTACTS,
     "POST /contacts/{contact_oid}/notes": ON_CONTACTS,
     "GET /live": Elsewhere(  # with ?contact= the cell's contact (web_support.path_of)
         {"contact": "login - - - -", "foreign_contact": "login 404 404 404 -"},

@@ -31,9 +31,10 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 TIMELINE_PAGE = 25
 IMPORTANT_SHOWN = 5
-# The composer offers this many of the organization's contacts (by name) to link a note to besides the page's;
-# its search box narrows the list as the writer types.
-CONTACT_CHOICES = 500
+# The composer lists this many of the organization's contacts (by name) to link a note to besides the page's;
+# its search box asks the server for the others (/contacts/{oid}/choices), so that any contact can be found
+# and a page does not carry every contact of a large organization (500 of them were half its rendering).
+CONTACT_CHOICES = 50
 
 
 def _day(value: str, field: str) -> datetime | None:
@@ -75,15 +76,32 @@ def _items(files: Files, me: SignedIn, found: list[NoteView], members: list[Memb
     return [note_item(files, me.principal, note, names) for note in found]
 
 
+async def _contact_choices(
+    session: SessionDep, me: SignedIn, search: str | None, chosen: list[str]
+) -> tuple[list[tuple[str, str]], bool]:
+    """(oid, name) of the contacts chosen so far, then of the first CONTACT_CHOICES others matching `search`,
+    and whether there are more than that to find."""
+    found = await contacts.find_summaries(session, me.principal.org_id, list(dict.fromkeys(chosen)))
+    kept = [(oid, found[oid].display_name) for oid in dict.fromkeys(chosen) if oid in found]
+    listed, total = await contacts.list_contacts(
+        session, me.principal.org_id, search=search or None, limit=CONTACT_CHOICES, offset=0
+    )
+    picked = {oid for oid, _ in kept}
+    return kept + [(c.oid, c.display_name) for c in listed if c.oid not in picked], total > CONTACT_CHOICES
+
+
 async def _composer_context(
-    request: Request, session: SessionDep, me: SignedIn, members: list[MemberView] | None = None
+    request: Request,
+    session: SessionDep,
+    me: SignedIn,
+    members: list[MemberView] | None = None,
+    chosen: list[str] | None = None,
 ) -> dict[str, Any]:
     settings: Settings = request.app.state.settings
-    choices, _total = await contacts.list_contacts(
-        session, me.principal.org_id, search=None, limit=CONTACT_CHOICES, offset=0
-    )
+    choices, more = await _contact_choices(session, me, None, chosen or [])
     return {
-        "contact_choices": [(c.oid, c.display_name) for c in choices],
+        "contact_choices": choices,
+        "more_contacts": more,
         "max_upload_bytes": settings.upload_max_bytes,
         "note_types": await team.note_types(session, me.principal),
         "members": members if members is not None else await _members(session, me),
@@ -131,6 +149,17 @@ def _more_url(contact_oid: str, kept: dict[str, str], cursor: str | None) -> str
     if cursor is None:
         return None
     return f"/contacts/{contact_oid}/notes?{urlencode({**kept, 'cursor': cursor})}"
+
+
+@router.get("/contacts/{contact_oid}/choices")
+async def contact_choices(request: Request, contact_oid: str, session: SessionDep, me: Me) -> Response:
+    """The composer's "Other contacts" options for what was typed in its search box, the chosen ones kept."""
+    contact = await contacts.view_contact(session, me.principal, contact_oid)
+    query = request.query_params
+    chosen = [oid.strip().lower() for oid in query.getlist("also_contact") if oid.strip()]
+    found, more = await _contact_choices(session, me, query.get("find", "").strip()[:200], chosen)
+    context = {"contact": contact, "contact_choices": found, "chosen": set(chosen), "more_contacts": more}
+    return page(request, "contact_choices.html", context)
 
 
 @router.get("/contacts/{contact_oid}/notes")
@@ -184,7 +213,7 @@ async def _composer_again(
     """The composer as it was sent, each error next to its field (422: nothing was written)."""
     contact = await contacts.view_contact(session, me.principal, contact_oid)
     context = {"me": me, "contact": contact, "composer": composer, "errors": errors}
-    context.update(await _composer_context(request, session, me))
+    context.update(await _composer_context(request, session, me, chosen=composer.also))
     if is_htmx(request):
         return page(request, "composer.html", context, status_code=422)
     context.update({"items": [], "next_url": None, "filters": {}, "emoji": QUICK_EMOJI})

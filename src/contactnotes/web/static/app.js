@@ -523,16 +523,4 @@
       upload(form, file);
     });
   });
-
-  // ---- the composer's "Also about": typing narrows the contact list; chosen contacts stay in view ----
-  document.addEventListener("input", function (event) {
-    var box = event.target;
-    if (!box.matches || !box.matches("input[data-filter-options]")) return;
-    var select = document.getElementById(box.getAttribute("data-filter-options"));
-    if (!select) return;
-    var wanted = box.value.trim().toLowerCase();
-    Array.prototype.forEach.call(select.options, function (option) {
-      option.hidden = !option.selected && wanted !== "" && option.text.toLowerCase().indexOf(wanted) === -1;
-    });
-  });
 })();
