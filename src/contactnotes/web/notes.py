@@ -17,7 +17,7 @@ from contactnotes.http.deps import FilesDep, SessionDep
 from contactnotes.notes import browsing, history
 from contactnotes.notes import service as notes
 from contactnotes.notes.rendering import render_markdown
-from contactnotes.notes.schemas import MAX_NOTE_LENGTH, NoteView, TimelineFilter
+from contactnotes.notes.schemas import MAX_CONTACTS, MAX_NOTE_LENGTH, NoteView, TimelineFilter
 from contactnotes.realtime import events as stream
 from contactnotes.settings import Settings
 from contactnotes.users.schemas import MemberView
@@ -81,8 +81,9 @@ async def _contact_choices(
 ) -> tuple[list[tuple[str, str]], bool]:
     """(oid, name) of the contacts chosen so far, then of the first CONTACT_CHOICES others matching `search`,
     and whether there are more than that to find."""
-    found = await contacts.find_summaries(session, me.principal.org_id, list(dict.fromkeys(chosen)))
-    kept = [(oid, found[oid].display_name) for oid in dict.fromkeys(chosen) if oid in found]
+    wanted = list(dict.fromkeys(chosen))[:MAX_CONTACTS]  # what one note may be about
+    found = await contacts.find_summaries(session, me.principal.org_id, list(wanted)) if wanted else {}
+    kept = [(oid, found[oid].display_name) for oid in wanted if oid in found]
     listed, total = await contacts.list_contacts(
         session, me.principal.org_id, search=search or None, limit=CONTACT_CHOICES, offset=0
     )
