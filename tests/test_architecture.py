@@ -88,6 +88,7 @@ SCOPED_BY_CALLER = {
     "attachments.stale_ids": "the clean-up job sweeps every organization",
     # The worker: events carry ids written in the scoped transaction that enqueued them.
     "jobs.claim": "the worker serves every organization",
+    "jobs.finish_many": "an update of the worker's own claimed events, by id and worker name",
     "jobs.items_by_id": "the stream filters items by the reader's organization and visibility",
     "jobs.last_id": "a position in the outbox, no data",
     "jobs.ids_after": "the stream filters items by the reader's organization and visibility",
