@@ -129,6 +129,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             app.state.database = Database(settings)
             app.state.stream_hub = StreamHub(app.state.database, settings)
             observe_database(app.state.database)
+            await app.state.database.open_pool()
             # A long-lived server: what start-up built (modules, routes, schemas) is kept out of the
             # collector's way, so a full collection under load scans only what requests allocate. Measured
             # on a list page at 110 requests/s: the slowest answer fell from about 115 ms to about 40 ms.
