@@ -26,7 +26,6 @@ from typing import Any
 import schemathesis
 from schemathesis.engine import events, from_schema
 from schemathesis.python.asgi import shutdown_lifespans
-from sqlalchemy import text
 
 from contactnotes.app import create_app
 from contactnotes.db.engine import Database
@@ -34,7 +33,7 @@ from contactnotes.db.uow import unit_of_work
 from contactnotes.orgs.service import DEFAULT_NOTE_TYPES
 from contactnotes.settings import Settings
 from contactnotes.users import service as users
-from tests.conftest import TABLES
+from tests.conftest import empty_tables
 from tests.factories import World, build_world
 from tests.security.objects import LOOPBACK_HOOK
 
@@ -177,8 +176,7 @@ async def prepare(settings: Settings) -> World:
     database = Database(settings)
     try:
         if not database.is_sqlite:
-            async with database.engine.begin() as connection:
-                await connection.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
+            await empty_tables(database)
         world = await build_world(database)
         async with unit_of_work(database) as session:
             await users.set_password(session, world.ada.user.email, ADA_PASSWORD)
