@@ -17,3 +17,6 @@ class Principal:
     is_admin: bool
     token_id: int | None = None
     time_zone: str = "UTC"  # the organization's IANA time zone (Virtuous dates are its calendar days)
+    # Who in the organization may read notes' edit history (orgs.service.HistoryVisibility): read with the
+    # credential, so that no page or request looks it up on its own.
+    history_visibility: str = "everyone"

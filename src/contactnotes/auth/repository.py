@@ -35,6 +35,7 @@ _CREDENTIAL = (
         _orgs.c.id.label("org_id"),
         _orgs.c.oid.label("org_oid"),
         _orgs.c.time_zone,
+        _orgs.c.history_visibility,
         _users.c.id.label("user_id"),
         _users.c.oid.label("user_oid"),
         _users.c.full_name,

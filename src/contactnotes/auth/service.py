@@ -93,6 +93,7 @@ def principal_of_row(row: Any, token_id: int | None = None) -> Principal:
         is_admin=row.role == UserRole.ADMIN,
         token_id=token_id,
         time_zone=row.time_zone,
+        history_visibility=row.history_visibility,
     )
 
 
@@ -109,6 +110,7 @@ def principal_for(org: Organization, user: User, token_id: int | None = None) ->
         is_admin=user.is_admin,
         token_id=token_id,
         time_zone=org.time_zone,
+        history_visibility=org.history_visibility,
     )
 
 

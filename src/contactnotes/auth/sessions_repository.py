@@ -25,6 +25,7 @@ _BY_HASH = (
         _orgs.c.oid.label("org_oid"),
         _orgs.c.name.label("org_name"),
         _orgs.c.time_zone,
+        _orgs.c.history_visibility,
         _users.c.id.label("user_id"),
         _users.c.oid.label("user_oid"),
         _users.c.full_name,

@@ -75,14 +75,13 @@ async def _note(session: AsyncSession, principal: Principal, ref: int | str, *, 
     return note
 
 
-async def may_see_history(session: AsyncSession, principal: Principal) -> bool:
+def may_see_history(principal: Principal) -> bool:
     """Whether the organization lets this member read the history of the notes they can see."""
-    setting = await orgs.history_visibility(session, principal.org_id)
-    return principal.is_admin or setting != orgs.HistoryVisibility.ADMINS
+    return principal.is_admin or principal.history_visibility != orgs.HistoryVisibility.ADMINS
 
 
-async def _check_may_see(session: AsyncSession, principal: Principal) -> None:
-    if not await may_see_history(session, principal):
+def _check_may_see(principal: Principal) -> None:
+    if not may_see_history(principal):
         raise Forbidden("In this organization only admins can see a note's history")
 
 
@@ -107,7 +106,7 @@ async def history(
 ) -> HistoryPage:
     """A page of the note's revisions, newest first."""
     note = await _note(session, principal, ref)
-    await _check_may_see(session, principal)
+    _check_may_see(principal)
     # The state after each revision is the one before the next (newer) revision, or the note itself: past the
     # first page, the newer neighbour of the page's first revision is read with it.
     rows = await history_repository.newest_first(
@@ -131,7 +130,7 @@ async def restore(session: AsyncSession, principal: Principal, ref: int | str, r
     """Put the note's body and fields back as they were before the revision: a new edit (and revision) by
     the caller, announced like any edit. The author or an organization admin may restore."""
     note = await _note(session, principal, ref, lock=True)
-    await _check_may_see(session, principal)
+    _check_may_see(principal)
     if not _may_restore(principal, note):
         raise Forbidden("Only the author or an organization admin can restore a version of a note")
     revision = await history_repository.find(session, principal.org_id, note.id, revision_oid)

@@ -29,11 +29,6 @@ async def time_zone_of(session: AsyncSession, org_id: int) -> str:
     return (await session.scalar(select(Organization.time_zone).where(Organization.id == org_id))) or "UTC"
 
 
-async def history_visibility_of(session: AsyncSession, org_id: int) -> str:
-    statement = select(Organization.history_visibility).where(Organization.id == org_id)
-    return (await session.scalar(statement)) or "everyone"
-
-
 async def add(session: AsyncSession, org: Organization) -> Organization:
     session.add(org)
     await session.flush()

@@ -98,10 +98,6 @@ async def set_history_visibility(session: AsyncSession, ref: str, value: str) ->
     return org
 
 
-async def history_visibility(session: AsyncSession, org_id: int) -> str:
-    return await repository.history_visibility_of(session, org_id)
-
-
 async def current(session: AsyncSession, principal: Principal) -> Organization:
     """The caller's organization."""
     org = await repository.get(session, principal.org_id)
