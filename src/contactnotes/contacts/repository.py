@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import ColumnElement, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.contacts.schemas import ContactSummary
@@ -11,11 +11,15 @@ from contactnotes.db.functions import fold
 from contactnotes.kit.search import LIKE_ESCAPE, contains_pattern
 from contactnotes.models import Contact
 
+# Built once: every page about a contact reads it by one of these.
+_BY_ID = select(Contact).where(Contact.org_id == bindparam("org_id"), Contact.id == bindparam("ref"))
+_BY_OID = select(Contact).where(Contact.org_id == bindparam("org_id"), Contact.oid == bindparam("ref"))
+
 
 async def get(session: AsyncSession, org_id: int, ref: int | str) -> Contact | None:
     """A contact by integer id (Virtuous) or ObjectId (TetherAI)."""
-    key = Contact.id == ref if isinstance(ref, int) else Contact.oid == ref
-    return (await session.scalars(select(Contact).where(Contact.org_id == org_id, key))).first()
+    statement = _BY_ID if isinstance(ref, int) else _BY_OID
+    return (await session.scalars(statement, {"org_id": org_id, "ref": ref})).first()
 
 
 _contacts = table_of(Contact)
@@ -46,9 +50,7 @@ async def find_summaries(session: AsyncSession, org_id: int, refs: list[int | st
     return found
 
 
-async def list_in_org(
-    session: AsyncSession, org_id: int, *, search: str | None, limit: int, offset: int
-) -> tuple[list[Contact], int]:
+def _matching(org_id: int, search: str | None) -> ColumnElement[bool]:
     condition = Contact.org_id == org_id
     if search:
         pattern = contains_pattern(search)
@@ -56,9 +58,27 @@ async def list_in_org(
             fold(Contact.display_name).like(pattern, escape=LIKE_ESCAPE)
             | fold(Contact.email).like(pattern, escape=LIKE_ESCAPE)
         )
+    return condition
+
+
+async def list_in_org(
+    session: AsyncSession, org_id: int, *, search: str | None, limit: int, offset: int
+) -> tuple[list[Contact], int]:
+    condition = _matching(org_id, search)
     total = await session.scalar(select(func.count()).select_from(Contact).where(condition)) or 0
     statement = select(Contact).where(condition).order_by(Contact.display_name, Contact.id).limit(limit).offset(offset)
     return list(await session.scalars(statement)), total
+
+
+async def names_in_org(session: AsyncSession, org_id: int, *, search: str | None, limit: int) -> list[tuple[str, str]]:
+    """(oid, name) of the first `limit` contacts by name matching `search`: rows, not entities, and no count."""
+    statement = (
+        select(Contact.oid, Contact.display_name)
+        .where(_matching(org_id, search))
+        .order_by(Contact.display_name, Contact.id)
+        .limit(limit)
+    )
+    return [(oid, name) for oid, name in await session.execute(statement)]
 
 
 async def all_in_org(session: AsyncSession, org_id: int) -> list[Contact]:

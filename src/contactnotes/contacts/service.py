@@ -74,6 +74,15 @@ async def list_contacts(
     return await repository.list_in_org(session, org_id, search=search, limit=limit, offset=offset)
 
 
+async def contact_names(
+    session: AsyncSession, org_id: int, *, search: str | None, limit: int
+) -> tuple[list[tuple[str, str]], bool]:
+    """(oid, name) of the first `limit` contacts by name matching `search`, and whether more match (a
+    picker's options: one statement, no count)."""
+    found = await repository.names_in_org(session, org_id, search=search, limit=limit + 1)
+    return found[:limit], len(found) > limit
+
+
 async def contacts_of_org(session: AsyncSession, org_id: int) -> list[Contact]:
     """Every contact of an organization, oldest first (an operator's view: the command line)."""
     return await repository.all_in_org(session, org_id)

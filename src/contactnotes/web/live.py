@@ -33,7 +33,7 @@ from contactnotes.realtime.hub import StreamHub
 from . import team
 from .route import Me, WebRoute
 from .templates import templates
-from .views import QUICK_EMOJI, names_of, note_item
+from .views import names_of, note_item
 
 KEEPALIVE_SECONDS = 15
 CONNECTION_SECONDS = 300
@@ -73,7 +73,7 @@ class _Renderer:
         if event.type == EventType.NOTE_DELETED:
             return _event(event.id, name, templates.get_template("note_gone.html").render(note=note))
         item = note_item(self.files, self.me.principal, note, self.names)
-        html = templates.get_template("note.html").render(item=item, me=self.me, emoji=QUICK_EMOJI)
+        html = templates.get_template("note.html").render(item=item, me=self.me)
         return _event(event.id, name, html)
 
 

@@ -25,7 +25,7 @@ from contactnotes.users.schemas import MemberView
 from . import team
 from .forms import Composer, Edit, FormErrors, errors_of
 from .route import Me, WebRoute, form_of, is_htmx, page
-from .views import QUICK_EMOJI, names_of, note_item
+from .views import names_of, note_item
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -84,11 +84,11 @@ async def _contact_choices(
     wanted = list(dict.fromkeys(chosen))[:MAX_CONTACTS]  # what one note may be about
     found = await contacts.find_summaries(session, me.principal.org_id, list(wanted)) if wanted else {}
     kept = [(oid, found[oid].display_name) for oid in wanted if oid in found]
-    listed, total = await contacts.list_contacts(
-        session, me.principal.org_id, search=search or None, limit=CONTACT_CHOICES, offset=0
+    listed, more = await contacts.contact_names(
+        session, me.principal.org_id, search=search or None, limit=CONTACT_CHOICES
     )
     picked = {oid for oid, _ in kept}
-    return kept + [(c.oid, c.display_name) for c in listed if c.oid not in picked], total > CONTACT_CHOICES
+    return kept + [(oid, name) for oid, name in listed if oid not in picked], more
 
 
 async def _composer_context(
@@ -130,8 +130,7 @@ async def timeline(request: Request, contact_oid: str, session: SessionDep, file
         "filtered": not wanted.is_empty,
         "composer": Composer(),
         "errors": {},
-        "emoji": QUICK_EMOJI,
-        "history_visible": await history.may_see_history(session, me.principal),
+        "history_visible": history.may_see_history(me.principal),
         **await _composer_context(request, session, me, members),
     }
     if is_htmx(request) and request.headers.get("hx-target") == "timeline":
@@ -178,8 +177,7 @@ async def more_notes(request: Request, contact_oid: str, session: SessionDep, fi
         "contact": contact,
         "items": _items(files, me, found.items, await _members(session, me)),
         "next_url": _more_url(contact.oid, kept, found.next_cursor),
-        "emoji": QUICK_EMOJI,
-        "history_visible": await history.may_see_history(session, me.principal),
+        "history_visible": history.may_see_history(me.principal),
     }
     return page(request, "note_slice.html", context)
 
@@ -202,7 +200,6 @@ async def post_note(request: Request, contact_oid: str, session: SessionDep, fil
         "composer": Composer(),
         "errors": {},
         "posted": note_item(files, me.principal, created, names_of(await _members(session, me))),
-        "emoji": QUICK_EMOJI,
         **await _composer_context(request, session, me),
     }
     return page(request, "composer_posted.html", context)
@@ -217,7 +214,7 @@ async def _composer_again(
     context.update(await _composer_context(request, session, me, chosen=composer.also))
     if is_htmx(request):
         return page(request, "composer.html", context, status_code=422)
-    context.update({"items": [], "next_url": None, "filters": {}, "emoji": QUICK_EMOJI})
+    context.update({"items": [], "next_url": None, "filters": {}})
     return page(request, "timeline.html", context, status_code=422)
 
 
@@ -238,9 +235,8 @@ async def _note_response(
     context: dict[str, Any] = {
         "me": me,
         "item": item,
-        "emoji": QUICK_EMOJI,
         # "edited" links to the note's history where the organization shows it to this member.
-        "history_visible": await history.may_see_history(session, me.principal),
+        "history_visible": history.may_see_history(me.principal),
     }
     if editing:
         context["note_types"] = await team.note_types(session, me.principal)

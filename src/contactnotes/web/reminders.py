@@ -12,7 +12,7 @@ from contactnotes.reminders import service as reminders
 
 from . import team
 from .route import Me, WebRoute, is_htmx, page
-from .views import QUICK_EMOJI, names_of, note_item
+from .views import names_of, note_item
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -41,7 +41,7 @@ async def _resolved(request: Request, session: SessionDep, files: FilesDep, me: 
         return RedirectResponse("/reminders", status_code=303)
     note = await notes.get_note(session, me.principal, note_oid)
     item = note_item(files, me.principal, note, names_of(await team.members(session, me.principal)))
-    return page(request, "note.html", {"me": me, "item": item, "emoji": QUICK_EMOJI})
+    return page(request, "note.html", {"me": me, "item": item})
 
 
 @router.post("/reminders/{reminder_oid}/complete")

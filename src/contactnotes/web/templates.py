@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from contactnotes.kit.clock import utc_now
 from contactnotes.notes.rendering import render_markdown
+from contactnotes.web.views import QUICK_EMOJI
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
@@ -98,6 +99,11 @@ templates.env.filters.update(
     minutes=minutes, markdown=markdown, plain=plain,
 )  # fmt: skip
 templates.env.globals["static"] = static_url
+# The same buttons under every note: built and escaped once, not once per note of every page.
+templates.env.globals["emoji_menu"] = Markup("").join(
+    Markup('<button type="submit" name="emoji" value="{0}" aria-label="React with {0}">{0}</button>').format(emoji)
+    for emoji in QUICK_EMOJI
+)
 
 
 def render(request: Request, template: str, context: dict[str, Any], *, status_code: int = 200) -> HTMLResponse:

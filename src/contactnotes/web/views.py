@@ -50,7 +50,12 @@ def _file(files: Files, item: AttachmentView) -> FileItem:
 def note_item(files: Files, principal: Principal, note: NoteView, names: dict[str, str]) -> NoteItem:
     """A note as a page shows it. Only the author edits; the author or an admin deletes (the services
     decide again on every write: hiding a control is a courtesy, not the check)."""
-    signed = dataclasses.replace(note, attachments=attachments.sign_links(files, note.attachments))
+    # Most notes have no files: nothing to sign, and copying the view would cost more than the rest of this.
+    signed = (
+        dataclasses.replace(note, attachments=attachments.sign_links(files, note.attachments))
+        if note.attachments
+        else note
+    )
     reactions = [
         Reaction(
             group.emoji,
