@@ -114,10 +114,13 @@ async def contacts_with_activity(
         .where(seen, *linked_to_it)
         .scalar_subquery()
     )
-    # The later of the two, either may be NULL: PostgreSQL's greatest() skips NULLs, SQLite's max() does not.
-    pair = (func.coalesce(last_primary, last_linked), func.coalesce(last_linked, last_primary))
-    later = func.greatest if session.get_bind().dialect.name == "postgresql" else func.max
-    last = later(*pair)
+    # The later of the two, either may be NULL. PostgreSQL's greatest() skips NULLs; SQLite's max() does not, so
+    # there each side falls back on the other (which runs each subquery twice: on PostgreSQL that doubled the
+    # page's cost).
+    if session.get_bind().dialect.name == "postgresql":
+        last = func.greatest(last_primary, last_linked)
+    else:
+        last = func.max(func.coalesce(last_primary, last_linked), func.coalesce(last_linked, last_primary))
     statement = select(
         contacts.c.id,
         contacts.c.oid,
