@@ -82,7 +82,7 @@ async def _contact_choices(
     """(oid, name) of the contacts chosen so far, then of the first CONTACT_CHOICES others matching `search`,
     and whether there are more than that to find."""
     wanted = list(dict.fromkeys(chosen))[:MAX_CONTACTS]  # what one note may be about
-    found = await contacts.find_summaries(session, me.principal.org_id, list(wanted)) if wanted else {}
+    found = await contacts.find_summaries(session, me.principal.org_id, [*wanted])  # none wanted: no statement
     kept = [(oid, found[oid].display_name) for oid in wanted if oid in found]
     listed, more = await contacts.contact_names(
         session, me.principal.org_id, search=search or None, limit=CONTACT_CHOICES
