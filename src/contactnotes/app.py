@@ -20,13 +20,13 @@ from contactnotes.attachments.files import Files
 from contactnotes.db.engine import Database
 from contactnotes.dialects.tether.files import FILES_PREFIX
 from contactnotes.dialects.tether.route import render_error as tether_error
-from contactnotes.dialects.tether.router import router as tether_router
+from contactnotes.dialects.tether.router import ROUTERS as TETHER_ROUTERS
 from contactnotes.dialects.tether.uploads import UPLOAD_PATH
 from contactnotes.dialects.tether.webhooks import webhook_payload as tether_webhook_payload
 from contactnotes.dialects.virtuous.paths import CaseInsensitivePaths, under
 from contactnotes.dialects.virtuous.route import VirtuousRoute
 from contactnotes.dialects.virtuous.route import render_error as virtuous_error
-from contactnotes.dialects.virtuous.router import router as virtuous_router
+from contactnotes.dialects.virtuous.router import ROUTERS as VIRTUOUS_ROUTERS
 from contactnotes.dialects.virtuous.webhook_payload import signature_headers as virtuous_signature_headers
 from contactnotes.dialects.virtuous.webhook_payload import webhook_payload as virtuous_webhook_payload
 from contactnotes.http.docs import mount_docs
@@ -35,6 +35,7 @@ from contactnotes.http.middleware import BodyDeadline, BodySizeLimit, SecurityHe
 from contactnotes.http.observe import Observe, RouteTemplate
 from contactnotes.http.openapi import truthful_openapi
 from contactnotes.http.operations import router as operations_router
+from contactnotes.http.routes import add_routes
 from contactnotes.jobs.registry import JobContext
 from contactnotes.jobs.worker import Worker
 from contactnotes.observability import tracing
@@ -218,9 +219,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         """The process is alive."""
         return {"status": "ok"}
 
-    app.include_router(operations_router)  # /livez, /readyz, /metrics
-    app.include_router(tether_router)  # one router per adapter
-    app.include_router(virtuous_router)
+    add_routes(app, operations_router)  # /livez, /readyz, /metrics
+    add_routes(app, *TETHER_ROUTERS, *VIRTUOUS_ROUTERS)  # the two dialects
     app.openapi = lambda: truthful_openapi(app)  # type: ignore[method-assign]
     mount_web(app)  # the web app: pages at /, over the same services
     return app

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+from fastapi.routing import APIRoute
 
 from contactnotes.app import create_app
 from contactnotes.auth import sessions
@@ -34,12 +35,9 @@ def web_routes() -> list[str]:
     settings = Settings(database_url="sqlite+aiosqlite:///:memory:", _env_file=None)  # type: ignore[call-arg]
     found = []
     for route in create_app(settings).routes:
-        # Included routers are resolved lazily by this FastAPI; their effective routes carry the endpoints.
-        contexts = list(route.effective_route_contexts()) if hasattr(route, "effective_route_contexts") else [route]
-        for context in contexts:
-            endpoint = getattr(context, "endpoint", None)
-            if endpoint is not None and endpoint.__module__.startswith("contactnotes.web."):
-                found.extend(f"{method} {context.path}" for method in sorted(context.methods or ()))
+        endpoint = getattr(route, "endpoint", None)
+        if isinstance(route, APIRoute) and endpoint is not None and endpoint.__module__.startswith("contactnotes.web."):
+            found.extend(f"{method} {route.path}" for method in sorted(route.methods or ()))
     return found
 
 

@@ -9,6 +9,8 @@ from fastapi import APIRouter, FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.staticfiles import StaticFiles
 
+from contactnotes.http.routes import add_routes
+
 from . import (
     account,
     admin_members,
@@ -28,20 +30,17 @@ from . import (
 from .templates import STATIC_DIR
 from .uploads import UPLOAD_PATH
 
-__all__ = ["UPLOAD_PATH", "mount", "router"]
+__all__ = ["ROUTERS", "UPLOAD_PATH", "mount"]
 
-router = APIRouter(include_in_schema=False)
-for part in (
+ROUTERS: tuple[APIRouter, ...] = (
     signin.router, pages.router, notes.router, history.router, live.router, uploads.router, search.router, inbox.router,
     reminders.router,
-):  # fmt: skip
-    router.include_router(part)
-# My account and the administration pages (docs/web.md).
-for part in (account.router, admin_members.router, admin_note_types.router, admin_webhooks.router, contact_edit.router):
-    router.include_router(part)
+    # My account and the administration pages (docs/web.md).
+    account.router, admin_members.router, admin_note_types.router, admin_webhooks.router, contact_edit.router,
+)  # fmt: skip
 
 
 def mount(app: FastAPI) -> None:
-    app.include_router(router)
+    add_routes(app, *ROUTERS)
     # Scripts and styles: long-cached (their URLs carry a version) and compressed.
     app.mount("/static", GZipMiddleware(StaticFiles(directory=STATIC_DIR), minimum_size=512), name="static")

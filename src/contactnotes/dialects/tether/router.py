@@ -1,4 +1,4 @@
-"""The TetherAI-compatible API: every route of the dialect, mounted by app.py as one router."""
+"""The TetherAI-compatible API: every router of the dialect, in the order app.py adds their routes."""
 
 from __future__ import annotations
 
@@ -20,19 +20,20 @@ from . import (
     webhooks,
 )
 
-router = APIRouter()
-router.include_router(auth.login_router)
-router.include_router(auth.verify_router)
-router.include_router(search.router)  # before notes: /search is not a note id
-router.include_router(notes.router)
-router.include_router(history.router)
-router.include_router(notifications.router)
-router.include_router(people.users_router)
-router.include_router(people.contacts_router)
-router.include_router(uploads.router)
-router.include_router(files.router)
-router.include_router(reminders.router)
-router.include_router(note_types.router)
-router.include_router(webhooks.router)
-router.include_router(stream.router)
-router.include_router(data_protection.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    auth.login_router,
+    auth.verify_router,
+    search.router,  # before notes: /search is not a note id
+    notes.router,
+    history.router,
+    notifications.router,
+    people.users_router,
+    people.contacts_router,
+    uploads.router,
+    files.router,
+    reminders.router,
+    note_types.router,
+    webhooks.router,
+    stream.router,
+    data_protection.router,
+)

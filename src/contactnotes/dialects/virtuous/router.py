@@ -1,5 +1,5 @@
-"""The Virtuous-compatible API, mounted by app.py as one router: /api/ContactNote here (parse, call one service
-function, render), and the dialect's other routes included at the end."""
+"""The Virtuous-compatible API: /api/ContactNote here (parse, call one service function, render), and ROUTERS,
+this router and the dialect's others, whose routes app.py adds in that order."""
 
 from __future__ import annotations
 
@@ -256,7 +256,5 @@ async def delete_note(noteId: str, session: SessionDep, principal: PrincipalDep)
     return Response(status_code=200)
 
 
-router.include_router(reminders.router)
-router.include_router(token.router)
-router.include_router(webhooks.router)
-router.include_router(organization.router)
+# Every router of the dialect, in the order app.py adds their routes.
+ROUTERS: tuple[APIRouter, ...] = (router, reminders.router, token.router, webhooks.router, organization.router)
