@@ -6,14 +6,17 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer
+from fastapi.security import HTTPBearer, OAuth2PasswordBearer
+from fastapi.security.base import SecurityBase
 
 from contactnotes.auth import service as auth
 from contactnotes.auth.principal import Principal
-from contactnotes.http.deps import SessionDep, SettingsDep
+from contactnotes.http.deps import settings_of
 from contactnotes.http.transaction import claim_idempotency_key, current_transaction
 
-# Declares the scheme in OpenAPI; the header itself is checked by auth.authenticate for precise reasons.
+# The two ways to send a token, as the OpenAPI document names them: http/openapi.py lists them on every operation
+# that depends on current_principal. They are not dependencies themselves (FastAPI would solve them on every
+# request only to describe them); the header is checked by auth.authenticate, for precise reasons.
 bearer = HTTPBearer(auto_error=False, description="Bearer <token> from `contactnotes token create`")
 # The other way to get a token: POST /Token (email and password). Its access tokens work on every route.
 password_login = OAuth2PasswordBearer(
@@ -22,17 +25,15 @@ password_login = OAuth2PasswordBearer(
     auto_error=False,
     description="Access token from POST /Token (grant_type=password), sent as Bearer <token>",
 )
+SECURITY_SCHEMES: tuple[SecurityBase, ...] = (bearer, password_login)
 
 
-async def current_principal(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    _login: Annotated[str | None, Depends(password_login)],
-) -> Principal:
+async def current_principal(request: Request) -> Principal:
+    """Who the bearer token speaks for. The session and settings are read off the request (http/deps.py says
+    why)."""
+    settings = settings_of(request)
     principal = await auth.authenticate(
-        session,
+        current_transaction(request).session(),
         request.headers.get("authorization"),
         touch_interval=timedelta(seconds=settings.token_touch_interval_seconds),
     )

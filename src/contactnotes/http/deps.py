@@ -21,14 +21,24 @@ async def get_database(request: Request) -> Database:
     return database
 
 
-async def get_settings(request: Request) -> Settings:
+def settings_of(request: Request) -> Settings:
+    """For the dependencies that run on nearly every request (authentication, rate limits, answer building):
+    each dependency FastAPI solves costs, so these read the app's state themselves."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-async def get_files(request: Request) -> Files:
+def files_of(request: Request) -> Files:
     files: Files = request.app.state.files
     return files
+
+
+async def get_settings(request: Request) -> Settings:
+    return settings_of(request)
+
+
+async def get_files(request: Request) -> Files:
+    return files_of(request)
 
 
 async def request_session(request: Request) -> AsyncSession:

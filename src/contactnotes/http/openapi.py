@@ -3,6 +3,7 @@
 FastAPI adds a "422 Validation Error" to every operation that takes parameters, but each dialect answers
 malformed input with its own 400, so that 422 would be a promise the service never keeps. A required body
 that the endpoint takes as optional (to word the missing-body error as its vendor does) is not offered as null.
+Every operation that needs a principal lists the two ways to send a token.
 """
 
 from __future__ import annotations
@@ -10,6 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.encoders import jsonable_encoder
+from fastapi.routing import APIRoute
+
+from contactnotes.http.auth import SECURITY_SCHEMES, current_principal
 
 _FASTAPI_422 = "#/components/schemas/HTTPValidationError"
 
@@ -29,10 +35,29 @@ def _not_null(body: dict[str, Any]) -> None:
             media["schema"] = real[0]
 
 
+def _needs_principal(dependant: Dependant) -> bool:
+    return dependant.call is current_principal or any(_needs_principal(sub) for sub in dependant.dependencies)
+
+
+def _declare_security(app: FastAPI, schema: dict[str, Any]) -> None:
+    schemes = {
+        scheme.scheme_name: jsonable_encoder(scheme.model, by_alias=True, exclude_none=True)
+        for scheme in SECURITY_SCHEMES
+    }
+    requirement: list[dict[str, list[str]]] = [{name: []} for name in schemes]
+    for route in app.routes:
+        if isinstance(route, APIRoute) and route.include_in_schema and _needs_principal(route.dependant):
+            operations = schema["paths"][route.path_format]
+            for method in route.methods or ():
+                operations[method.lower()]["security"] = requirement
+    schema.setdefault("components", {}).setdefault("securitySchemes", {}).update(schemes)
+
+
 def truthful_openapi(app: FastAPI) -> dict[str, Any]:
-    """FastAPI's own document (built once and cached by it), minus the 422s nobody answers, and no null where
-    a body is required."""
+    """FastAPI's own document (built once and cached by it), minus the 422s nobody answers, no null where
+    a body is required, and the token schemes where a principal is needed."""
     schema = FastAPI.openapi(app)
+    _declare_security(app, schema)
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
             responses = operation.get("responses", {})

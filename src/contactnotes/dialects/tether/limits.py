@@ -13,13 +13,14 @@ from __future__ import annotations
 from fastapi import Request, Response
 
 from contactnotes.http.auth import PrincipalDep
-from contactnotes.http.deps import SettingsDep
+from contactnotes.http.deps import settings_of
 from contactnotes.http.ratelimit import RateLimited, counter_store, remember, remembered, set_headers
 from contactnotes.ratelimit import binding
 
 
-async def limit_user_and_organization(request: Request, principal: PrincipalDep, settings: SettingsDep) -> None:
+async def limit_user_and_organization(request: Request, principal: PrincipalDep) -> None:
     """Counts the request against the caller and the caller's organization; 429 over either limit."""
+    settings = settings_of(request)
     window = settings.rate_limit_window_seconds
     scoped = [
         (scope, key, limit)

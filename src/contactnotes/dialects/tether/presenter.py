@@ -9,11 +9,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from contactnotes.attachments import service as attachments
 from contactnotes.attachments.files import Files
-from contactnotes.http.deps import FilesDep
+from contactnotes.http.deps import files_of
 from contactnotes.notes.schemas import NotePage, NoteView
 
 from .mapping import note_out, note_page_out
@@ -37,8 +37,8 @@ class Presenter:
         return note_page_out(signed, limit=limit, offset=offset)
 
 
-async def get_presenter(files: FilesDep) -> Presenter:
-    return Presenter(files)
+async def get_presenter(request: Request) -> Presenter:
+    return Presenter(files_of(request))
 
 
 PresenterDep = Annotated[Presenter, Depends(get_presenter)]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request
 
 from contactnotes.errors import NotFound
-from contactnotes.http.deps import SettingsDep
+from contactnotes.http.deps import settings_of
 
 from .wire import MAX_ID
 
@@ -43,8 +43,8 @@ def integer_id(raw: str, what: str) -> int:
     return int(text)
 
 
-async def base_url(settings: SettingsDep) -> str:
-    return settings.public_base_url.rstrip("/")
+async def base_url(request: Request) -> str:
+    return settings_of(request).public_base_url.rstrip("/")
 
 
 BaseUrlDep = Annotated[str, Depends(base_url)]

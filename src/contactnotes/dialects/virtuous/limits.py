@@ -10,7 +10,7 @@ from fastapi import Request, Response
 
 from contactnotes.auth.principal import Principal
 from contactnotes.http.auth import PrincipalDep
-from contactnotes.http.deps import SettingsDep
+from contactnotes.http.deps import SettingsDep, settings_of
 from contactnotes.http.ratelimit import RateLimited, counter_store, limiter_of, remember, remembered, set_headers
 from contactnotes.ratelimit import Decision
 from contactnotes.settings import Settings
@@ -26,8 +26,9 @@ async def count(request: Request, key: str, limit: int, window: int) -> Decision
     return decision
 
 
-async def limit_organization(request: Request, principal: PrincipalDep, settings: SettingsDep) -> None:
+async def limit_organization(request: Request, principal: PrincipalDep) -> None:
     """Counts the request against the caller's organization; 429 over the limit."""
+    settings = settings_of(request)
     decision = await count(
         request, "virtuous:org:" + principal.org_oid, settings.virtuous_rate_limit, settings.rate_limit_window_seconds
     )
