@@ -246,7 +246,8 @@ async def views_of_rows(session: AsyncSession, rows: Sequence[Row[Any]]) -> list
     """NoteViews of view rows; reminders are read only for the notes that have one."""
     with_reminder = [row.id for row in rows if row.has_reminder]
     reminders = await reminders_repository.views_for_notes(session, with_reminder) if with_reminder else {}
-    return [view_rows.view_of(row, reminders.get(row.id)) for row in rows]
+    fields = rows[0]._fields if rows else ()
+    return [view_rows.view_of(row, reminders.get(row.id), fields) for row in rows]
 
 
 async def load_views(session: AsyncSession, notes: Sequence[Note]) -> list[NoteView]:
