@@ -173,8 +173,12 @@ async def items_by_id(session: AsyncSession, ids: Sequence[int]) -> list[OutboxI
     return [OutboxItem(*row) for row in rows]
 
 
+# Every page that follows live changes asks it: built once (building a statement costs more than running this one).
+_LAST_ID = select(OutboxEvent.id).order_by(OutboxEvent.id.desc()).limit(1)
+
+
 async def last_id(session: AsyncSession) -> int:
-    return int(await session.scalar(select(OutboxEvent.id).order_by(OutboxEvent.id.desc()).limit(1)) or 0)
+    return int(await session.scalar(_LAST_ID) or 0)
 
 
 async def ids_after(session: AsyncSession, after_id: int, limit: int) -> list[int]:
