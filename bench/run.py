@@ -93,10 +93,9 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (its threads included)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of a server and its worker processes (`contactnotes serve --workers 2` forks two)."""
+    return sqlite_creates.cpu_seconds(sqlite_creates.process_tree(pid))
 
 
 def load_average() -> float:
@@ -267,6 +266,9 @@ def fresh_directory(directory: Path) -> None:
 CEILING = "create: ceiling (bare SQL)"
 MINIMAL_CEILING = "create: ceiling on a minimal schema (bare SQL, bare tables)"
 APP_CREATE = "create: POST /api/contact-notes"
+# The same create through `contactnotes serve` as deployed, with Redis sharing the rate limits: 1 and 2 workers.
+SERVE_ONE = "create: POST /api/contact-notes, `serve --workers 1`, Redis"
+SERVE_TWO = "create: POST /api/contact-notes, `serve --workers 2`, Redis"
 CREATE_BEFORE_SEARCH = "create: POST /api/contact-notes, schema before search"
 # --only picks scenarios by these groups.
 GROUPS = ("create", "list", "search", "sqlite")
@@ -290,6 +292,7 @@ def scenarios(
     cookie: str,
     before: tuple[str, BenchData] | None = None,
     minimal: str | None = None,
+    served: tuple[str, str] | None = None,
 ) -> list[Scenario]:
     tether_body = json.dumps({"contactId": data.big_contact_oid, "note": "@u1 %WORDS%", "mentions": [data.mention_oid]})
     found = [
@@ -307,6 +310,11 @@ def scenarios(
             Scenario(CREATE_BEFORE_SEARCH, "POST", f"{base_app}/api/contact-notes", base_body, server="before",
                      token=base_data.token)
         )  # fmt: skip
+    if served is not None:  # every core: the deployed command at 1 and 2 workers (CPU: all their processes)
+        found += [
+            Scenario(SERVE_ONE, "POST", f"{served[0]}/api/contact-notes", tether_body, server="serve1"),
+            Scenario(SERVE_TWO, "POST", f"{served[1]}/api/contact-notes", tether_body, server="serve2"),
+        ]
     if "/api/ContactNote" in spec["paths"]:
         virtuous_body = json.dumps({"contactId": data.big_contact_id, "note": "%WORDS%", "type": "Call"})
         found.append(Scenario("create: POST /api/ContactNote", "POST", f"{app}/api/ContactNote", virtuous_body))
@@ -350,6 +358,9 @@ def main(
     only: Annotated[
         str, typer.Option(help=f"Comma-separated scenario groups to run: {', '.join(GROUPS)} (default: all)")
     ] = ",".join(GROUPS),
+    workers_scaling: Annotated[
+        bool, typer.Option(help="Also measure the create through `contactnotes serve` at 1 and 2 workers, with Redis")
+    ] = True,
     minimal_ceiling: Annotated[
         bool, typer.Option(help="Also measure the ceiling on a minimal schema (bench/minimal_schema.py)")
     ] = True,
@@ -423,6 +434,20 @@ def main(
         processes.append(start(before_cmd, before_env, f"http://127.0.0.1:{before_port}/readyz"))
         pids["before"] = processes[-1].pid
         before_app = (f"http://127.0.0.1:{before_port}", before[1])
+    served: tuple[str, str] | None = None
+    if workers_scaling and "create" in groups:
+        bases = []
+        for workers in (1, 2):
+            port = free_port()
+            # 4 connections (and 4 more on demand) a process: with the default 10 (+10), the run's servers together
+            # could pass PostgreSQL's 100 connections, and the two-worker server answered errors in every run.
+            serve_env = {**env, "CONTACTNOTES_REDIS_URL": redis_url, "CONTACTNOTES_DATABASE_POOL_SIZE": "4"}
+            processes.append(
+                start(sqlite_creates.serve_command(port, workers), serve_env, f"http://127.0.0.1:{port}/readyz")
+            )
+            pids[f"serve{workers}"] = processes[-1].pid
+            bases.append(f"http://127.0.0.1:{port}")
+        served = (bases[0], bases[1])
     results = Results(index=asyncio.run(index_sizes(url.replace("+asyncpg", ""))) if "search" in groups else {})
     try:
         spec = httpx.get(f"http://127.0.0.1:{app_port}/openapi.json", timeout=60).json()  # slow on a loaded machine
@@ -436,6 +461,7 @@ def main(
             cookie,
             before_app,
             minimal_base,
+            served,
         )
         plan = [scenario for scenario in plan if group_of(scenario) in groups or scenario.name == CEILING]
         results.rss_rest_mb = rss_mb(app_proc.pid)
@@ -443,9 +469,9 @@ def main(
             for round_no in range(1, rounds + 1):
                 for scenario in plan:  # alternating: every scenario once per round, in turn
                     console.print(f"round {round_no}: {scenario.name} (throughput)")
-                    cpu = cpu_seconds(pids[scenario.server])
+                    cpu = tree_cpu_seconds(pids[scenario.server])
                     m = wrk(scenario, data.token, connections=connections, seconds=seconds)
-                    cpu = cpu_seconds(pids[scenario.server]) - cpu
+                    cpu = tree_cpu_seconds(pids[scenario.server]) - cpu
                     results.throughput.setdefault(scenario.name, []).append(m)
                     results.cpu_ms.setdefault(scenario.name, []).append(1000 * cpu / max(m.requests, 1))
                     results.load.append(load_average())
@@ -500,7 +526,13 @@ def write_report(
     lines = [
         f"# contactnotes benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, size {size}",
         "",
-        f"Machine: {machine()}. PostgreSQL, one uvicorn worker for the app and for the ceiling.",
+        f"Machine: {machine()}. PostgreSQL, one uvicorn worker for the app and for the ceiling"
+        + (
+            "; the `serve` rows are `contactnotes serve` as deployed, with Redis for the shared rate limits and 4"
+            " (+4) database connections a process."
+            if SERVE_TWO in r.throughput
+            else "."
+        ),
         f"Machine load during the run (1-minute load average, sampled after each wrk run): median "
         f"{statistics.median(loads):.1f}, from {loads[0]:.1f} to {loads[-1]:.1f}, on {os.cpu_count()} cores.",
         f"Data: {data.notes:,} notes over {max(data.notes // 100, 2):,} contacts; the listed contact holds "
@@ -508,7 +540,7 @@ def write_report(
         f"Method: wrk, {rounds} alternating rounds of {seconds} s per scenario; medians reported. Throughput at "
         f"{connections} connections; latency at a fixed rate of half the maximum (the ceiling's for creates, the "
         "scenario's own for lists), 8 connections pacing themselves (closed loop: a slow answer delays the next). "
-        "CPU: user + system time of the scenario's server process per answered request during the throughput runs "
+        "CPU: user + system time of the scenario's server processes per answered request during the throughput runs "
         "(uvicorn included; the database's own CPU is not).",
         "",
         "| Scenario | Throughput (req/s) | vs ceiling | vs minimal | CPU ms/req | Errors | Rate for latency (req/s) "
@@ -559,7 +591,9 @@ def index_lines(index: dict[str, int]) -> list[str]:
     ]
 
 
-def targets(r: Results, names: list[str], ceiling: float, minimal: float | None = None) -> list[str]:
+def targets(
+    r: Results, names: list[str], ceiling: float, minimal: float | None = None
+) -> list[tuple[str, float, float, str]]:
     """The targets whose scenarios ran (--only may leave some out)."""
     create, first = APP_CREATE, "list: first page"
     cursor = next((n for n in names if n.startswith("list: cursor")), "")
@@ -578,6 +612,9 @@ def targets(r: Results, names: list[str], ceiling: float, minimal: float | None 
         if minimal:
             rows.append(("create throughput >= 0.5x the minimal-schema ceiling",
                          med(r.throughput[create], "rps") / minimal, 0.5, ">="))  # fmt: skip
+        if SERVE_TWO in r.throughput:
+            rows.append(("scaling: 2 workers / 1 worker (`contactnotes serve`, Redis)",
+                         med(r.throughput[SERVE_TWO], "rps") / med(r.throughput[SERVE_ONE], "rps"), 1.0, ">="))  # fmt: skip
         if CREATE_BEFORE_SEARCH in r.throughput:
             before = med(r.throughput[CREATE_BEFORE_SEARCH], "rps")
             rows.append(
