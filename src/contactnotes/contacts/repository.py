@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, bindparam, func, select
+from sqlalchemy import ColumnElement, Integer, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contactnotes.contacts.schemas import ContactSummary
@@ -70,19 +70,19 @@ async def list_in_org(
     return list(await session.scalars(statement)), total
 
 
-# The first names of an organization, unfiltered: what every timeline page's composer offers, so built once.
-_FIRST_NAMES = (
+# An organization's contacts in name order, unfiltered: what every timeline page's composer offers, so built once.
+_BY_NAME = (
     select(Contact.oid, Contact.display_name)
     .where(Contact.org_id == bindparam("org_id"))
     .order_by(Contact.display_name, Contact.id)
-    .limit(bindparam("limit"))
+    .limit(bindparam("limit", type_=Integer))
 )
 
 
 async def names_in_org(session: AsyncSession, org_id: int, *, search: str | None, limit: int) -> list[tuple[str, str]]:
     """(oid, name) of the first `limit` contacts by name matching `search`: rows, not entities, and no count."""
     if not search:
-        rows = await session.execute(_FIRST_NAMES, {"org_id": org_id, "limit": limit})
+        rows = await session.execute(_BY_NAME, {"org_id": org_id, "limit": limit})
         return [(oid, name) for oid, name in rows]
     statement = (
         select(Contact.oid, Contact.display_name)

@@ -56,7 +56,9 @@ def _declare_security(app: FastAPI, schema: dict[str, Any]) -> None:
 
 def truthful_openapi(app: FastAPI) -> dict[str, Any]:
     """FastAPI's own document (built once and cached by it), minus the 422s nobody answers, no null where
-    a body is required, and the token schemes where a principal is needed."""
+    a body is required, and the token schemes where a principal is needed. Amended once: every 405 asks for it."""
+    if app.openapi_schema is not None:
+        return app.openapi_schema
     schema = FastAPI.openapi(app)
     _declare_security(app, schema)
     for operations in schema.get("paths", {}).values():
