@@ -50,27 +50,25 @@ async def find_summaries(session: AsyncSession, org_id: int, refs: list[int | st
     return found
 
 
-def _matching(org_id: int, search: str | None) -> ColumnElement[bool]:
-    condition = Contact.org_id == org_id
-    if search:
-        pattern = contains_pattern(search)
-        condition = condition & (
-            fold(Contact.display_name).like(pattern, escape=LIKE_ESCAPE)
-            | fold(Contact.email).like(pattern, escape=LIKE_ESCAPE)
-        )
-    return condition
+def _named_like(search: str) -> ColumnElement[bool]:
+    pattern = contains_pattern(search)
+    return fold(Contact.display_name).like(pattern, escape=LIKE_ESCAPE) | fold(Contact.email).like(
+        pattern, escape=LIKE_ESCAPE
+    )
 
 
 async def list_in_org(
     session: AsyncSession, org_id: int, *, search: str | None, limit: int, offset: int
 ) -> tuple[list[Contact], int]:
-    condition = _matching(org_id, search)
+    condition = Contact.org_id == org_id
+    if search:
+        condition = condition & _named_like(search)
     total = await session.scalar(select(func.count()).select_from(Contact).where(condition)) or 0
     statement = select(Contact).where(condition).order_by(Contact.display_name, Contact.id).limit(limit).offset(offset)
     return list(await session.scalars(statement)), total
 
 
-# An organization's contacts in name order, unfiltered: what every timeline page's composer offers, so built once.
+# An organization's contacts in name order: unfiltered, what every timeline page's composer offers, so built once.
 _BY_NAME = (
     select(Contact.oid, Contact.display_name)
     .where(Contact.org_id == bindparam("org_id"))
@@ -81,16 +79,8 @@ _BY_NAME = (
 
 async def names_in_org(session: AsyncSession, org_id: int, *, search: str | None, limit: int) -> list[tuple[str, str]]:
     """(oid, name) of the first `limit` contacts by name matching `search`: rows, not entities, and no count."""
-    if not search:
-        rows = await session.execute(_BY_NAME, {"org_id": org_id, "limit": limit})
-        return [(oid, name) for oid, name in rows]
-    statement = (
-        select(Contact.oid, Contact.display_name)
-        .where(_matching(org_id, search))
-        .order_by(Contact.display_name, Contact.id)
-        .limit(limit)
-    )
-    return [(oid, name) for oid, name in await session.execute(statement)]
+    statement = _BY_NAME.where(_named_like(search)) if search else _BY_NAME
+    return [(oid, name) for oid, name in await session.execute(statement, {"org_id": org_id, "limit": limit})]
 
 
 async def all_in_org(session: AsyncSession, org_id: int) -> list[Contact]:

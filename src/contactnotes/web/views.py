@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 from contactnotes.attachments import service as attachments
 from contactnotes.attachments.files import Files
 from contactnotes.attachments.schemas import AttachmentView
 from contactnotes.auth.principal import Principal
+from contactnotes.notes import service as notes
 from contactnotes.notes.schemas import NoteView
 from contactnotes.users.schemas import MemberView
 
@@ -50,12 +50,7 @@ def _file(files: Files, item: AttachmentView) -> FileItem:
 def note_item(files: Files, principal: Principal, note: NoteView, names: dict[str, str]) -> NoteItem:
     """A note as a page shows it. Only the author edits; the author or an admin deletes (the services
     decide again on every write: hiding a control is a courtesy, not the check)."""
-    # Most notes have no files: nothing to sign, and copying the view would cost more than the rest of this.
-    signed = (
-        dataclasses.replace(note, attachments=attachments.sign_links(files, note.attachments))
-        if note.attachments
-        else note
-    )
+    signed = notes.with_signed_links(files, note)
     reactions = [
         Reaction(
             group.emoji,

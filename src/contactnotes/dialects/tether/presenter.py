@@ -11,9 +11,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from contactnotes.attachments import service as attachments
 from contactnotes.attachments.files import Files
 from contactnotes.http.deps import files_of
+from contactnotes.notes import service as notes
 from contactnotes.notes.schemas import NotePage, NoteView
 
 from .mapping import note_out, note_page_out
@@ -25,9 +25,7 @@ class Presenter:
     files: Files
 
     def signed(self, view: NoteView) -> NoteView:
-        if not view.attachments:  # most notes: nothing to sign, and a copy of the view costs a page of them
-            return view
-        return dataclasses.replace(view, attachments=attachments.sign_links(self.files, view.attachments))
+        return notes.with_signed_links(self.files, view)
 
     def note(self, view: NoteView) -> NoteOut:
         return note_out(self.signed(view))
