@@ -28,7 +28,7 @@ import httpx
 import typer
 from rich.console import Console
 
-from bench import sqlite_creates
+from bench import sqlite_creates, statement_cost
 from bench.load import RARE_WORD, SIZES, WORDS, BenchData, load
 from bench.minimal_schema import prepare_minimal
 from contactnotes.auth import sessions
@@ -78,6 +78,7 @@ class Results:
     load: list[float] = field(default_factory=list)  # the machine's 1-minute load average, sampled per run
     rss_rest_mb: float = 0.0
     rss_peak_mb: float = 0.0
+    statement_costs: dict[str, float] = field(default_factory=dict)  # bench/statement_cost.py
 
 
 def free_port() -> int:
@@ -264,6 +265,9 @@ def fresh_directory(directory: Path) -> None:
 
 
 CEILING = "create: ceiling (bare SQL)"
+# The app's cheapest request (no database, no authentication), through every middleware: what the framework and
+# the HTTP server cost on their own, and the tail this machine gives a request that costs almost nothing.
+FLOOR = "floor: GET /livez (no database)"
 MINIMAL_CEILING = "create: ceiling on a minimal schema (bare SQL, bare tables)"
 APP_CREATE = "create: POST /api/contact-notes"
 # The same create through `contactnotes serve` as deployed, with Redis sharing the rate limits: 1 and 2 workers.
@@ -297,6 +301,7 @@ def scenarios(
     tether_body = json.dumps({"contactId": data.big_contact_oid, "note": "@u1 %WORDS%", "mentions": [data.mention_oid]})
     found = [
         Scenario(CEILING, "POST", f"{ceiling}/create", tether_body, server="ceiling"),
+        Scenario(FLOOR, "GET", f"{app}/livez", kind="list"),
         Scenario(APP_CREATE, "POST", f"{app}/api/contact-notes", tether_body),
     ]
     if minimal is not None:  # the same ceiling over bare tables (bench/minimal_schema.py): the schema's own cost
@@ -449,6 +454,8 @@ def main(
             bases.append(f"http://127.0.0.1:{port}")
         served = (bases[0], bases[1])
     results = Results(index=asyncio.run(index_sizes(url.replace("+asyncpg", ""))) if "search" in groups else {})
+    # While the servers are idle: one statement's cost, measured in this process.
+    results.statement_costs = asyncio.run(statement_cost.measure(url.replace("+asyncpg", ""), data.token))
     try:
         spec = httpx.get(f"http://127.0.0.1:{app_port}/openapi.json", timeout=60).json()  # slow on a loaded machine
         plan = scenarios(
@@ -463,7 +470,7 @@ def main(
             minimal_base,
             served,
         )
-        plan = [scenario for scenario in plan if group_of(scenario) in groups or scenario.name == CEILING]
+        plan = [scenario for scenario in plan if group_of(scenario) in groups or scenario.name in (CEILING, FLOOR)]
         results.rss_rest_mb = rss_mb(app_proc.pid)
         with RssWatcher(app_proc.pid) as watcher:
             for round_no in range(1, rounds + 1):
@@ -559,6 +566,8 @@ def write_report(
             f"{med(lat, 'p50_ms'):.1f} | {med(lat, 'p99_ms'):.1f} | {med(lat, 'max_ms'):.1f} |"
         )
     lines += ["", f"App resident memory: {r.rss_rest_mb:.0f} MB at rest, {r.rss_peak_mb:.0f} MB peak under load.", ""]
+    if r.statement_costs:
+        lines += [statement_cost.report_line(r.statement_costs), ""]
     lines += index_lines(r.index)
     lines += _target_lines(targets(r, names, ceiling, minimal))
     out = HERE / "results" / (output or f"{datetime.now(UTC):%Y-%m-%d}-{size}.md")
