@@ -31,6 +31,7 @@ from rich.console import Console
 from bench import sqlite_creates, statement_cost
 from bench.load import RARE_WORD, SIZES, WORDS, BenchData, load
 from bench.minimal_schema import prepare_minimal
+from bench.reports import report_path
 from contactnotes.auth import sessions
 from contactnotes.db import migrate
 from contactnotes.db.engine import Database
@@ -370,7 +371,7 @@ def main(
         bool, typer.Option(help="Also measure the ceiling on a minimal schema (bench/minimal_schema.py)")
     ] = True,
     output: Annotated[
-        str | None, typer.Option(help="Report file name under bench/results/ (default: <date>-<size>.md)")
+        str | None, typer.Option(help="Report file name under bench/results/ (default: <date>-<size>.md, -2.md and on for a later run that day)")
     ] = None,
     admin_dsn: Annotated[
         str, typer.Option(help="PostgreSQL admin DSN")
@@ -379,7 +380,7 @@ def main(
         str, typer.Option(help="Redis for the 2-worker run (the workers share rate limits through it)")
     ] = "redis://127.0.0.1:6379/0",
 ) -> None:
-    """Run the benchmark and write bench/results/<date>-<size>.md (or --output); the sqlite group writes its own
+    """Run the benchmark and write bench/results/<date>-<size>.md (a later run that day: -2.md and on; or --output); the sqlite group writes its own
     report, <date>-sqlite-run.md (bench/sqlite_creates.py; --output names it when sqlite is the only group)."""
     if size not in SIZES:
         raise typer.BadParameter(f"size must be one of {', '.join(SIZES)}")
@@ -570,7 +571,7 @@ def write_report(
         lines += [statement_cost.report_line(r.statement_costs), ""]
     lines += index_lines(r.index)
     lines += _target_lines(targets(r, names, ceiling, minimal))
-    out = HERE / "results" / (output or f"{datetime.now(UTC):%Y-%m-%d}-{size}.md")
+    out = report_path(output, size)
     out.write_text("\n".join(lines) + "\n")
     return out
 

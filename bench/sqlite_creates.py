@@ -28,6 +28,7 @@ from typing import Any
 import httpx
 from sqlalchemy import event, text
 
+from bench.reports import report_path
 from contactnotes.app import create_app
 from contactnotes.db.engine import Database
 from contactnotes.demo import DemoResult
@@ -351,6 +352,6 @@ def write_report(
     ]  # fmt: skip
     lines += ["", "## Targets", "", "| Target | Measured | Met |", "| --- | ---: | --- |"]
     lines += [f"| {label} | {value:.2f} | {'yes' if met else 'NO'} |" for label, value, met in rows]
-    out = Path(__file__).parent / "results" / (output or f"{datetime.now(UTC):%Y-%m-%d}-sqlite-run.md")
+    out = report_path(output, "sqlite-run")
     out.write_text("\n".join(lines) + "\n")
     return out
