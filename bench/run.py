@@ -371,7 +371,10 @@ def main(
         bool, typer.Option(help="Also measure the ceiling on a minimal schema (bench/minimal_schema.py)")
     ] = True,
     output: Annotated[
-        str | None, typer.Option(help="Report file name under bench/results/ (default: <date>-<size>.md, -2.md and on for a later run that day)")
+        str | None,
+        typer.Option(
+            help="Report file name under bench/results/ (default: <date>-<size>.md; <date>-<size>-2.md and on)"
+        ),
     ] = None,
     admin_dsn: Annotated[
         str, typer.Option(help="PostgreSQL admin DSN")
@@ -380,8 +383,9 @@ def main(
         str, typer.Option(help="Redis for the 2-worker run (the workers share rate limits through it)")
     ] = "redis://127.0.0.1:6379/0",
 ) -> None:
-    """Run the benchmark and write bench/results/<date>-<size>.md (a later run that day: -2.md and on; or --output); the sqlite group writes its own
-    report, <date>-sqlite-run.md (bench/sqlite_creates.py; --output names it when sqlite is the only group)."""
+    """Run the benchmark and write bench/results/<date>-<size>.md (bench/reports.py: never over an earlier report;
+    or --output); the sqlite group writes its own report, <date>-sqlite-run.md (bench/sqlite_creates.py; --output
+    names it when sqlite is the only group)."""
     if size not in SIZES:
         raise typer.BadParameter(f"size must be one of {', '.join(SIZES)}")
     groups = {g.strip() for g in only.split(",") if g.strip()}
