@@ -64,8 +64,8 @@ def json_loads(text: str | bytes) -> Any:
     """JSON columns as read back. A page of notes decodes up to four arrays a note (its mentions, contacts,
     files and reactions); pydantic-core's parser takes a third of the standard library's time for them, and
     gives the same values, integers past 64 bits, NaN and infinities included (orjson, as fast, turns a large
-    integer into a float). The one thing it refuses that the standard library reads, an escaped lone
-    surrogate, goes to the standard library."""
+    integer into a float). What it refuses that the standard library reads (an escaped lone surrogate, say)
+    goes to the standard library."""
     try:
         return from_json(text)
     except ValueError:
