@@ -47,10 +47,9 @@ def _declare_security(app: FastAPI, schema: dict[str, Any]) -> None:
     requirement: list[dict[str, list[str]]] = [{name: []} for name in schemes]
     for route in app.routes:
         if isinstance(route, APIRoute) and route.include_in_schema and _needs_principal(route.dependant):
-            operations = schema["paths"].get(route.path_format, {})
+            operations = schema["paths"][route.path_format]
             for method in route.methods or ():
-                if method.lower() in operations:
-                    operations[method.lower()]["security"] = requirement
+                operations[method.lower()]["security"] = requirement
     schema.setdefault("components", {}).setdefault("securitySchemes", {}).update(schemes)
 
 
