@@ -14,6 +14,10 @@ from typing import Any
 import httpx
 import pytest
 
+from contactnotes.db.engine import Database
+from contactnotes.db.uow import unit_of_work
+from contactnotes.jobs import repository as outbox
+from contactnotes.realtime.broker import redis_channel, redis_client
 from contactnotes.settings import Settings
 from tests.conftest import IN_CI
 from tests.events.processes import server, start_worker, stop
@@ -111,12 +115,7 @@ async def test_a_mention_reaches_the_stream_through_another_server_process(world
 async def test_over_redis_pub_sub(world: World, database_url: str) -> None:
     if database_url.startswith("sqlite"):
         pytest.skip("Redis carries the stream between API processes of a PostgreSQL deployment")
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
-    except OSError:
-        if IN_CI:
-            pytest.fail("Redis is not reachable at 127.0.0.1:6379 (CI=true: Redis is required)")
-        pytest.skip("Redis is not reachable at 127.0.0.1:6379")
+    require_redis()
     redis = {"redis_url": "redis://127.0.0.1:6379/0"}
     worker = start_worker(database_url, **redis)
     try:
@@ -126,6 +125,57 @@ async def test_over_redis_pub_sub(world: World, database_url: str) -> None:
             await run_scenario(world, api, stream_base)
     finally:
         assert stop(worker) == 0
+
+
+def require_redis() -> None:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
+    except OSError:
+        if IN_CI:
+            pytest.fail("Redis is not reachable at 127.0.0.1:6379 (CI=true: Redis is required)")
+        pytest.skip("Redis is not reachable at 127.0.0.1:6379")
+
+
+async def test_over_redis_one_transactions_events_stream_in_id_order(
+    world: World, database_url: str, settings: Settings, database: Database
+) -> None:
+    """Workers publish an id once its handlers ran, so a note's later event can be published before its earlier
+    one: the stream still sends both, oldest first, so that a client resuming from the last id it saw misses none."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("Redis carries the stream between API processes of a PostgreSQL deployment")
+    require_redis()
+    redis_url = "redis://127.0.0.1:6379/0"
+    stream = httpx.AsyncClient(timeout=BOUND_SECONDS)
+    with server(database_url, redis_url=redis_url) as base:  # no worker: nothing is published but by this test
+        async with stream, stream.stream("GET", f"{base}/api/notifications/stream", headers=world.bob.headers) as live:
+            events = sse_events(live)
+            assert await anext(events) is None  # subscribed
+            created = await stream.post(
+                f"{base}/api/contact-notes",
+                json={"contactId": world.contact.oid, "note": "@bob can you call Jordan?"},
+                headers=world.alice.headers,
+            )
+            assert created.status_code == 201, created.text
+            async with unit_of_work(database) as session:
+                newest = await outbox.last_id(session)
+            publisher = redis_client(redis_url)
+            try:
+                await publisher.publish(redis_channel(settings), str(newest))
+            finally:
+                await publisher.aclose()
+            first, second = [event async for event in _first(events, 2)]
+    assert [first.event, second.event] == ["notification", "note_created"]
+    assert first.id < second.id == newest
+    assert first.data["note"]["_id"] == second.data["_id"] == created.json()["data"]["_id"]
+
+
+async def _first(events: AsyncIterator[Sse | None], count: int) -> AsyncIterator[Sse]:
+    async for event in events:
+        if event is not None:
+            yield event
+            count -= 1
+            if count == 0:
+                return
 
 
 async def test_the_stream_needs_a_token(client: httpx.AsyncClient) -> None:
@@ -148,7 +198,6 @@ def test_last_event_id_is_an_event_id_or_ignored(values: tuple[str | None, ...],
 def test_each_database_has_its_own_redis_channel() -> None:
     """Deployments sharing a Redis read only their own event ids (an id means something else in another
     database); the password is no part of the name, so a rotated password keeps the channel."""
-    from contactnotes.realtime.broker import redis_channel
 
     def settings(url: str) -> Settings:
         return Settings(database_url=url, _env_file=None)  # type: ignore[call-arg]

@@ -26,22 +26,32 @@ QUEUE_LIMIT = 1000
 REPLAY_LIMIT = 500
 
 
+class RecentIds:
+    """The last few thousand event ids seen, to act on each id once when it can arrive twice."""
+
+    def __init__(self, size: int = 2000) -> None:
+        self._order: deque[int] = deque(maxlen=size)
+        self._members: set[int] = set()
+
+    def first_time(self, event_id: int) -> bool:
+        if event_id in self._members:
+            return False
+        if len(self._order) == self._order.maxlen:
+            self._members.discard(self._order[0])
+        self._order.append(event_id)
+        self._members.add(event_id)
+        return True
+
+
 class Listener:
     def __init__(self, principal: Principal) -> None:
         self.principal = principal
         self.queue: asyncio.Queue[StreamEvent] = asyncio.Queue(QUEUE_LIMIT)
-        self._seen: deque[int] = deque(maxlen=2000)
-        self._seen_set: set[int] = set()
+        self._seen = RecentIds()
 
     def first_time(self, event_id: int) -> bool:
         """Ids can arrive twice (a replay overlapping live events, a re-published id): send each once."""
-        if event_id in self._seen_set:
-            return False
-        if len(self._seen) == self._seen.maxlen:
-            self._seen_set.discard(self._seen[0])
-        self._seen.append(event_id)
-        self._seen_set.add(event_id)
-        return True
+        return self._seen.first_time(event_id)
 
     def offer(self, event: StreamEvent) -> None:
         if event.visible_to(self.principal):
@@ -57,6 +67,7 @@ class StreamHub:
         self._task: asyncio.Task[None] | None = None
         self._pending: asyncio.Queue[int | None] = asyncio.Queue()
         self._last_seen = 0
+        self._dispatched = RecentIds()
         self._starting = asyncio.Lock()
 
     # ---- listeners --------------------------------------------------------------------------------------
@@ -102,9 +113,10 @@ class StreamHub:
                 ids = [await self._pending.get()]
                 while not self._pending.empty():
                     ids.append(self._pending.get_nowait())
-                wanted = sorted({i for i in ids if i is not None})
+                arrived = {i for i in ids if i is not None}
                 if ids.count(None):
-                    wanted = sorted(set(wanted) | set(await self._catch_up()))
+                    arrived |= set(await self._catch_up())
+                wanted = [i for i in sorted(arrived) if self._dispatched.first_time(i)]
                 if wanted:
                     self._last_seen = max(self._last_seen, wanted[-1])
                 if wanted and self._listeners:
@@ -145,6 +157,9 @@ class StreamHub:
                         if message.get("type") == "message":
                             data = message["data"]
                             self._push(data.decode() if isinstance(data, bytes) else str(data))
+                            # Workers publish an id once its handlers ran, so ids of one transaction arrive in
+                            # any order; reading the table too streams them in id order, which Last-Event-ID needs.
+                            self._push(None)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
