@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 import asyncpg
 import httpx
 import pytest
+import redis
 
 from contactnotes.app import create_app
 from contactnotes.db import migrate
@@ -29,6 +30,7 @@ from tests.factories import World, build_world
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_ADMIN_URL = os.environ.get("CONTACTNOTES_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("CONTACTNOTES_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 def _postgres_reachable() -> bool:
@@ -91,6 +93,17 @@ def require_postgres() -> None:
         message = f"PostgreSQL is not reachable at {PG_ADMIN_URL}"
         if IN_CI:
             pytest.fail(message + " (CI=true: PostgreSQL is required)")
+        pytest.skip(message)
+
+
+def require_redis() -> None:
+    """For the tests of what processes share through Redis (rate limits, the stream)."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        message = f"Redis is not reachable at {REDIS_URL}"
+        if IN_CI:
+            pytest.fail(message + " (CI=true: Redis is required)")
         pytest.skip(message)
 
 

@@ -4,7 +4,6 @@ feed one event stream; without Redis, more than one process is refused."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import subprocess
 import sys
 import time
@@ -13,26 +12,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import pytest
 
-from tests.conftest import IN_CI
+from tests.conftest import REDIS_URL, require_redis
 from tests.events.processes import ROOT, environment, start_worker, stop
 from tests.events.test_stream import next_event, sse_events
 from tests.factories import World
 from tests.live import free_port
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 USER_LIMIT = 6
 WRITES = 12
-
-
-def require_redis() -> None:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
-    except OSError:
-        if IN_CI:
-            pytest.fail("Redis is not reachable at 127.0.0.1:6379 (CI=true: Redis is required)")
-        pytest.skip("Redis is not reachable at 127.0.0.1:6379")
 
 
 def children(pid: int) -> list[int]:

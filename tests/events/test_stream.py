@@ -4,7 +4,6 @@ mentioned user's stream on the other; private notes stay private; Last-Event-ID 
 from __future__ import annotations
 
 import json
-import socket
 import time
 from collections.abc import AsyncIterator
 from contextlib import ExitStack
@@ -19,7 +18,7 @@ from contactnotes.db.uow import unit_of_work
 from contactnotes.jobs import repository as outbox
 from contactnotes.realtime.broker import redis_channel, redis_client
 from contactnotes.settings import Settings
-from tests.conftest import IN_CI
+from tests.conftest import REDIS_URL, require_redis
 from tests.events.processes import server, start_worker, stop
 from tests.factories import World
 
@@ -116,7 +115,7 @@ async def test_over_redis_pub_sub(world: World, database_url: str) -> None:
     if database_url.startswith("sqlite"):
         pytest.skip("Redis carries the stream between API processes of a PostgreSQL deployment")
     require_redis()
-    redis = {"redis_url": "redis://127.0.0.1:6379/0"}
+    redis = {"redis_url": REDIS_URL}
     worker = start_worker(database_url, **redis)
     try:
         with ExitStack() as running:
@@ -127,15 +126,6 @@ async def test_over_redis_pub_sub(world: World, database_url: str) -> None:
         assert stop(worker) == 0
 
 
-def require_redis() -> None:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
-    except OSError:
-        if IN_CI:
-            pytest.fail("Redis is not reachable at 127.0.0.1:6379 (CI=true: Redis is required)")
-        pytest.skip("Redis is not reachable at 127.0.0.1:6379")
-
-
 async def test_over_redis_one_transactions_events_stream_in_id_order(
     world: World, database_url: str, settings: Settings, database: Database
 ) -> None:
@@ -144,9 +134,8 @@ async def test_over_redis_one_transactions_events_stream_in_id_order(
     if database_url.startswith("sqlite"):
         pytest.skip("Redis carries the stream between API processes of a PostgreSQL deployment")
     require_redis()
-    redis_url = "redis://127.0.0.1:6379/0"
     stream = httpx.AsyncClient(timeout=BOUND_SECONDS)
-    with server(database_url, redis_url=redis_url) as base:  # no worker: nothing is published but by this test
+    with server(database_url, redis_url=REDIS_URL) as base:  # no worker: nothing is published but by this test
         async with stream, stream.stream("GET", f"{base}/api/notifications/stream", headers=world.bob.headers) as live:
             events = sse_events(live)
             assert await anext(events) is None  # subscribed
@@ -158,7 +147,7 @@ async def test_over_redis_one_transactions_events_stream_in_id_order(
             assert created.status_code == 201, created.text
             async with unit_of_work(database) as session:
                 newest = await outbox.last_id(session)
-            publisher = redis_client(redis_url)
+            publisher = redis_client(REDIS_URL)
             try:
                 await publisher.publish(redis_channel(settings), str(newest))
             finally:

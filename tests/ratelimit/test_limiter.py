@@ -3,31 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 import uuid
 
 import pytest
-import redis
 
 from contactnotes.ratelimit import Decision, InProcessLimiter, Limiter, RedisLimiter, binding
-
-REDIS_URL = os.environ.get("CONTACTNOTES_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-def _redis_up() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
+from tests.conftest import REDIS_URL, require_redis
 
 
 @pytest.fixture(params=["in-process", "redis"])
 async def limiter(request: pytest.FixtureRequest) -> Limiter:
     if request.param == "in-process":
         return InProcessLimiter()
-    if not _redis_up():
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    require_redis()
     return RedisLimiter(REDIS_URL)
 
 

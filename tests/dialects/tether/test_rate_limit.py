@@ -5,7 +5,6 @@ several app instances through Redis."""
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 import time
 import uuid
@@ -20,11 +19,10 @@ from contactnotes.app import create_app
 from contactnotes.db.engine import Database
 from contactnotes.ratelimit import RedisLimiter
 from contactnotes.settings import Settings
-from tests.conftest import IN_CI
+from tests.conftest import REDIS_URL, require_redis
 from tests.dialects.tether.support import assert_tether_error
 from tests.factories import Persona, World
 
-REDIS_URL = os.environ.get("CONTACTNOTES_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 WINDOW = 3600
 
 
@@ -140,13 +138,6 @@ async def test_a_limit_of_zero_is_off(limited: Callable[..., httpx.AsyncClient],
 # ---- Redis: shared by app instances, and not needed to serve ------------------------------------------
 
 
-def _redis_available() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
 def _app_on(limiter: RedisLimiter, settings: Settings, database: Database) -> httpx.AsyncClient:
     app = create_app(settings, database)
     app.state.rate_limiter = limiter  # each instance its own connection pool, as separate processes would have
@@ -155,10 +146,7 @@ def _app_on(limiter: RedisLimiter, settings: Settings, database: Database) -> ht
 
 @pytest.fixture
 async def two_instances(settings: Settings, database: Database) -> AsyncIterator[list[httpx.AsyncClient]]:
-    if not _redis_available():
-        if IN_CI:
-            pytest.fail(f"Redis is not reachable at {REDIS_URL} (CI=true: Redis is required)")
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    require_redis()
     prefix = f"test:{uuid.uuid4().hex}:"  # this test's counters only
     shared = settings.model_copy(update={"tether_user_rate_limit": 5, "tether_org_rate_limit": 8})
     limiters = [RedisLimiter(REDIS_URL, prefix=prefix), RedisLimiter(REDIS_URL, prefix=prefix)]

@@ -14,17 +14,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-import redis
 
 from contactnotes.app import create_app
 from contactnotes.db.engine import Database
 from contactnotes.settings import Settings
-from tests.conftest import IN_CI
+from tests.conftest import REDIS_URL, require_redis
 from tests.factories import World
 
 from .helpers import assert_error
 
-REDIS_URL = os.environ.get("CONTACTNOTES_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SRC = Path(__file__).parents[3] / "src"
 
 
@@ -82,13 +80,6 @@ async def test_unauthenticated_answers_are_counted_by_address(limited: httpx.Asy
 # ---- two real server processes sharing Redis --------------------------------------------------------
 
 
-def _redis_available() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -97,10 +88,7 @@ def _free_port() -> int:
 
 @pytest.fixture
 def two_servers(database_url: str, world: World, tmp_path: Path) -> Iterator[list[str]]:
-    if not _redis_available():
-        if IN_CI:
-            pytest.fail(f"Redis is not reachable at {REDIS_URL} (CI=true: Redis is required)")
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    require_redis()
     env = {
         **os.environ,
         "PYTHONPATH": str(SRC),
