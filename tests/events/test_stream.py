@@ -3,6 +3,7 @@ mentioned user's stream on the other; private notes stay private; Last-Event-ID 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
@@ -12,11 +13,15 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from contactnotes.db.engine import Database
 from contactnotes.db.uow import unit_of_work
 from contactnotes.jobs import repository as outbox
+from contactnotes.notes import service as notes
+from contactnotes.notes.schemas import NoteCreate
 from contactnotes.realtime.broker import redis_channel, redis_client
+from contactnotes.realtime.hub import TAIL_SECONDS, StreamHub
 from contactnotes.settings import Settings
 from tests.conftest import REDIS_URL, require_redis
 from tests.events.processes import server, start_worker, stop
@@ -139,23 +144,34 @@ async def test_over_redis_one_transactions_events_stream_in_id_order(
         async with stream, stream.stream("GET", f"{base}/api/notifications/stream", headers=world.bob.headers) as live:
             events = sse_events(live)
             assert await anext(events) is None  # subscribed
-            created = await stream.post(
-                f"{base}/api/contact-notes",
-                json={"contactId": world.contact.oid, "note": "@bob can you call Jordan?"},
-                headers=world.alice.headers,
-            )
-            assert created.status_code == 201, created.text
-            async with unit_of_work(database) as session:
-                newest = await outbox.last_id(session)
-            publisher = redis_client(REDIS_URL)
+            publisher, channel = redis_client(REDIS_URL), redis_channel(settings)
             try:
-                await publisher.publish(redis_channel(settings), str(newest))
+                # The server subscribes to Redis in the background and then reads the table once: both done before
+                # the note exists, so that only the id published below can bring its events.
+                deadline = time.monotonic() + BOUND_SECONDS
+                while await subscribers(publisher, channel) < 1:
+                    assert time.monotonic() < deadline, "the server never subscribed"
+                    await asyncio.sleep(0.05)
+                await asyncio.sleep(0.5)
+                created = await stream.post(
+                    f"{base}/api/contact-notes",
+                    json={"contactId": world.contact.oid, "note": "@bob can you call Jordan?"},
+                    headers=world.alice.headers,
+                )
+                assert created.status_code == 201, created.text
+                async with unit_of_work(database) as session:
+                    newest = await outbox.last_id(session)
+                await publisher.publish(channel, str(newest))
             finally:
                 await publisher.aclose()
             first, second = [event async for event in _first(events, 2)]
     assert [first.event, second.event] == ["notification", "note_created"]
     assert first.id < second.id == newest
     assert first.data["note"]["_id"] == second.data["_id"] == created.json()["data"]["_id"]
+
+
+async def subscribers(client: Any, channel: str) -> int:
+    return int(dict(await client.pubsub_numsub(channel)).get(channel.encode(), 0))
 
 
 async def _first(events: AsyncIterator[Sse | None], count: int) -> AsyncIterator[Sse]:
@@ -194,3 +210,28 @@ def test_each_database_has_its_own_redis_channel() -> None:
     one = redis_channel(settings("postgresql+asyncpg://app:old@db/acme"))
     assert one == redis_channel(settings("postgresql+asyncpg://app:new@db/acme"))
     assert one != redis_channel(settings("postgresql+asyncpg://app:old@db/globex"))
+
+
+async def test_the_feed_outlives_a_failed_read_of_the_outbox(
+    world: World, database_url: str, settings: Settings, database: Database
+) -> None:
+    """A read that fails (the database away for a moment, here the outbox table under another name) is logged,
+    and the next change still reaches the stream: a failure used to end the process's feed for good."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the SQLite feed reads the table every 0.2 s, so a failure is sure to meet one of its reads")
+    hub = StreamHub(database, settings)
+    try:
+        listener = await hub.subscribe(world.bob.principal)
+        async with unit_of_work(database) as session:
+            await session.execute(text("ALTER TABLE outbox_events RENAME TO outbox_events_away"))
+        await asyncio.sleep(3 * TAIL_SECONDS)  # reads fail meanwhile
+        async with unit_of_work(database) as session:
+            await session.execute(text("ALTER TABLE outbox_events_away RENAME TO outbox_events"))
+        async with unit_of_work(database) as session:
+            view = await notes.create_note(
+                session, world.alice.principal, NoteCreate(contact=world.contact.id, body="@bob back again")
+            )
+        event = await asyncio.wait_for(listener.queue.get(), BOUND_SECONDS)
+    finally:
+        await hub.close()
+    assert event.note is not None and event.note.id == view.id

@@ -33,13 +33,21 @@ class RecentIds:
         self._order: deque[int] = deque(maxlen=size)
         self._members: set[int] = set()
 
-    def first_time(self, event_id: int) -> bool:
+    def __contains__(self, event_id: object) -> bool:
+        return event_id in self._members
+
+    def add(self, event_id: int) -> None:
         if event_id in self._members:
-            return False
+            return
         if len(self._order) == self._order.maxlen:
             self._members.discard(self._order[0])
         self._order.append(event_id)
         self._members.add(event_id)
+
+    def first_time(self, event_id: int) -> bool:
+        if event_id in self._members:
+            return False
+        self.add(event_id)
         return True
 
 
@@ -99,6 +107,12 @@ class StreamHub:
                 async with unit_of_work(self.database) as session:
                     self._last_seen = await outbox.last_id(session)
                 self._task = asyncio.create_task(self._run())
+                self._task.add_done_callback(self._ended)
+
+    def _ended(self, task: asyncio.Task[None]) -> None:
+        """If the feed ever stops, the next listener starts it again instead of waiting on a dead one."""
+        if self._task is task:
+            self._task = None
 
     async def close(self) -> None:
         if self._task is not None:
@@ -113,21 +127,36 @@ class StreamHub:
                 ids = [await self._pending.get()]
                 while not self._pending.empty():
                     ids.append(self._pending.get_nowait())
-                arrived = {i for i in ids if i is not None}
-                if ids.count(None):
-                    arrived |= set(await self._catch_up())
-                wanted = [i for i in sorted(arrived) if self._dispatched.first_time(i)]
-                if wanted:
-                    self._last_seen = max(self._last_seen, wanted[-1])
-                if wanted and self._listeners:
-                    try:
-                        await self._dispatch(wanted)
-                    except Exception:
-                        log.warning("stream dispatch failed", exc_info=True)
+                await self._feed(ids)
         finally:
             for task in sources:
                 task.cancel()
             await asyncio.gather(*sources, return_exceptions=True)
+
+    async def _feed(self, ids: list[int | None]) -> None:
+        """Send the events of `ids` (None: also whatever the table holds after the last id seen), oldest
+        first. A failure is logged and the feed goes on: the stream must outlive a database hiccup."""
+        arrived = {i for i in ids if i is not None}
+        if None in ids:
+            try:
+                arrived |= set(await self._catch_up())
+            except Exception:
+                log.warning("stream catch-up failed", exc_info=True)
+        wanted = [i for i in sorted(arrived) if i not in self._dispatched]
+        if not wanted:
+            return
+        self._last_seen = max(self._last_seen, wanted[-1])
+        if not self._listeners:
+            return
+        try:
+            await self._dispatch(wanted)
+        except Exception:
+            # Not marked as sent: an id that is published again (over Redis, its own publish after a catch-up
+            # took it early) gets another try.
+            log.warning("stream dispatch failed", exc_info=True)
+            return
+        for event_id in wanted:
+            self._dispatched.add(event_id)
 
     def _push(self, payload: str | None) -> None:
         if payload is None:
@@ -157,9 +186,10 @@ class StreamHub:
                         if message.get("type") == "message":
                             data = message["data"]
                             self._push(data.decode() if isinstance(data, bytes) else str(data))
-                            # Workers publish an id once its handlers ran, so ids of one transaction arrive in
-                            # any order; reading the table too streams them in id order, which Last-Event-ID needs.
-                            self._push(None)
+                            # Workers publish an id once its handlers ran, so the ids of one change arrive in any
+                            # order; reading the table too sends them oldest first.
+                            if self._listeners:
+                                self._push(None)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
