@@ -99,7 +99,8 @@ def require_postgres() -> None:
 def require_redis() -> None:
     """For the tests of what processes share through Redis (rate limits, the stream)."""
     try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+        with redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=2) as client:
+            client.ping()
     except redis.RedisError:
         message = f"Redis is not reachable at {REDIS_URL}"
         if IN_CI:
