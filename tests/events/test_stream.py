@@ -135,7 +135,8 @@ async def test_over_redis_one_transactions_events_stream_in_id_order(
     world: World, database_url: str, settings: Settings, database: Database
 ) -> None:
     """Workers publish an id once its handlers ran, so a note's later event can be published before its earlier
-    one: the stream still sends both, oldest first, so that a client resuming from the last id it saw misses none."""
+    one: the stream still sends both, oldest first (sent the other way, a client resuming from the newer id would
+    never get the older)."""
     if database_url.startswith("sqlite"):
         pytest.skip("Redis carries the stream between API processes of a PostgreSQL deployment")
     require_redis()
