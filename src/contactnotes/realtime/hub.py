@@ -45,10 +45,9 @@ class RecentIds:
         self._members.add(event_id)
 
     def first_time(self, event_id: int) -> bool:
-        if event_id in self._members:
-            return False
+        new = event_id not in self._members
         self.add(event_id)
-        return True
+        return new
 
 
 class Listener:
@@ -160,7 +159,7 @@ class StreamHub:
 
     def _push(self, payload: str | None) -> None:
         if payload is None:
-            self._pending.put_nowait(None)  # "look in the table": after a reconnect
+            self._pending.put_nowait(None)  # "look in the table": after a (re)subscription, a Redis id, SQLite's tail
             return
         with contextlib.suppress(ValueError):
             self._pending.put_nowait(int(payload))
